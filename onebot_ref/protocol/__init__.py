@@ -1,0 +1,15 @@
+"""OneBot 11 rules as pure functions.
+
+Rule of this package: nothing here does I/O, starts threads, or imports Flask, requests or
+simple_websocket. Every function is a pure function of its arguments, so each rule can be read
+and tested on its own. Spec paths in comments are relative to ``shared/spec/onebot-11/``.
+
+- ``response``  — the response envelope and the retcode table (api/README.md, communication/http.md)
+- ``coerce``    — typed parameters from strings (communication/http.md, spec-rules PARAM-*)
+- ``cqcode``    — CQ-code strings: escaping, parsing, rendering (message/string.md)
+- ``segments``  — the segment types and their fields (message/segment.md)
+- ``message``   — string / array / single segment normalisation (message/README.md, array.md)
+- ``auth``      — access tokens and the HTTP POST signature (communication/authorization.md)
+- ``events``    — event builders (event/*.md)
+- ``quick_ops`` — what a quick operation means for each event type (event/*.md#快速操作)
+"""
