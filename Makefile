@@ -1,0 +1,43 @@
+# The two commands of the README:  make serve   and   make test
+# Both create and use a local virtualenv (.venv) themselves.
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+STAMP   = $(VENV)/.installed
+
+.PHONY: install serve test test-fast browser bench lint clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(PY) setup.cfg pyproject.toml
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+serve: install
+	$(PY) -m onebot_ref serve $(if $(CONFIG),-c $(CONFIG))
+
+# Chromium for the browser test: Debian's package, installed when we can (root + apt-get).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "make browser: could not install chromium; the browser test will skip"; \
+	  else echo "make browser: no chromium and no root apt-get; the browser test will skip"; fi; }
+
+test: install browser
+	$(PY) -m pytest -q
+
+# The suite without installing anything (for a quick loop).
+test-fast:
+	$(PY) -m pytest -q -x
+
+bench: install
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf build dist *.egg-info .pytest_cache .hypothesis
+	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -1,0 +1,145 @@
+"""The event bus: the world publishes events here; transports register sinks.
+
+The bus knows no transport (it imports none): HTTP POST registers itself as a ``"post"`` sink,
+the WebSocket modes as ``"push"`` sinks. One named thread delivers events in publish order.
+
+The ordering rule of OneBot 11 lives here:
+
+    communication/ws.md#event-接口: "当 HTTP POST 和 WebSocket 都开启时，事件先通过 HTTP POST
+    上报，处理完快速操作后，再推送给 WebSocket 客户端" (spec-rules POST-14, WSF-20)
+
+so for each event every "post" sink runs to completion (POST + quick operation) before any "push"
+sink sees it. A "post" sink must bound its own time (``post_timeout``); push sinks must only
+enqueue (a slow WebSocket client has its own queue and never stalls the bus).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+from typing import Callable
+
+from .protocol.message import to_format
+
+log = logging.getLogger(__name__)
+
+STAGES = ("post", "push")
+
+
+class Published:
+    """One published event, serialised at most once per message format (never once per client).
+
+    ``event`` is the canonical dict: its ``message`` (if any) is a segment array.
+    """
+
+    __slots__ = ("event", "_dicts", "_bodies", "_lock")
+
+    def __init__(self, event: dict):
+        self.event = event
+        self._dicts: dict[str, dict] = {}
+        self._bodies: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def as_dict(self, fmt: str) -> dict:
+        """The event with ``message`` in ``fmt`` ("string" | "array"); spec event/README.md:
+        "消息事件的 message 字段格式取决于 event.message_format 配置" (EVT-5)."""
+        with self._lock:
+            d = self._dicts.get(fmt)
+            if d is None:
+                d = self.event
+                if isinstance(d.get("message"), list):
+                    d = dict(d, message=to_format(d["message"], fmt))
+                self._dicts[fmt] = d
+            return d
+
+    def body(self, fmt: str) -> bytes:
+        """Compact UTF-8 JSON, not ASCII-escaped (spec-rules POST-7: the form Koishi re-creates
+        when it checks the signature), encoded once per format."""
+        body = self._bodies.get(fmt)
+        if body is None:
+            body = json.dumps(self.as_dict(fmt), ensure_ascii=False,
+                              separators=(",", ":")).encode("utf-8")
+            self._bodies[fmt] = body
+        return body
+
+    def text(self, fmt: str) -> str:
+        return self.body(fmt).decode("utf-8")
+
+
+Sink = Callable[[Published], None]
+
+
+class Bus:
+    """publish(event) returns at once; the ``event-bus`` thread runs post sinks, then push sinks."""
+
+    def __init__(self, message_format: str = "string"):
+        self.message_format = message_format
+        self._sinks: dict[str, list[Sink]] = {stage: [] for stage in STAGES}
+        self._sinks_lock = threading.Lock()
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._idle = threading.Condition()
+        self._pending = 0
+
+    def add_sink(self, sink: Sink, stage: str = "push") -> None:
+        if stage not in STAGES:
+            raise ValueError(f"stage must be one of {STAGES}, got {stage!r}")
+        with self._sinks_lock:
+            # copy-on-write: the delivery thread iterates a snapshot without locking
+            self._sinks = dict(self._sinks, **{stage: self._sinks[stage] + [sink]})
+
+    def remove_sink(self, sink: Sink) -> None:
+        with self._sinks_lock:
+            self._sinks = {stage: [s for s in sinks if s is not sink]
+                           for stage, sinks in self._sinks.items()}
+
+    def publish(self, event: dict) -> Published:
+        """Queue an event for delivery; never blocks on a receiver."""
+        published = Published(event)
+        with self._idle:
+            self._pending += 1
+        self._queue.put(published)
+        if self._thread is None:  # not started (tests of the world alone): deliver inline
+            self._deliver(self._queue.get())
+        return published
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="event-bus", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """Deliver what is queued (within ``timeout``), then stop the thread."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self._queue.put(None)
+            thread.join(timeout)
+
+    def wait_idle(self, timeout: float = 5.0) -> bool:
+        """Block until every published event has been through every sink (for tests, shutdown)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+
+    def _run(self) -> None:
+        while True:
+            published = self._queue.get()
+            if published is None:
+                return
+            self._deliver(published)
+
+    def _deliver(self, published: Published) -> None:
+        try:
+            sinks = self._sinks
+            for stage in STAGES:  # "post" first, then "push": POST-14
+                for sink in sinks[stage]:
+                    try:
+                        sink(published)
+                    except Exception:  # a broken sink must not stop delivery to the others
+                        log.exception("event sink %r failed", sink)
+        finally:
+            with self._idle:
+                self._pending -= 1
+                if self._pending == 0:
+                    self._idle.notify_all()

@@ -1,0 +1,283 @@
+"""Configuration: the flat legacy CQHTTP keys, validated into one dataclass.
+
+Spec: communication/*.md#相关配置 ("配置项名称仅供参考"): OneBot 11 lets implementations name their
+keys; onebot_ref uses the legacy CQHTTP v4 names (spec-rules CFG-*), so an old config works as is.
+
+Every key is one field below with its default, unit and spec page; ``config.example.yaml`` is
+checked against this table by the tests. Bad config never starts a half-working server:
+:func:`load_config` raises :class:`ConfigError` naming the key and what was expected, and the CLI
+exits 2.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import yaml
+
+
+class ConfigError(Exception):
+    """A configuration problem; ``str()`` is one line per problem, each naming the key."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _key(default: Any, doc: str, spec: str = "", unit: str = "") -> Any:
+    return field(default=default, metadata={"doc": doc, "spec": spec, "unit": unit})
+
+
+@dataclass
+class Config:
+    """One field per config key; the metadata is what config.example.yaml documents."""
+
+    # --- HTTP API (communication/http.md, CFG-1/2) ---
+    use_http: bool = _key(True, "enable the HTTP API server", "communication/http.md")
+    host: str = _key("0.0.0.0", "HTTP API listen address", "communication/http.md")
+    port: int = _key(5700, "HTTP API port (0 = pick a free port)", "communication/http.md")
+    # --- forward WebSocket (communication/ws.md, CFG-3) ---
+    use_ws: bool = _key(False, "enable the forward WebSocket server (/, /api, /event)",
+                        "communication/ws.md")
+    ws_host: str = _key("0.0.0.0", "forward WebSocket listen address", "communication/ws.md")
+    ws_port: int = _key(6700, "forward WebSocket port (0 = pick a free port)",
+                        "communication/ws.md")
+    # --- reverse WebSocket (communication/ws-reverse.md, CFG-4..9) ---
+    use_ws_reverse: bool = _key(False, "enable the reverse WebSocket clients",
+                                "communication/ws-reverse.md")
+    ws_reverse_url: str = _key("", "URL of the Universal client, and the fallback of the API and "
+                               "Event URLs", "communication/ws-reverse.md")
+    ws_reverse_api_url: str = _key("", "URL of the API client (empty: ws_reverse_url)",
+                                   "communication/ws-reverse.md")
+    ws_reverse_event_url: str = _key("", "URL of the Event client (empty: ws_reverse_url)",
+                                     "communication/ws-reverse.md")
+    ws_reverse_use_universal_client: bool = _key(
+        False, "one Universal connection instead of separate API and Event ones",
+        "communication/ws-reverse.md")
+    ws_reverse_reconnect_interval: int = _key(3000, "wait before each reconnect attempt",
+                                              "communication/ws-reverse.md", "ms")
+    ws_reverse_reconnect_on_code_1000: bool = _key(
+        True, "reconnect after the server closes with code 1000 (legacy CQHTTP key)",
+        "communication/ws-reverse.md")
+    ws_reverse_auth_scheme: str = _key(
+        "Bearer", "Authorization scheme sent by reverse clients: Bearer (spec) or Token (legacy "
+        "CQHTTP / go-cqhttp)", "communication/authorization.md")
+    # --- HTTP POST (communication/http-post.md, CFG-10/11/13) ---
+    post_url: str = _key("", "HTTP POST event URL; HTTP POST is on whenever this is set",
+                         "communication/http-post.md")
+    post_timeout: int = _key(0, "HTTP POST timeout (0 = wait forever)",
+                             "communication/http-post.md", "s")
+    post_max_retries: int = _key(0, "extra attempts after a failed POST (0 = legacy: none)",
+                                 "communication/http-post.md")
+    post_retry_interval: int = _key(1500, "wait between POST attempts",
+                                    "communication/http-post.md", "ms")
+    secret: str = _key("", "HMAC-SHA1 key of the X-Signature header (empty: not signed)",
+                       "communication/http-post.md")
+    # --- authentication (communication/authorization.md, CFG-12) ---
+    access_token: str = _key("", "token for HTTP API, forward and reverse WebSocket (empty: no "
+                             "authentication)", "communication/authorization.md")
+    # --- events (event/README.md, CFG-14/15) ---
+    post_message_format: str = _key("string", "message format in events and get_msg: string "
+                                    "(CQ code) or array (segments)", "event/README.md")
+    enable_heartbeat: bool = _key(False, "emit heartbeat meta events", "event/meta.md")
+    heartbeat_interval: int = _key(15000, "heartbeat period", "event/meta.md", "ms")
+    # --- API (api/README.md, CFG-16..18) ---
+    rate_limit_interval: int = _key(500, "spacing of queued _rate_limited calls",
+                                    "api/README.md#限速调用", "ms")
+    enable_rate_limited_actions: bool = _key(
+        True, "accepted for legacy configs; _rate_limited is always available (spec-rules A-11)",
+        "api/README.md#限速调用")
+    serve_data_files: bool = _key(False, "serve GET /data/<kind>/<path> from data_dir",
+                                  "spec-rules DATA-1")
+    enable_cors: bool = _key(False, "CORS headers and OPTIONS pre-flight on the HTTP API",
+                             "spec-rules DATA-6")
+    max_body_bytes: int = _key(1048576, "largest accepted HTTP request body (larger: 413)",
+                               "communication/http.md", "bytes")
+    # --- forward WebSocket tuning ---
+    ws_send_queue_size: int = _key(1000, "frames queued per WebSocket connection before a client "
+                                   "that cannot keep up is disconnected", "communication/ws.md",
+                                   "frames")
+    ws_compression: bool = _key(False, "accept permessage-deflate (costs ~210 KB per connection)",
+                                "communication/ws.md")
+    # --- the simulated world ---
+    database: str = _key("", "sqlite3 file keeping message history across restarts (empty: in "
+                         "memory)")
+    history_limit: int = _key(10000, "messages kept; the oldest are dropped first", "",
+                              "messages")
+    data_dir: str = _key("data", "data directory (media files, get_image/get_record)")
+    # --- the console (play the other users) ---
+    use_console: bool = _key(True, "enable the console server (/sim/..., web page)")
+    console_host: str = _key("127.0.0.1", "console listen address (non-loopback requires "
+                             "access_token)")
+    console_port: int = _key(5800, "console port (0 = pick a free port)")
+    world: dict = _key(None, "the simulated world: self, friends, groups (see README)")
+
+    def __post_init__(self) -> None:
+        if self.world is None:
+            self.world = {}
+
+
+#: CFG-21: legacy keys with no protocol effect: accepted and ignored.
+IGNORED_LEGACY_KEYS = frozenset({
+    "thread_pool_size", "server_thread_pool_size", "convert_unicode_emoji", "update_source",
+    "update_channel", "auto_check_update", "auto_perform_update", "show_log_console",
+    "max_log_file_size", "max_log_files", "log_level", "use_extension", "disable_coolq_log",
+    "online_status_detection_method",
+})
+
+#: Legacy keys whose feature onebot_ref does not implement: refused when switched on, so a
+#: config never silently means something other than what it says.
+UNSUPPORTED_WHEN_SET = {
+    "event_filter": "event filters are not implemented",
+    "enable_backward_compatibility": "CQHTTP 3.x event shapes are not implemented",
+}
+
+_FIELDS = {f.name: f for f in fields(Config)}
+_BOOL_STRINGS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+_CHOICES = {
+    "post_message_format": ("string", "array"),
+    "ws_reverse_auth_scheme": ("Bearer", "Token"),
+}
+_PORTS = ("port", "ws_port", "console_port")
+_POSITIVE = ("ws_reverse_reconnect_interval", "heartbeat_interval", "max_body_bytes",
+             "history_limit", "ws_send_queue_size")
+_NON_NEGATIVE = ("post_timeout", "post_max_retries", "post_retry_interval",
+                 "rate_limit_interval")
+_URL_SCHEMES = {"post_url": r"https?://", "ws_reverse_url": r"wss?://",
+                "ws_reverse_api_url": r"wss?://", "ws_reverse_event_url": r"wss?://"}
+
+
+def _convert(name: str, value: Any, kind: type) -> Any:
+    """CFG-22: booleans also accept yes/true/1 and no/false/0; integers accept decimal strings."""
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, (str, int)) and str(value).strip().lower() in _BOOL_STRINGS:
+            return _BOOL_STRINGS[str(value).strip().lower()]
+        raise ValueError(f"{name}: expected a boolean (true/false), got {value!r}")
+    if kind is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+            return int(value)
+        raise ValueError(f"{name}: expected an integer, got {value!r}")
+    if kind is str:
+        if value is None:
+            return ""
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            return str(value)
+        raise ValueError(f"{name}: expected a string, got {value!r}")
+    if kind is dict:
+        if value is None:
+            return {}
+        if isinstance(value, dict):
+            return value
+        raise ValueError(f"{name}: expected a mapping (self, friends, groups), got {value!r}")
+    raise AssertionError(kind)
+
+
+def _check(cfg: Config) -> list[str]:
+    problems = []
+    for name in _PORTS:
+        port = getattr(cfg, name)
+        if not 0 <= port <= 65535:
+            problems.append(f"{name}: expected a port number 0-65535, got {port}")
+    for name in _POSITIVE:
+        if getattr(cfg, name) <= 0:
+            problems.append(f"{name}: expected a positive integer, got {getattr(cfg, name)}")
+    for name in _NON_NEGATIVE:
+        if getattr(cfg, name) < 0:
+            problems.append(f"{name}: expected 0 or more, got {getattr(cfg, name)}")
+    for name, choices in _CHOICES.items():
+        if getattr(cfg, name) not in choices:
+            problems.append(f"{name}: expected one of {', '.join(choices)}, "
+                            f"got {getattr(cfg, name)!r}")
+    for name, scheme in _URL_SCHEMES.items():
+        url = getattr(cfg, name)
+        if url and not re.match(scheme, url, re.IGNORECASE):
+            problems.append(f"{name}: expected a URL starting with "
+                            f"{scheme.replace('?', '(s)').replace('s(s)', '(s)')}, got {url!r}")
+    if cfg.use_ws_reverse:
+        if cfg.ws_reverse_use_universal_client and not cfg.ws_reverse_url:
+            problems.append("ws_reverse_url: required when use_ws_reverse and "
+                            "ws_reverse_use_universal_client are true")
+        if not cfg.ws_reverse_use_universal_client and not (
+                cfg.ws_reverse_url or (cfg.ws_reverse_api_url and cfg.ws_reverse_event_url)):
+            problems.append("ws_reverse_url: required when use_ws_reverse is true (or set both "
+                            "ws_reverse_api_url and ws_reverse_event_url)")
+    if cfg.use_console and cfg.console_host not in ("127.0.0.1", "localhost", "::1") \
+            and not cfg.access_token:
+        problems.append(f"console_host: {cfg.console_host!r} is not loopback, which lets anyone "
+                        "on the network play your users: set access_token too")
+    enabled = [(n, getattr(cfg, n)) for n, on in
+               (("port", cfg.use_http), ("ws_port", cfg.use_ws), ("console_port", cfg.use_console))
+               if on and getattr(cfg, n)]
+    seen: dict[int, str] = {}
+    for name, port in enabled:
+        if port in seen:
+            problems.append(f"{name}: port {port} is already used by {seen[port]}")
+        seen[port] = name
+    return problems
+
+
+def from_mapping(data: dict | None) -> Config:
+    """Build a Config from a parsed YAML mapping; raise ConfigError listing every problem."""
+    from .world import validate_world_config  # the world owns what a valid world is
+
+    data = {} if data is None else data
+    if not isinstance(data, dict):
+        raise ConfigError([f"config: expected a mapping of keys, got {type(data).__name__}"])
+    problems, values = [], {}
+    for key, value in data.items():
+        key = str(key)
+        if key in IGNORED_LEGACY_KEYS:
+            continue
+        if key in UNSUPPORTED_WHEN_SET:
+            if value not in (None, "", False, "false", "no", 0):
+                problems.append(f"{key}: {UNSUPPORTED_WHEN_SET[key]}; remove the key")
+            continue
+        if key not in _FIELDS:
+            close = difflib.get_close_matches(key, list(_FIELDS), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(f"{key}: unknown config key{hint}")
+            continue
+        kind = _FIELDS[key].type
+        kind = {"bool": bool, "int": int, "str": str, "dict": dict}.get(kind, kind)
+        try:
+            values[key] = _convert(key, value, kind)
+        except ValueError as err:
+            problems.append(str(err))
+    if problems:
+        raise ConfigError(problems)
+    cfg = Config(**values)
+    problems = _check(cfg) + [f"world{p}" if p.startswith((".", "[")) else p
+                              for p in validate_world_config(cfg.world)]
+    if problems:
+        raise ConfigError(problems)
+    return cfg
+
+
+def load_config(path: str | None) -> Config:
+    """Load a YAML file (None: every key at its default, the embedded default world)."""
+    if path is None:
+        return from_mapping({})
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except OSError as err:
+        raise ConfigError([f"config: cannot read {path}: {err.strerror}"]) from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError([f"config: {path} is not valid YAML{where}: "
+                           f"{getattr(err, 'problem', err)}"]) from None
+    return from_mapping(data)
+
+
+def describe() -> list[tuple[str, Any, str, str, str]]:
+    """(key, default, unit, spec page, doc) for every key, in order: config.example.yaml's source."""
+    return [(f.name, f.default, f.metadata["unit"], f.metadata["spec"], f.metadata["doc"])
+            for f in fields(Config)]

@@ -1,0 +1,105 @@
+"""The traffic journal: every frame that crosses the wire, with the server's verdict.
+
+Every mode calls :meth:`Traffic.record`; the console reads it (``GET /sim/traffic?after=SEQ``,
+the web page, ``python -m onebot_ref tail``). It is httpbin's "what did we see of the request",
+kept over time. Bounded in memory (the oldest frames are dropped first); secrets are masked
+before they are stored, so the journal can be shown to anyone who can see the console.
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+import threading
+import time
+from typing import Any, Mapping
+
+#: Headers whose values are credentials: kept as scheme + first 2 characters.
+_SECRET_HEADERS = {"authorization", "x-signature"}
+_TOKEN_IN_QUERY = re.compile(r"(access_token=)([^&\s]*)")
+CHANNELS = ("http", "http_post", "ws", "ws_reverse", "console")
+
+
+def mask_secret(value: str) -> str:
+    """'Bearer s3cret' -> 'Bearer s3****'; 'sha1=ab12..' -> 'sha1=ab****'."""
+    for sep in (" ", "="):
+        if sep in value:
+            head, _, secret = value.partition(sep)
+            return f"{head}{sep}{secret[:2]}****"
+    return f"{value[:2]}****"
+
+
+def mask_headers(headers: Mapping[str, str] | None) -> dict[str, str] | None:
+    if headers is None:
+        return None
+    return {k: (mask_secret(v) if k.lower() in _SECRET_HEADERS else v)
+            for k, v in headers.items()}
+
+
+def mask_url(url: str) -> str:
+    return _TOKEN_IN_QUERY.sub(lambda m: m.group(1) + (m.group(2)[:2] + "****"
+                                                       if m.group(2) else ""), url)
+
+
+class Traffic:
+    """A bounded, sequence-numbered journal of frames."""
+
+    def __init__(self, limit: int = 5000):
+        self._frames: collections.deque[dict] = collections.deque(maxlen=limit)
+        self._seq = 0
+        self._cond = threading.Condition()
+
+    def record(self, channel: str, direction: str, peer: str, data: Any, *,
+               verdict: str | None = None, headers: Mapping[str, str] | None = None,
+               path: str | None = None) -> int:
+        """Append one frame; returns its seq. ``data`` is the JSON value (or text) carried."""
+        frame = {"seq": 0, "time": time.time(), "channel": channel, "direction": direction,
+                 "peer": peer, "data": data}
+        if path is not None:
+            frame["path"] = mask_url(path)
+        if headers is not None:
+            frame["headers"] = mask_headers(headers)
+        if verdict:
+            frame["verdict"] = verdict
+        with self._cond:
+            self._seq += 1
+            frame["seq"] = self._seq
+            self._frames.append(frame)
+            self._cond.notify_all()
+        return frame["seq"]
+
+    @property
+    def cursor(self) -> int:
+        return self._seq
+
+    def since(self, after: int = 0, limit: int = 500) -> tuple[list[dict], int]:
+        """Frames with seq > after (at most ``limit``), and the cursor to pass next time."""
+        with self._cond:
+            frames = [f for f in self._frames if f["seq"] > after][:limit]
+            cursor = frames[-1]["seq"] if frames else max(after, 0)
+            if not frames and after > self._seq:  # a cursor from before a restart
+                cursor = self._seq
+        return frames, cursor
+
+    def wait(self, after: int, timeout: float) -> bool:
+        """Block until a frame with seq > after exists, or ``timeout`` seconds pass."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._seq <= after:
+                left = deadline - time.monotonic()
+                if left <= 0 or not self._cond.wait(left):
+                    return self._seq > after
+            return True
+
+    def find(self, predicate, timeout: float = 5.0, after: int = 0) -> dict | None:
+        """The first frame after ``after`` satisfying ``predicate``, waiting up to ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            frames, cursor = self.since(after, limit=10**9)
+            for frame in frames:
+                if predicate(frame):
+                    return frame
+            after = cursor
+            left = deadline - time.monotonic()
+            if left <= 0 or not self.wait(after, left):
+                return None
