@@ -250,11 +250,8 @@ def from_mapping(data: dict | None) -> Config:
             values[key] = _convert(key, value, kind)
         except ValueError as err:
             problems.append(str(err))
-    if problems:
-        raise ConfigError(problems)
-    cfg = Config(**values)
-    problems = _check(cfg) + [f"world{p}" if p.startswith((".", "[")) else p
-                              for p in validate_world_config(cfg.world)]
+    cfg = Config(**values)  # keys that failed above keep their defaults for the checks below
+    problems += _check(cfg) + validate_world_config(cfg.world)
     if problems:
         raise ConfigError(problems)
     return cfg
