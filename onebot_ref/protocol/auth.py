@@ -1,0 +1,74 @@
+"""Access tokens (communication/authorization.md) and the HTTP POST signature (http-post.md).
+
+Pure functions: the transports pass in the request's headers and query and act on the answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from typing import Mapping
+
+# spec-rules AUTH-6: the legacy full-match regex `(?:[Tt]oken|Bearer)\s+(.*)`, with the scheme
+# case-insensitive (REC: auth schemes are case-insensitive in HTTP). Koishi sends `Token <t>`.
+_AUTHORIZATION = re.compile(r"(?:token|bearer)\s+(.*)", re.IGNORECASE | re.DOTALL)
+
+
+def _header(headers: Mapping, name: str) -> str | None:
+    value = headers.get(name)
+    if value is None and isinstance(headers, dict):
+        # A plain dict is case-sensitive; HTTP header names are not.
+        lowered = name.lower()
+        for key, item in headers.items():
+            if key.lower() == lowered:
+                return item
+    return value
+
+
+def token_from_request(headers: Mapping, query: Mapping, *,
+                       header_only: bool = False) -> tuple[str | None, str]:
+    """The access token a client sent, and how: ``(token, "header" | "query" | "none")``.
+
+    ``None`` means missing (→ 401). ``header_only`` is for data files (AUTH-12).
+    """
+    header = _header(headers, "Authorization")
+    # AUTH-5: a present Authorization header wins, even when malformed; the query is then
+    # not consulted.
+    if header is not None:
+        # authorization.md: "需要在请求头中加入 Authorization 头，如 Authorization: Bearer kSLuTF2GC2Q4q4ugm3"
+        match = _AUTHORIZATION.fullmatch(header)
+        # AUTH-6: another scheme or an empty token counts as missing.
+        return (match.group(1) or None) if match else None, "header"
+    if header_only:
+        return None, "none"
+    # authorization.md: "在某些特殊情况下，可能无法修改请求头，则可以通过 query 参数传入 access token"
+    token = query.get("access_token")
+    if token:
+        return token, "query"
+    return None, "none"
+
+
+def check_token(expected: str, given: str | None) -> int | None:
+    """``None`` when the request may pass, else the HTTP status: 401 missing, 403 wrong (AUTH-4)."""
+    # AUTH-1: with an empty access_token nothing is checked.
+    if not expected:
+        return None
+    # communication/http.md: "如果 access token 未提供，状态码为 401"
+    if given is None:
+        return 401
+    # communication/http.md: "如果 access token 不符合，状态码为 403". AUTH-7: exact equality;
+    # compared in constant time so response timing does not reveal the token.
+    if not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
+        return 403
+    return None
+
+
+def signature(body: bytes, secret: str) -> str:
+    """The ``X-Signature`` header value for an HTTP POST body (spec-rules POST-5).
+
+    Signed over the exact bytes sent, so serialise once and sign those bytes.
+    """
+    # communication/http-post.md: "签名以 secret 作为密钥，HTTP 正文作为消息，进行 HMAC SHA1 哈希",
+    # sent as "X-Signature: sha1=f9ddd4863ace61e64f462d41ca311e3d2c1176e2"
+    return "sha1=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha1).hexdigest()
