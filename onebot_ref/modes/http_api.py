@@ -1,0 +1,304 @@
+"""The HTTP API: ``GET|POST /:action`` (communication/http.md, spec-rules HTTP-*, AUTH-*, DATA-*).
+
+One Flask view answers every path, so the order of checks is written out once, as the legacy
+server does it (spec-rules HTTP-13):
+
+    path (404) → method (405) → access token (401/403) → Content-Type (406) → body size (413)
+    → body (400) → action (404) → 200 with the envelope of ``actions.call``
+
+onebot_ref choices where the spec is silent (for the README):
+
+- 4xx responses carry a one-line ``text/plain`` reason (the spec and legacy send an empty body,
+  HTTP-14; SDKs look only at the status), e.g. which Content-Types are accepted.
+- Bodies over ``max_body_bytes`` get 413; a body that is not UTF-8 (JSON or form) gets 400; a
+  JSON body nested deeper than 64 levels gets 400. The query string is decoded leniently.
+- An action name is the path segment verbatim (HTTP-2): ``/send%5Fmsg`` is not ``send_msg``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Any
+from urllib.parse import unquote_plus
+
+from flask import Flask, Response, request, send_file
+from werkzeug.routing import Rule
+
+from ..protocol.auth import check_token, token_from_request
+from ..protocol.coerce import Params
+from ..traffic import mask_secret
+
+# spec-rules HTTP-2: "^/([^/\s]+)/?$", the action being the path segment.
+_ACTION_PATH = re.compile(r"/([^/\s]+)/?")
+# spec-rules DATA-1: "^/(data/(?:bface|image|record|show)/.+)$"
+_DATA_PATH = re.compile(r"/data/(bface|image|record|show)/(.+)", re.DOTALL)
+
+# communication/http.md: "当使用 urlencoded 表单或 JSON 传递参数时，请求头中的 Content-Type 必须对应的为
+# application/x-www-form-urlencoded 或 application/json"
+FORM, JSON = "application/x-www-form-urlencoded", "application/json"
+
+MAX_JSON_DEPTH = 64
+_JSON_TYPE = "application/json; charset=UTF-8"  # spec-rules HTTP-15
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_JSON_NAMES = {list: "an array", str: "a string", int: "a number", float: "a number",
+               bool: "a boolean", type(None): "null"}
+_CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "*",
+         "Access-Control-Allow-Headers": "*"}
+
+
+class _Reject(Exception):
+    """A non-200 answer: the HTTP status and the one-line reason (body and journal verdict)."""
+
+    def __init__(self, status: int, reason: str):
+        super().__init__(reason)
+        self.status, self.reason = status, reason
+
+
+def parse_urlencoded(text: str, errors: str = "strict") -> dict[str, str]:
+    """spec-rules HTTP-17: pairs split on ``&``, the name before the first ``=``, a pair
+    without ``=`` has the value ``""``, an empty name is skipped; the first of a repeated name
+    wins (A-42). HTTP-6: ``%XX`` and ``+`` are decoded."""
+    values: dict[str, str] = {}
+    for pair in text.split("&"):
+        name, _, value = pair.partition("=")
+        if name:
+            name = unquote_plus(name, errors=errors)
+            if name not in values:
+                values[name] = unquote_plus(value, errors=errors)
+    return values
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    """True when JSON containers nest more than ``limit`` levels (iterative: no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def _read_body(environ: dict, stream, limit: int) -> bytes:
+    """The POST body, never more than ``limit`` bytes in memory (413 beyond)."""
+    length = environ.get("CONTENT_LENGTH")
+    if length:
+        if not length.isdigit():
+            raise _Reject(400, "Content-Length is not a number")
+        if int(length) > limit:
+            raise _Reject(413, f"body of {length} bytes is over the limit of {limit} "
+                               "(max_body_bytes)")
+    chunks, total = [], 0
+    while True:  # a chunked body has no Content-Length: read at most limit + 1 bytes
+        chunk = stream.read(min(65536, limit + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            raise _Reject(413, f"body is over the limit of {limit} bytes (max_body_bytes)")
+
+
+def _parse_json_body(body: bytes) -> dict:
+    # spec-rules HTTP-10 / A-6: empty, unparsable or non-object JSON → 400.
+    if not body.strip():
+        raise _Reject(400, "empty JSON body: send a JSON object such as {}")
+    try:
+        value = json.loads(body.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise _Reject(400, "JSON body is not valid UTF-8") from None
+    except RecursionError:
+        raise _Reject(400, f"JSON body is nested deeper than {MAX_JSON_DEPTH} levels") from None
+    except ValueError as err:
+        raise _Reject(400, f"JSON body does not parse: {err}") from None
+    if not isinstance(value, dict):
+        raise _Reject(400, f"JSON body must be an object, got {_JSON_NAMES[type(value)]}")
+    # Only a body with more than MAX_JSON_DEPTH brackets can be that deep: skip the walk otherwise.
+    if body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH and _too_deep(value, MAX_JSON_DEPTH):
+        raise _Reject(400, f"JSON body is nested deeper than {MAX_JSON_DEPTH} levels")
+    return value
+
+
+def _parse_form_body(body: bytes) -> dict[str, str]:
+    try:
+        return parse_urlencoded(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise _Reject(400, "form body is not valid UTF-8 (after %-decoding)") from None
+
+
+def _request_params(environ: dict, query: dict[str, str], stream, limit: int) -> Params:
+    """The merged parameters (HTTP-16: query > form > JSON body); query/form keys are text."""
+    # spec-rules HTTP-9: only a POST has a body; a GET body is ignored.
+    if environ["REQUEST_METHOD"] != "POST":
+        return Params(query, query.keys())
+    content_type = environ.get("CONTENT_TYPE", "")
+    # spec-rules HTTP-8: a POST without Content-Type uses the query only.
+    if not content_type:
+        return Params(query, query.keys())
+    # spec-rules A-5: the media type compared case-insensitively, parameters ignored.
+    media_type = content_type.partition(";")[0].strip().lower()
+    if media_type not in (FORM, JSON):
+        # communication/http.md: "如果 POST 请求的 Content-Type 不支持，状态码为 406"
+        raise _Reject(406, f"unsupported Content-Type {media_type}: send {JSON} or {FORM}")
+    body = _read_body(environ, stream, limit)
+    # communication/http.md: "如果 POST 请求的正文格式不正确，状态码为 400"
+    if media_type == JSON:
+        values: dict = _parse_json_body(body)
+        text_keys = set(query)
+    else:
+        values = _parse_form_body(body)
+        text_keys = set(values) | query.keys()
+    values.update(query)
+    return Params(values, text_keys)
+
+
+def _peer(environ: dict) -> str:
+    return f"{environ.get('REMOTE_ADDR', '?')}:{environ.get('REMOTE_PORT', '?')}"
+
+
+def create_app(config, actions, traffic=None) -> Flask:
+    """The HTTP API as a Flask app (serve it with werkzeug's threaded server)."""
+    app = Flask(__name__)
+    app.url_map.merge_slashes = False
+    limit = config.max_body_bytes
+    token = config.access_token
+    cors = config.enable_cors
+    extra_headers = {"Access-Control-Allow-Origin": "*"} if cors else {}
+    data_dir = os.path.realpath(config.data_dir)
+
+    def record_in(environ, frame: dict) -> None:
+        path = environ.get("RAW_URI") or environ.get("PATH_INFO", "")
+        traffic.record("http", "in", _peer(environ), frame, headers=dict(request.headers),
+                       path=path)
+
+    def answer(environ, frame: dict, status: int, reason: str,
+               headers: dict | None = None) -> Response:
+        """A non-200 (or pre-flight) answer: a one-line text reason, journalled as the verdict."""
+        if traffic is not None:
+            record_in(environ, frame)
+            traffic.record("http", "out", _peer(environ), {"status": status, "reason": reason},
+                           verdict=f"{status}: {reason}")
+        response = Response(reason + "\n", status, mimetype="text/plain")
+        response.headers.update(extra_headers)
+        if headers:
+            response.headers.update(headers)
+        return response
+
+    def onebot(path: str = "") -> Response:
+        environ = request.environ
+        method = environ["REQUEST_METHOD"]
+        data_match = _DATA_PATH.fullmatch(environ["PATH_INFO"])
+        if data_match and config.serve_data_files:
+            return data_file(environ, method, *data_match.groups())
+        # spec-rules HTTP-2: the action is the raw path segment, not percent-decoded.
+        raw_path = environ.get("RAW_URI", "")
+        raw_path = raw_path.partition("?")[0] if raw_path.startswith("/") else environ["PATH_INFO"]
+        match = _ACTION_PATH.fullmatch(raw_path)
+        action = match.group(1) if match else None
+        frame: dict = {"method": method, "action": action}
+        # spec-rules HTTP-3: any other path is 404.
+        if action is None:
+            return answer(environ, frame, 404, f"no such path {raw_path}: the API is /:action")
+        if method == "OPTIONS" and cors:
+            # spec-rules DATA-6: the CORS pre-flight.
+            return answer(environ, frame, 200, "ok", _CORS)
+        if method not in ("GET", "POST"):
+            # spec-rules HTTP-20 / A-41: other methods get 405.
+            return answer(environ, frame, 405, f"method {method} not allowed: use GET or POST",
+                          {"Allow": "GET, POST, OPTIONS" if cors else "GET, POST"})
+        query = parse_urlencoded(environ.get("QUERY_STRING", "").encode("latin-1")
+                                 .decode("utf-8", "replace"), errors="replace")
+        # spec-rules AUTH-8: the token is checked before anything else about the request.
+        given, how = token_from_request(request.headers, query)
+        status = check_token(token, given)
+        if status is not None:
+            # communication/http.md: "如果 access token 未提供，状态码为 401" /
+            # "如果 access token 不符合，状态码为 403"
+            if given is not None:
+                why = f"wrong token (from the {how})"
+            elif how == "header":
+                why = "no token: the Authorization header must be 'Bearer <token>'"
+            else:
+                why = "no token"
+            return answer(environ, frame, status, why)
+        try:
+            params = _request_params(environ, query, request.stream, limit)
+        except _Reject as reject:
+            return answer(environ, frame, reject.status, reject.reason)
+        if traffic is not None:
+            values = params.values
+            frame["params"] = (values if "access_token" not in values else
+                               {**values, "access_token": mask_secret(values["access_token"])})
+            record_in(environ, frame)
+        envelope = actions.call(action, params)
+        # communication/http.md: "如果 API 不存在，状态码为 404"
+        if envelope.get("retcode") == 1404:
+            reason = envelope.get("message") or f"no action {action!r}"
+            if traffic is not None:
+                traffic.record("http", "out", _peer(environ), {"status": 404, "reason": reason},
+                               verdict=f"404: {reason}")
+            response = Response(reason + "\n", 404, mimetype="text/plain")
+            response.headers.update(extra_headers)
+            return response
+        # communication/http.md: "剩下的所有情况，无论操作实际成功与否，状态码都是 200"
+        if traffic is not None:
+            notes = params.notes
+            traffic.record("http", "out", _peer(environ), envelope,
+                           verdict="; ".join(notes) if notes else None)
+        response = Response(_encode(envelope), 200, content_type=_JSON_TYPE)
+        if cors:
+            response.headers.update(extra_headers)
+        return response
+
+    def data_file(environ, method: str, kind: str, relative: str) -> Response:
+        """spec-rules DATA-1..5: a file of data_dir/<kind>/, header-only token."""
+        frame = {"method": method, "data_file": f"{kind}/{relative}"}
+        if method != "GET":  # DATA-3: GET only
+            return answer(environ, frame, 404, "data files are served on GET only")
+        # AUTH-12: the query access_token is not consulted for data files.
+        given, _ = token_from_request(request.headers, {}, header_only=True)
+        status = check_token(token, given)
+        if status is not None:
+            return answer(environ, frame, status, "wrong token" if given is not None else
+                          "no token (data files take the Authorization header only)")
+        try:  # PATH_INFO is the WSGI latin-1 form of the UTF-8 bytes
+            relative = relative.encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            return answer(environ, frame, 404, "file name is not valid UTF-8")
+        # DATA-3: "..", an absolute path, or a symlink leading out of the kind's folder → 403.
+        if ".." in relative.split("/") or relative.startswith("/") or "\0" in relative:
+            return answer(environ, frame, 403, "path leaves the data directory")
+        base = os.path.join(data_dir, kind)
+        target = os.path.realpath(os.path.join(base, relative))
+        if os.path.commonpath([target, base]) != base:
+            return answer(environ, frame, 403, "path leaves the data directory")
+        if not os.path.isfile(target):
+            return answer(environ, frame, 404, f"no file {kind}/{relative}")
+        if not os.access(target, os.R_OK):
+            return answer(environ, frame, 403, f"file {kind}/{relative} is not readable")
+        if traffic is not None:
+            record_in(environ, frame)
+            traffic.record("http", "out", _peer(environ),
+                           {"status": 200, "file": f"{kind}/{relative}",
+                            "bytes": os.path.getsize(target)})
+        # DATA-4: application/octet-stream, Content-Disposition: attachment, Content-Length.
+        response = send_file(target, mimetype="application/octet-stream", as_attachment=True,
+                             download_name=os.path.basename(target), conditional=False,
+                             etag=False, max_age=0)
+        response.headers.update(extra_headers)
+        return response
+
+    # Every method and every path reaches the one view (methods=None: werkzeug matches any).
+    app.url_map.add(Rule("/", endpoint="onebot", methods=None))
+    app.url_map.add(Rule("/<path:path>", endpoint="onebot", methods=None))
+    app.view_functions["onebot"] = onebot
+
+    @app.errorhandler(404)
+    def unrouted(_error) -> Response:  # paths werkzeug's router cannot match, e.g. //x
+        frame = {"method": request.method, "action": None}
+        return answer(request.environ, frame, 404, "no such path: the API is /:action")
+
+    return app
