@@ -1,0 +1,55 @@
+"""`python -m onebot_ref serve` as a user runs it: banner, endpoints, clean stop (exit 0)."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start(tmp_path, extra: str = "") -> tuple[subprocess.Popen, str]:
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"host: 127.0.0.1\nport: 0\nuse_ws: true\nws_host: 127.0.0.1\nws_port: 0\n"
+                   f"console_port: 0\ndata_dir: {tmp_path / 'data'}\n{extra}", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "onebot_ref", "serve", "-c", str(cfg)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    banner = []
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        banner.append(line)
+        if "console" in line:
+            break
+    return proc, "".join(banner)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_banner_lists_every_endpoint_and_stop_is_clean(tmp_path, sig):
+    proc, banner = start(tmp_path)
+    try:
+        assert banner.startswith("onebot_ref "), banner
+        assert "bot account: " in banner
+        http = re.search(r"(http://127\.0\.0\.1:\d+)/:action", banner).group(1)
+        assert re.search(r"ws://127\.0\.0\.1:\d+/ +ws://127\.0\.0\.1:\d+/api", banner)
+        assert re.search(r"http://127\.0\.0\.1:\d+/\n", banner)  # the console
+        # the URL it printed works as pasted
+        assert requests.get(f"{http}/get_login_info", timeout=5).json()["status"] == "ok"
+        began = time.monotonic()
+        proc.send_signal(sig)
+        assert proc.wait(timeout=5) == 0
+        assert time.monotonic() - began < 2.0, "must stop within 2 s"
+    finally:
+        proc.kill()
+        proc.wait(5)
