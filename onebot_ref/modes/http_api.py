@@ -82,24 +82,32 @@ def _too_deep(value: Any, limit: int) -> bool:
     return False
 
 
-def _read_body(environ: dict, stream, limit: int) -> bytes:
+def _read_body(environ: dict, limit: int) -> bytes:
     """The POST body, never more than ``limit`` bytes in memory (413 beyond)."""
+    stream = environ["wsgi.input"]
+    if environ.get("wsgi.input_terminated"):
+        # A chunked body (werkzeug de-chunks it): no length known, read at most limit + 1.
+        chunks, total = [], 0
+        while True:
+            chunk = stream.read(min(65536, limit + 1 - total))
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise _Reject(413, f"body is over the limit of {limit} bytes (max_body_bytes)")
     length = environ.get("CONTENT_LENGTH")
-    if length:
-        if not length.isdigit():
-            raise _Reject(400, "Content-Length is not a number")
-        if int(length) > limit:
-            raise _Reject(413, f"body of {length} bytes is over the limit of {limit} "
-                               "(max_body_bytes)")
-    chunks, total = [], 0
-    while True:  # a chunked body has no Content-Length: read at most limit + 1 bytes
-        chunk = stream.read(min(65536, limit + 1 - total))
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-        total += len(chunk)
-        if total > limit:
-            raise _Reject(413, f"body is over the limit of {limit} bytes (max_body_bytes)")
+    if not length:
+        return b""  # neither a length nor chunked: no body
+    if not length.isdigit():
+        raise _Reject(400, f"Content-Length {length!r} is not a number")
+    if int(length) > limit:
+        # Decided on the header alone, before reading anything.
+        raise _Reject(413, f"body of {length} bytes is over the limit of {limit} (max_body_bytes)")
+    body = stream.read(int(length))
+    if len(body) < int(length):
+        raise _Reject(400, "body is shorter than its Content-Length")
+    return body
 
 
 def _parse_json_body(body: bytes) -> dict:
@@ -107,7 +115,8 @@ def _parse_json_body(body: bytes) -> dict:
     if not body.strip():
         raise _Reject(400, "empty JSON body: send a JSON object such as {}")
     try:
-        value = json.loads(body.decode("utf-8-sig"))
+        text = body.decode("utf-8")
+        value = json.loads(text[1:] if text[0] == "\ufeff" else text)
     except UnicodeDecodeError:
         raise _Reject(400, "JSON body is not valid UTF-8") from None
     except RecursionError:
@@ -129,7 +138,7 @@ def _parse_form_body(body: bytes) -> dict[str, str]:
         raise _Reject(400, "form body is not valid UTF-8 (after %-decoding)") from None
 
 
-def _request_params(environ: dict, query: dict[str, str], stream, limit: int) -> Params:
+def _request_params(environ: dict, query: dict[str, str], limit: int) -> Params:
     """The merged parameters (HTTP-16: query > form > JSON body); query/form keys are text."""
     # spec-rules HTTP-9: only a POST has a body; a GET body is ignored.
     if environ["REQUEST_METHOD"] != "POST":
@@ -143,7 +152,7 @@ def _request_params(environ: dict, query: dict[str, str], stream, limit: int) ->
     if media_type not in (FORM, JSON):
         # communication/http.md: "如果 POST 请求的 Content-Type 不支持，状态码为 406"
         raise _Reject(406, f"unsupported Content-Type {media_type}: send {JSON} or {FORM}")
-    body = _read_body(environ, stream, limit)
+    body = _read_body(environ, limit)
     # communication/http.md: "如果 POST 请求的正文格式不正确，状态码为 400"
     if media_type == JSON:
         values: dict = _parse_json_body(body)
@@ -153,6 +162,25 @@ def _request_params(environ: dict, query: dict[str, str], stream, limit: int) ->
         text_keys = set(values) | query.keys()
     values.update(query)
     return Params(values, text_keys)
+
+
+_HEADER_NAMES = {"CONTENT_TYPE": "Content-Type", "CONTENT_LENGTH": "Content-Length"}
+
+
+def _headers(environ: dict) -> dict[str, str]:
+    """The request headers for the journal, read straight from the WSGI environ (cheap)."""
+    headers = {}
+    for key, value in environ.items():
+        name = _HEADER_NAMES.get(key)
+        if name is None:
+            if not key.startswith("HTTP_"):
+                continue
+            name = key[5:].replace("_", "-").title()
+            if len(_HEADER_NAMES) < 512:  # remember the spelling; bounded (clients pick names)
+                _HEADER_NAMES[key] = name
+        if value:
+            headers[name] = value
+    return headers
 
 
 def _peer(environ: dict) -> str:
@@ -166,19 +194,22 @@ def create_app(config, actions, traffic=None) -> Flask:
     limit = config.max_body_bytes
     token = config.access_token
     cors = config.enable_cors
+    serve_data_files = config.serve_data_files
     extra_headers = {"Access-Control-Allow-Origin": "*"} if cors else {}
     data_dir = os.path.realpath(config.data_dir)
 
     def record_in(environ, frame: dict) -> None:
         path = environ.get("RAW_URI") or environ.get("PATH_INFO", "")
-        traffic.record("http", "in", _peer(environ), frame, headers=dict(request.headers),
+        traffic.record("http", "in", _peer(environ), frame, headers=_headers(environ),
                        path=path)
 
-    def answer(environ, frame: dict, status: int, reason: str,
+    def answer(environ, frame: dict | None, status: int, reason: str,
                headers: dict | None = None) -> Response:
-        """A non-200 (or pre-flight) answer: a one-line text reason, journalled as the verdict."""
+        """A non-200 (or pre-flight) answer: a one-line text reason, journalled as the verdict.
+        ``frame``: the request's journal entry, or None when it is already recorded."""
         if traffic is not None:
-            record_in(environ, frame)
+            if frame is not None:
+                record_in(environ, frame)
             traffic.record("http", "out", _peer(environ), {"status": status, "reason": reason},
                            verdict=f"{status}: {reason}")
         response = Response(reason + "\n", status, mimetype="text/plain")
@@ -191,7 +222,7 @@ def create_app(config, actions, traffic=None) -> Flask:
         environ = request.environ
         method = environ["REQUEST_METHOD"]
         data_match = _DATA_PATH.fullmatch(environ["PATH_INFO"])
-        if data_match and config.serve_data_files:
+        if data_match and serve_data_files:
             return data_file(environ, method, *data_match.groups())
         # spec-rules HTTP-2: the action is the raw path segment, not percent-decoded.
         raw_path = environ.get("RAW_URI", "")
@@ -212,7 +243,9 @@ def create_app(config, actions, traffic=None) -> Flask:
         query = parse_urlencoded(environ.get("QUERY_STRING", "").encode("latin-1")
                                  .decode("utf-8", "replace"), errors="replace")
         # spec-rules AUTH-8: the token is checked before anything else about the request.
-        given, how = token_from_request(request.headers, query)
+        authorization = environ.get("HTTP_AUTHORIZATION")
+        given, how = token_from_request(
+            {"Authorization": authorization} if authorization is not None else {}, query)
         status = check_token(token, given)
         if status is not None:
             # communication/http.md: "如果 access token 未提供，状态码为 401" /
@@ -225,7 +258,7 @@ def create_app(config, actions, traffic=None) -> Flask:
                 why = "no token"
             return answer(environ, frame, status, why)
         try:
-            params = _request_params(environ, query, request.stream, limit)
+            params = _request_params(environ, query, limit)
         except _Reject as reject:
             return answer(environ, frame, reject.status, reject.reason)
         if traffic is not None:
@@ -236,13 +269,7 @@ def create_app(config, actions, traffic=None) -> Flask:
         envelope = actions.call(action, params)
         # communication/http.md: "如果 API 不存在，状态码为 404"
         if envelope.get("retcode") == 1404:
-            reason = envelope.get("message") or f"no action {action!r}"
-            if traffic is not None:
-                traffic.record("http", "out", _peer(environ), {"status": 404, "reason": reason},
-                               verdict=f"404: {reason}")
-            response = Response(reason + "\n", 404, mimetype="text/plain")
-            response.headers.update(extra_headers)
-            return response
+            return answer(environ, None, 404, envelope.get("message") or f"no action {action!r}")
         # communication/http.md: "剩下的所有情况，无论操作实际成功与否，状态码都是 200"
         if traffic is not None:
             notes = params.notes
@@ -259,7 +286,10 @@ def create_app(config, actions, traffic=None) -> Flask:
         if method != "GET":  # DATA-3: GET only
             return answer(environ, frame, 404, "data files are served on GET only")
         # AUTH-12: the query access_token is not consulted for data files.
-        given, _ = token_from_request(request.headers, {}, header_only=True)
+        authorization = environ.get("HTTP_AUTHORIZATION")
+        given, _ = token_from_request(
+            {"Authorization": authorization} if authorization is not None else {}, {},
+            header_only=True)
         status = check_token(token, given)
         if status is not None:
             return answer(environ, frame, status, "wrong token" if given is not None else
