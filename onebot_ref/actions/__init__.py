@@ -1,0 +1,199 @@
+"""Actions: one function per OneBot action, and the one dispatcher that runs them.
+
+Spec: api/README.md (异步调用, 限速调用), api/public.md, api/hidden.md (spec-rules ACT-*, RESP-*).
+
+Each action is a plain function named after its action, ``fn(ctx, <parameters>) -> data``, whose
+signature *is* the spec's parameter table (``protocol.coerce.bind`` reads it). It raises
+``ActionError`` to fail; :meth:`Actions.call` is the one place an ``ActionError`` becomes a failed
+envelope. An unexpected exception is a bug of onebot_ref: it is logged with its traceback and
+answered ``failed`` with retcode 103 ("operation failed", RESP-8) and the exception in
+``message``, never an HTTP 500 or a dropped WebSocket reply (onebot_ref choice).
+
+    actions = Actions(world, config)
+    actions.call("send_private_msg", Params({"user_id": 10001, "message": "hi"}))
+    actions.call("send_msg_rate_limited", params)   # -> {"status": "async", "retcode": 1, ...}
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..protocol.coerce import Params, bind
+from ..protocol.response import ActionError, Retcode, async_, failed, ok
+from . import group, info, message, request, system
+from .system import ASYNC
+
+log = logging.getLogger(__name__)
+
+#: api/public.md, in the spec's order.
+PUBLIC: tuple[Callable, ...] = (
+    message.send_private_msg, message.send_group_msg, message.send_msg, message.delete_msg,
+    message.get_msg, message.get_forward_msg, message.send_like,
+    group.set_group_kick, group.set_group_ban, group.set_group_anonymous_ban,
+    group.set_group_whole_ban, group.set_group_admin, group.set_group_anonymous,
+    group.set_group_card, group.set_group_name, group.set_group_leave,
+    group.set_group_special_title,
+    request.set_friend_add_request, request.set_group_add_request,
+    info.get_login_info, info.get_stranger_info, info.get_friend_list, info.get_group_info,
+    info.get_group_list, info.get_group_member_info, info.get_group_member_list,
+    info.get_group_honor_info,
+    system.get_cookies, system.get_csrf_token, system.get_credentials, system.get_record,
+    system.get_image, system.can_send_image, system.can_send_record, system.get_status,
+    system.get_version_info, system.set_restart, system.clean_cache,
+)
+
+#: api/hidden.md: "所有隐藏 API 都以点号（.）开头" (ACT-10). They go through the same table,
+#: suffixes included (ACT-12: aiocqhttp calls ``.handle_quick_operation_async``).
+#: actions/hidden.py adds here:  ".handle_quick_operation": hidden.handle_quick_operation
+HIDDEN: dict[str, Callable] = {}
+
+#: api/README.md#异步调用: "所有 API 都可以通过给 action 附加后缀 `_async` 来进行异步调用";
+#: api/README.md#限速调用: "所有 API 都可以通过给 action 附加后缀 `_rate_limited` 来进行限速调用"
+ASYNC_SUFFIX, RATE_LIMITED_SUFFIX = "_async", "_rate_limited"
+
+
+@dataclass
+class Context:
+    """What an action may use: the world, the config, the data directory, the dispatcher."""
+
+    world: Any
+    config: Any
+    data_dir: str
+    actions: "Actions"
+    started_at: float
+
+    def setting(self, name: str, default: Any) -> Any:
+        """A config value by its legacy flat name (CFG-*)."""
+        return getattr(self.config, name, default)
+
+    def call(self, action: str, params: dict) -> dict:
+        """Run another action (quick operations call send_msg, delete_msg, ... this way)."""
+        return self.actions.call(action, Params(params))
+
+
+class Actions:
+    """The dispatch table plus the two queues of the async and rate-limited calls."""
+
+    def __init__(self, world: Any, config: Any = None, traffic: Any = None):
+        self.world, self.config, self.traffic = world, config, traffic
+        self.table: dict[str, Callable] = {fn.__name__: fn for fn in PUBLIC} | HIDDEN
+        data_dir = os.path.abspath(getattr(config, "data_dir", "data") or "data")
+        self.ctx = Context(world, config, data_dir, self, time.time())
+        #: called by set_restart (after its delay); the runner may set it. None: nothing to do.
+        self.on_restart: Callable[[], None] | None = None
+        self._async_jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._rate_limited_jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        self._stopping = threading.Event()
+        self._start_lock = threading.Lock()
+
+    # --- lifecycle -----------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the ``actions-async`` and ``actions-rate-limited`` worker threads (idempotent)."""
+        with self._start_lock:
+            if self._threads or self._stopping.is_set():
+                return
+            self._threads = [
+                threading.Thread(target=self._async_worker, name="actions-async", daemon=True),
+                threading.Thread(target=self._rate_limited_worker, name="actions-rate-limited",
+                                 daemon=True)]
+            for thread in self._threads:
+                thread.start()
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """Stop the workers; queued calls that have not started are dropped."""
+        self._stopping.set()
+        self._async_jobs.put(None)
+        self._rate_limited_jobs.put(None)
+        for thread in self._threads:
+            thread.join(timeout)
+
+    # --- dispatch ------------------------------------------------------------------------------
+    def resolve(self, action: str) -> tuple[Callable, str] | None:
+        """(function, "sync" | "async" | "rate_limited"), or None for an unknown action.
+        ACT-3: only ONE suffix is stripped (``x_async_async`` is unknown); A-10: a suffix on an
+        unknown base action is unknown too (404 / 1404)."""
+        fn = self.table.get(action)
+        if fn is not None:
+            return fn, "sync"
+        for suffix, mode in ((ASYNC_SUFFIX, "async"), (RATE_LIMITED_SUFFIX, "rate_limited")):
+            if action.endswith(suffix):
+                fn = self.table.get(action[:-len(suffix)])
+                if fn is not None:
+                    return fn, mode
+        return None
+
+    def exists(self, action: str) -> bool:
+        return self.resolve(action) is not None
+
+    def call(self, action: str, params: Params | dict | None = None) -> dict:
+        """The envelope of one call; never raises."""
+        if not isinstance(params, Params):
+            params = Params(params or {})
+        resolved = self.resolve(action)
+        if resolved is None:
+            # communication/http.md / ws.md: "1404 | 404 | API 不存在" (the transport maps it)
+            return failed(Retcode.NOT_FOUND, f"unknown action {action!r}")
+        fn, mode = resolved
+        if mode == "sync":
+            return self.run(fn, params)
+        self.start()
+        # ACT-2 / ACT-7: answered at once, "异步版本的 API，data 永远是 null"; the result of the
+        # real call is discarded (failures are logged).
+        jobs = self._async_jobs if mode == "async" else self._rate_limited_jobs
+        jobs.put((fn, params))
+        return async_()
+
+    def run(self, fn: Callable, params: Params) -> dict:
+        """Bind the parameters, run the action, make the envelope (RESP-1..7)."""
+        try:
+            data = fn(self.ctx, **bind(fn, params))
+        except ActionError as err:
+            return failed(err.retcode, err.message)
+        except Exception as err:  # a bug: record it, answer anyway
+            log.exception("action %s failed unexpectedly", fn.__name__)
+            return failed(Retcode.NOT_PERMITTED, f"internal error in {fn.__name__}: "
+                                                 f"{type(err).__name__}: {err} (a bug of "
+                                                 f"onebot_ref; see the server log)")
+        # api/public.md#set_restart: "需要异步地重启，接口返回的 status 是 async"
+        return async_() if data is ASYNC else ok(data)
+
+    # --- workers -------------------------------------------------------------------------------
+    def _execute(self, job: tuple[Callable, Params] | Callable) -> None:
+        if callable(job):
+            job()
+            return
+        fn, params = job
+        envelope = self.run(fn, params)
+        if envelope["status"] == "failed":
+            log.info("queued call %s failed: %s", fn.__name__, envelope.get("message"))
+
+    def _async_worker(self) -> None:
+        while True:
+            job = self._async_jobs.get()
+            if job is None or self._stopping.is_set():
+                return
+            self._execute(job)
+
+    def _rate_limited_worker(self) -> None:
+        """ACT-8: dequeue → execute → wait ``rate_limit_interval`` ms → next, so the first call
+        runs at once and executions are at least one interval apart (ACT-6 "排队执行")."""
+        while True:
+            job = self._rate_limited_jobs.get()
+            if job is None or self._stopping.is_set():
+                return
+            self._execute(job)
+            interval = getattr(self.config, "rate_limit_interval", 500)
+            if self._stopping.wait(max(interval, 0) / 1000):
+                return
+
+    def schedule(self, job: Callable[[], None]) -> None:
+        """Run ``job`` on the async worker (set_restart's delayed restart)."""
+        self.start()
+        self._async_jobs.put(job)

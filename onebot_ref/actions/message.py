@@ -1,0 +1,101 @@
+"""Message actions: send, recall, fetch (api/public.md, spec-rules API-1..7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..protocol.coerce import Message
+from ..protocol.message import normalize, to_format, validate_outgoing
+from ..protocol.response import ActionError, Retcode
+
+
+def check_id(name: str, value: int) -> None:
+    """PARAM-15 [LEGACY]: "a user_id/group_id equal to 0 ... → retcode 100; message_id <= 0
+    → 100". QQ numbers and ids are positive."""
+    if value <= 0:
+        raise ActionError(Retcode.BAD_PARAMS, f"parameter '{name}': expected a positive id, "
+                                              f"got {value}")
+
+
+def outgoing(message: Any, auto_escape: bool) -> list[dict]:
+    """The canonical segments of a message the bot sends (MSG-19: an empty message is 100).
+    api/public.md: auto_escape "只在 message 字段是字符串时有效" (normalize handles that)."""
+    segments = normalize(message, auto_escape)
+    validate_outgoing(segments)
+    return segments
+
+
+def send_private_msg(ctx, user_id: int, message: Message, auto_escape: bool = False) -> dict:
+    """api/public.md#send_private_msg → {message_id} (API-1)."""
+    check_id("user_id", user_id)
+    return {"message_id": ctx.world.send_private(user_id, outgoing(message, auto_escape))}
+
+
+def send_group_msg(ctx, group_id: int, message: Message, auto_escape: bool = False) -> dict:
+    """api/public.md#send_group_msg → {message_id} (API-2)."""
+    check_id("group_id", group_id)
+    return {"message_id": ctx.world.send_group(group_id, outgoing(message, auto_escape))}
+
+
+def send_msg(ctx, message: Message, message_type: str | None = None,
+             user_id: int | None = None, group_id: int | None = None,
+             auto_escape: bool = False) -> dict:
+    """api/public.md#send_msg (API-3): message_type "如不传入，则根据传入的 *_id 参数判断".
+    Legacy inference: group_id given → group, else user_id given → private (A-22: both given
+    and no message_type → group)."""
+    if message_type is None:
+        message_type = "group" if group_id is not None else "private" if user_id is not None \
+            else None
+        if message_type is None:
+            raise ActionError(Retcode.BAD_PARAMS, "send_msg needs message_type, or user_id or "
+                                                  "group_id to infer it from")
+    if message_type == "private":
+        if user_id is None:
+            raise ActionError(Retcode.BAD_PARAMS, "missing parameter 'user_id' (message_type "
+                                                  "is private)")
+        return send_private_msg(ctx, user_id, message, auto_escape)
+    if message_type == "group":
+        if group_id is None:
+            raise ActionError(Retcode.BAD_PARAMS, "missing parameter 'group_id' (message_type "
+                                                  "is group)")
+        return send_group_msg(ctx, group_id, message, auto_escape)
+    raise ActionError(Retcode.BAD_PARAMS, f"parameter 'message_type': expected private or "
+                                          f"group, got {message_type!r}")
+
+
+def delete_msg(ctx, message_id: int) -> None:
+    """api/public.md#delete_msg (API-4); publishes group_recall / friend_recall."""
+    check_id("message_id", message_id)
+    ctx.world.delete_message(message_id)
+
+
+def get_msg(ctx, message_id: int) -> dict:
+    """api/public.md#get_msg → time, message_type, message_id, real_id, sender, message (API-5),
+    plus group_id for a group message (API-5 REC). ``message`` follows post_message_format like
+    events do (MSG-24, A-38)."""
+    check_id("message_id", message_id)
+    record = ctx.world.get_message(message_id)
+    fmt = ctx.setting("post_message_format", "string")
+    data = {"time": record["time"], "message_type": record["message_type"],
+            "message_id": record["seq"], "real_id": record["seq"], "sender": record["sender"],
+            "message": to_format(record["message"], fmt)}
+    if record["message_type"] == "group":
+        data["group_id"] = record["group_id"]
+    return data
+
+
+def get_forward_msg(ctx, id: str) -> dict:
+    """api/public.md#get_forward_msg → {"message": [node segments]} "使用消息的数组格式表示"
+    (API-6); the same array is also given as ``messages``, the key go-cqhttp and NapCat use
+    (A-23)."""
+    nodes = ctx.world.get_forward(id)
+    return {"message": nodes, "messages": nodes}
+
+
+def send_like(ctx, user_id: int, times: int = 1) -> None:
+    """api/public.md#send_like (API-7): "每个好友每天最多 10 次"; times <= 0 → 100 (PARAM-15)."""
+    check_id("user_id", user_id)
+    if times <= 0:
+        raise ActionError(Retcode.BAD_PARAMS, f"parameter 'times': expected 1 or more, got "
+                                              f"{times}")
+    ctx.world.send_like(user_id, times)

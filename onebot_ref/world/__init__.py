@@ -1,0 +1,44 @@
+"""The simulated QQ: accounts, friends, groups and members (dataclasses), message history and
+merged forwards (sqlite3), one RLock around all of it. Changes publish their events on the bus.
+
+    world = World(world_config, bus, database=None, history_limit=10000, message_format="string")
+
+The bot's side (called by actions/; errors are ``ActionError``: 102 no such target, 103 the
+bot's role does not allow it — owner > admin > member, RESP-9):
+
+    send_private(user_id, segments) -> message_id      send_group(group_id, segments) -> id
+    get_message(message_id) -> record                  get_forward(id) -> [node segments]
+    delete_message(message_id)                          send_like(user_id, times)
+    kick(group_id, user_id, reject_add_request)         ban(group_id, user_id, duration)
+    anonymous_ban(group_id, flag, duration)             whole_ban(group_id, enable)
+    set_admin(group_id, user_id, enable)                set_anonymous(group_id, enable)
+    set_card(group_id, user_id, card)                   set_group_name(group_id, group_name)
+    leave(group_id, is_dismiss)                         set_special_title(gid, uid, title, duration)
+    handle_friend_request(flag, approve, remark)        handle_group_request(flag, sub_type,
+                                                                             approve, reason)
+    login_info() stranger_info(uid) friend_list() group_info(gid) group_list()
+    member_info(gid, uid) member_list(gid) honor_info(gid, type) stats() has_media(kind, file)
+
+The other users' side (called by the console; errors are :class:`WorldInputError`, a
+ValueError naming the problem, raised before anything changes):
+
+    receive_private_message(user_id, message, group_id=None) -> event
+    receive_group_message(group_id, user_id, message, anonymous=None) -> event
+    inject_event(partial) -> event
+    messages_since(seq, limit=500) -> (messages, cursor)     # GET /sim/messages
+    snapshot() -> dict                                        # GET /sim/world
+    self_id, nickname
+
+Restart: the ``world:`` config is re-applied on every start (friends, groups, members as the
+file says); message history and merged forwards persist in ``database`` (a file), and message
+ids keep increasing. Pending requests do not survive a restart (their flags become unknown).
+"""
+
+from __future__ import annotations
+
+from .config import DEFAULT_WORLD, validate_world_config
+from .state import World, WorldConfigError
+from .users import WorldInputError
+
+__all__ = ["DEFAULT_WORLD", "World", "WorldConfigError", "WorldInputError",
+           "validate_world_config"]

@@ -1,0 +1,325 @@
+"""What the other QQ users do (the console plays them): send messages, and everything else as an
+injected event that changes the world the way it says.
+
+Part of :class:`~onebot_ref.world.state.World` (a mixin). Bad input raises
+:class:`WorldInputError` (a ValueError; the console answers 400) naming the problem, and is
+checked completely before anything changes: a refused event is never half applied.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..protocol import cqcode, events
+from ..protocol.message import normalize, validate_outgoing
+from ..protocol.response import ActionError
+from . import views
+from .model import ANONYMOUS_USER_ID, Account, Group, Member, Request, rank
+
+
+class WorldInputError(ValueError):
+    """A simulated user's action or an injected event that the world refuses."""
+
+
+_MESSAGE_KEYS = {"post_type", "message_type", "sub_type", "user_id", "group_id", "message",
+                 "anonymous", "time", "self_id"}
+
+
+class UserSide:
+    """The other users' operations; see world/__init__.py."""
+
+    # --- messages --------------------------------------------------------------------------
+    def _inbound(self, message: Any) -> list[dict]:
+        try:
+            segments = normalize(message)
+            validate_outgoing(segments)
+        except ActionError as err:
+            raise WorldInputError(f"message: {err.message}") from None
+        return segments
+
+    def _known(self, user_id: Any, what: str = "user_id") -> Account:
+        if not isinstance(user_id, int) or isinstance(user_id, bool):
+            raise WorldInputError(f"{what}: expected an integer, got {user_id!r}")
+        if user_id == self.self_id:
+            raise WorldInputError(f"{what}: {user_id} is the bot itself")
+        account = self.accounts.get(user_id)
+        if account is None:
+            raise WorldInputError(f"{what}: no user {user_id} in the world (add it to "
+                                  f"world.friends, world.strangers or a group)")
+        return account
+
+    def _in_group(self, group_id: Any) -> Group:
+        group = self.groups.get(group_id) if isinstance(group_id, int) else None
+        if group is None:
+            raise WorldInputError(f"group_id: the bot is not in group {group_id!r}")
+        return group
+
+    def _member_of(self, group: Group, user_id: Any, what: str = "user_id") -> Member:
+        member = group.members.get(user_id) if isinstance(user_id, int) else None
+        if member is None:
+            raise WorldInputError(f"{what}: {user_id!r} is not a member of group "
+                                  f"{group.group_id}")
+        return member
+
+    def receive_private_message(self, user_id: int, message: Any,
+                                group_id: int | None = None) -> dict:
+        """A user sends the bot a private message: ``sub_type`` friend (a friend), group (a
+        temporary session from ``group_id``) or other (event/message.md#私聊消息). Returns the
+        published event; its ``message_id`` is readable by get_msg."""
+        with self._lock:
+            account = self._known(user_id)
+            segments = self._inbound(message)
+            if group_id is not None:
+                self._member_of(self._in_group(group_id), user_id)
+                sub_type = "group"
+            else:
+                sub_type = "friend" if user_id in self.friends else "other"
+            record = self._store_message(message_type="private", sub_type=sub_type,
+                                         user_id=user_id, segments=segments,
+                                         sender=views.private_sender(account), from_self=False,
+                                         group_id=group_id, target_id=user_id)
+            return self._publish(self._message_event(record))
+
+    def receive_group_message(self, group_id: int, user_id: int, message: Any,
+                              anonymous: Any = None) -> dict:
+        """A member speaks in a group (event/message.md#群消息). ``anonymous``: None, true, or
+        ``{"name": ...}`` to speak anonymously where the group allows it (sub_type anonymous,
+        user_id 80000000: EVT-11)."""
+        with self._lock:
+            group = self._in_group(group_id)
+            account = self._known(user_id)
+            member = self._member_of(group, user_id)
+            segments = self._inbound(message)
+            now = self.now()
+            if anonymous is not None and anonymous is not False:
+                anon = self._anonymous_identity(group, user_id, anonymous, now)
+                sender, sub_type, speaker = views.anonymous_sender(anon), "anonymous", \
+                    ANONYMOUS_USER_ID
+            else:
+                if member.banned(now):
+                    raise WorldInputError(f"user {user_id} is banned in group {group_id} for "
+                                          f"{member.banned_until - now} more seconds")
+                if group.whole_ban and member.role == "member":
+                    raise WorldInputError(f"group {group_id} is under a whole-group ban")
+                anon, sub_type, speaker = None, "normal", user_id
+                sender = views.group_sender(account, member)
+                member.last_sent_time = now
+            record = self._store_message(message_type="group", sub_type=sub_type,
+                                         user_id=speaker, segments=segments, sender=sender,
+                                         from_self=False, group_id=group_id, anonymous=anon)
+            return self._publish(self._message_event(record))
+
+    def _anonymous_identity(self, group: Group, user_id: int, anonymous: Any, now: int) -> dict:
+        """event/message.md anonymous: id, name, flag ("在调用禁言 API 时需要传入")."""
+        if not group.anonymous:
+            raise WorldInputError(f"anonymous: group {group.group_id} does not allow anonymous "
+                                  f"chat (set_group_anonymous)")
+        name = anonymous.get("name") if isinstance(anonymous, dict) else None
+        if anonymous is not True and not (isinstance(anonymous, dict) and
+                                          isinstance(name, (str, type(None)))):
+            raise WorldInputError(f"anonymous: expected true or {{\"name\": str}}, "
+                                  f"got {anonymous!r}")
+        for flag, known in group.anonymous_users.items():
+            if known["user_id"] == user_id and name in (None, known["name"]):
+                if known["banned_until"] > now:
+                    raise WorldInputError(f"anonymous user {known['name']!r} is banned in "
+                                          f"group {group.group_id}")
+                return {"id": known["id"], "name": known["name"], "flag": flag}
+        flag = self._new_flag()
+        anon_id = 1000000 + sum(len(g.anonymous_users) for g in self.groups.values()) + 1
+        group.anonymous_users[flag] = {"id": anon_id, "name": name or f"匿名者{anon_id % 1000}",
+                                       "user_id": user_id, "banned_until": 0}
+        return {"id": anon_id, "name": group.anonymous_users[flag]["name"], "flag": flag}
+
+    # --- injected events ---------------------------------------------------------------------
+    def inject_event(self, partial: dict) -> dict:
+        """Publish any message, notice or request event given as a partial event: ``time``,
+        ``self_id`` and (for requests) a fresh ``flag`` are filled in, the fields are checked
+        against the spec table, the world change the event implies is applied, and the full
+        event is returned."""
+        if not isinstance(partial, dict):
+            raise WorldInputError(f"event: expected an object, got {partial!r}")
+        with self._lock:
+            if partial.get("post_type") == "message":
+                return self._inject_message(partial)
+            if partial.get("post_type") == "meta_event":
+                raise WorldInputError("post_type: meta events (lifecycle, heartbeat) are "
+                                      "produced by onebot_ref itself")
+            try:
+                return self._inject_notice_or_request(dict(partial))
+            except events.EventError as err:
+                raise WorldInputError(str(err)) from None
+
+    def _inject_notice_or_request(self, fields: dict) -> dict:
+        shape = events.shape_of(fields)
+        time = fields.pop("time", self.now())
+        if fields.pop("self_id", self.self_id) != self.self_id:
+            raise WorldInputError(f"self_id: expected the bot's id {self.self_id} or none")
+        for key in ("post_type", shape.kind_key):
+            fields.pop(key)
+        sub_type = fields.pop("sub_type", shape.sub_types[0] if len(shape.sub_types) == 1
+                              else None)
+        if shape.post_type == "request":
+            fields["flag"] = self._new_flag()
+            # A-45: the comment is sent CQ-escaped, as legacy does (EVT-28)
+            fields["comment"] = cqcode.escape(str(fields.get("comment", "")))
+        if shape.kind == "group_decrease" and sub_type == "leave":
+            fields.setdefault("operator_id", fields.get("user_id"))
+        if shape.kind == "group_ban" and sub_type == "lift_ban":
+            fields.setdefault("duration", 0)
+        event = events.build(shape, self.self_id, time, sub_type, **fields)
+        apply = getattr(self, f"_apply_{shape.name}")
+        apply(event)  # checks everything first, then changes the world
+        return self._publish(event)
+
+    def _inject_message(self, partial: dict) -> dict:
+        unknown = sorted(set(partial) - _MESSAGE_KEYS)
+        if unknown:
+            raise WorldInputError(f"{unknown[0]}: not accepted in an injected message event "
+                                  f"(message_id, raw_message, sender and font are filled in)")
+        kind = partial.get("message_type")
+        if kind == "private":
+            group_id = partial.get("group_id") if partial.get("sub_type") == "group" else None
+            return self.receive_private_message(partial.get("user_id"), partial.get("message"),
+                                                group_id)
+        if kind == "group":
+            return self.receive_group_message(partial.get("group_id"), partial.get("user_id"),
+                                              partial.get("message"), partial.get("anonymous"))
+        raise WorldInputError(f"message_type: expected private or group, got {kind!r}")
+
+    # One _apply_<shape name> per notice/request table: check against the world, then change it.
+    def _apply_group_upload(self, e: dict) -> None:
+        self._member_of(self._in_group(e["group_id"]), e["user_id"])
+        for key, kind in (("id", str), ("name", str), ("size", int), ("busid", int)):
+            if not isinstance(e["file"].get(key), kind):
+                raise WorldInputError(f"file.{key}: expected {kind.__name__} "
+                                      f"(event/notice.md#群文件上传)")
+
+    def _apply_group_admin(self, e: dict) -> None:
+        member = self._member_of(self._in_group(e["group_id"]), e["user_id"])
+        if member.role == "owner":
+            raise WorldInputError(f"user_id: {e['user_id']} is the owner; the owner's role "
+                                  f"cannot change")
+        member.role = "admin" if e["sub_type"] == "set" else "member"
+
+    def _apply_group_decrease(self, e: dict) -> None:
+        group = self._in_group(e["group_id"])
+        member = self._member_of(group, e["user_id"])
+        if e["sub_type"] == "leave":
+            if e["operator_id"] != e["user_id"]:
+                raise WorldInputError("operator_id: must equal user_id for leave (event/notice.md"
+                                      ": \"如果是主动退群，则和 user_id 相同\")")
+            if member.role == "owner":
+                raise WorldInputError("user_id: the owner cannot leave the group")
+        else:
+            operator = self._member_of(group, e["operator_id"], "operator_id")
+            if rank(operator.role) <= rank(member.role):
+                raise WorldInputError(f"operator_id: a {operator.role} cannot kick a "
+                                      f"{member.role}")
+        if e["user_id"] == self.self_id:
+            del self.groups[group.group_id]
+        else:
+            del group.members[e["user_id"]]
+
+    def _apply_group_increase(self, e: dict) -> None:
+        gid, uid, operator = e["group_id"], e["user_id"], e["operator_id"]
+        group = self.groups.get(gid)
+        if group is None:
+            if uid != self.self_id:
+                raise WorldInputError(f"group_id: the bot is not in group {gid}")
+            group = Group(gid)  # the bot joins a group the world did not know
+            group.members[operator] = Member(operator, "owner", join_time=e["time"])
+            self.accounts.setdefault(operator, Account(operator))
+            self.groups[gid] = group
+        elif operator not in group.members:
+            raise WorldInputError(f"operator_id: {operator} is not a member of group {gid}")
+        if uid in group.members:
+            raise WorldInputError(f"user_id: {uid} is already a member of group {gid}")
+        self.accounts.setdefault(uid, Account(uid))
+        group.members[uid] = Member(uid, join_time=e["time"])
+
+    def _apply_group_ban(self, e: dict) -> None:
+        group = self._in_group(e["group_id"])
+        operator = self._member_of(group, e["operator_id"], "operator_id")
+        banning = e["sub_type"] == "ban"
+        if operator.role == "member":
+            raise WorldInputError("operator_id: a plain member cannot ban")
+        if banning and e["duration"] <= 0:
+            raise WorldInputError("duration: a ban needs a duration > 0 seconds")
+        if e["user_id"] == 0:  # A-36: user_id 0 is the whole-group ban
+            group.whole_ban = banning
+            return
+        member = self._member_of(group, e["user_id"])
+        if rank(operator.role) <= rank(member.role):
+            raise WorldInputError(f"operator_id: a {operator.role} cannot ban a {member.role}")
+        member.banned_until = e["time"] + e["duration"] if banning else 0
+
+    def _apply_friend_add(self, e: dict) -> None:
+        if e["user_id"] == self.self_id or e["user_id"] in self.friends:
+            raise WorldInputError(f"user_id: {e['user_id']} is already a friend (or the bot)")
+        self.accounts.setdefault(e["user_id"], Account(e["user_id"]))
+        self.friends[e["user_id"]] = ""
+
+    def _recalled(self, e: dict, message_type: str) -> dict:
+        record = self.store.get(e["message_id"])
+        if record is None or record["recalled"] or record["message_type"] != message_type:
+            raise WorldInputError(f"message_id: no {message_type} message {e['message_id']} "
+                                  f"to recall")
+        return record
+
+    def _apply_group_recall(self, e: dict) -> None:
+        record = self._recalled(e, "group")
+        group = self._in_group(e["group_id"])
+        if record["group_id"] != e["group_id"] or record["user_id"] != e["user_id"]:
+            raise WorldInputError(f"message_id: message {e['message_id']} was not sent by "
+                                  f"{e['user_id']} in group {e['group_id']}")
+        if e["operator_id"] != e["user_id"]:
+            operator = self._member_of(group, e["operator_id"], "operator_id")
+            sender = group.members.get(e["user_id"]) or Member(e["user_id"])
+            if rank(operator.role) <= rank(sender.role):
+                raise WorldInputError(f"operator_id: a {operator.role} cannot recall a "
+                                      f"{sender.role}'s message")
+        self.store.mark_recalled(e["message_id"])
+
+    def _apply_friend_recall(self, e: dict) -> None:
+        record = self._recalled(e, "private")
+        if record["from_self"] or record["user_id"] != e["user_id"]:
+            raise WorldInputError(f"message_id: message {e['message_id']} was not sent by "
+                                  f"{e['user_id']}")
+        self.store.mark_recalled(e["message_id"])
+
+    def _apply_poke(self, e: dict) -> None:
+        group = self._in_group(e["group_id"])
+        self._member_of(group, e["user_id"])
+        self._member_of(group, e["target_id"], "target_id")
+
+    _apply_lucky_king = _apply_poke
+
+    def _apply_honor(self, e: dict) -> None:
+        self._member_of(self._in_group(e["group_id"]), e["user_id"])
+
+    def _apply_friend_request(self, e: dict) -> None:
+        if e["user_id"] == self.self_id or e["user_id"] in self.friends:
+            raise WorldInputError(f"user_id: {e['user_id']} is already a friend (or the bot)")
+        self.accounts.setdefault(e["user_id"], Account(e["user_id"]))
+        self._remember(e, "")
+
+    def _apply_group_request(self, e: dict) -> None:
+        gid, uid = e["group_id"], e["user_id"]
+        if uid == self.self_id:
+            raise WorldInputError("user_id: the bot cannot ask itself")
+        if e["sub_type"] == "add":
+            group = self._in_group(gid)
+            if uid in group.members:
+                raise WorldInputError(f"user_id: {uid} is already a member of group {gid}")
+            if uid in group.rejected:
+                raise WorldInputError(f"user_id: {uid} was kicked from group {gid} with "
+                                      f"reject_add_request")
+        elif gid in self.groups:
+            raise WorldInputError(f"group_id: the bot is already in group {gid}")
+        self.accounts.setdefault(uid, Account(uid))
+        self._remember(e, e["sub_type"])
+
+    def _remember(self, e: dict, sub_type: str) -> None:
+        self.requests[e["flag"]] = Request(e["flag"], e["request_type"], e["user_id"], sub_type,
+                                           e.get("group_id", 0), e["comment"], e["time"])
