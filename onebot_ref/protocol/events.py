@@ -167,6 +167,14 @@ def build(shape: Shape, self_id: int, time: int, sub_type: str | None = None,
         if not _CHECKS[kind](value):
             raise EventError(f"{name}: expected {kind}, got {value!r} ({shape.spec})")
         event[name] = value
+    if shape.name == "group_decrease":
+        # EVT-17 [LEGACY]: "kick whose user_id is the bot itself is reported as kick_me";
+        # event/notice.md: kick_me "登录号被踢"
+        if sub_type == "kick" and fields["user_id"] == self_id:
+            event["sub_type"] = "kick_me"
+        elif sub_type == "kick_me" and fields["user_id"] != self_id:
+            raise EventError(f"sub_type: kick_me is the bot ({self_id}) being kicked, but "
+                             f"user_id is {fields['user_id']}")
     if shape.name == "honor" and fields["honor_type"] not in HONOR_TYPES:
         raise EventError(f"honor_type: expected one of {', '.join(HONOR_TYPES)}, "
                          f"got {fields['honor_type']!r}")
@@ -210,8 +218,6 @@ def group_admin(self_id: int, time: int, *, sub_type: str, group_id: int, user_i
 def group_decrease(self_id: int, time: int, *, sub_type: str, group_id: int, operator_id: int,
                    user_id: int) -> dict:
     """event/notice.md#群成员减少 (EVT-17): "操作者 QQ 号（如果是主动退群，则和 user_id 相同）"."""
-    if sub_type == "kick" and user_id == self_id:
-        sub_type = "kick_me"  # EVT-17 [LEGACY]: the bot kicked is reported as kick_me
     return build(SHAPES["group_decrease"], self_id, time, sub_type, group_id=group_id,
                  operator_id=operator_id, user_id=user_id)
 

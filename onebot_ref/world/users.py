@@ -29,6 +29,12 @@ class UserSide:
     """The other users' operations; see world/__init__.py."""
 
     # --- messages --------------------------------------------------------------------------
+    def _store_inbound(self, **record: Any) -> dict:
+        try:
+            return self._store_message(**record)
+        except ActionError as err:  # a forwarded node naming no stored message
+            raise WorldInputError(f"message: {err.message}") from None
+
     def _inbound(self, message: Any) -> list[dict]:
         try:
             segments = normalize(message)
@@ -74,7 +80,7 @@ class UserSide:
                 sub_type = "group"
             else:
                 sub_type = "friend" if user_id in self.friends else "other"
-            record = self._store_message(message_type="private", sub_type=sub_type,
+            record = self._store_inbound(message_type="private", sub_type=sub_type,
                                          user_id=user_id, segments=segments,
                                          sender=views.private_sender(account), from_self=False,
                                          group_id=group_id, target_id=user_id)
@@ -104,7 +110,7 @@ class UserSide:
                 anon, sub_type, speaker = None, "normal", user_id
                 sender = views.group_sender(account, member)
                 member.last_sent_time = now
-            record = self._store_message(message_type="group", sub_type=sub_type,
+            record = self._store_inbound(message_type="group", sub_type=sub_type,
                                          user_id=speaker, segments=segments, sender=sender,
                                          from_self=False, group_id=group_id, anonymous=anon)
             return self._publish(self._message_event(record))
@@ -224,17 +230,18 @@ class UserSide:
     def _apply_group_increase(self, e: dict) -> None:
         gid, uid, operator = e["group_id"], e["user_id"], e["operator_id"]
         group = self.groups.get(gid)
-        if group is None:
-            if uid != self.self_id:
-                raise WorldInputError(f"group_id: the bot is not in group {gid}")
-            group = Group(gid)  # the bot joins a group the world did not know
+        if group is None and uid != self.self_id:
+            raise WorldInputError(f"group_id: the bot is not in group {gid}")
+        if group is None and operator == uid:
+            raise WorldInputError("operator_id: someone already in the group lets the bot in")
+        if group is not None and operator not in group.members:
+            raise WorldInputError(f"operator_id: {operator} is not a member of group {gid}")
+        if group is not None and uid in group.members:
+            raise WorldInputError(f"user_id: {uid} is already a member of group {gid}")
+        if group is None:  # the bot joins a group the world did not know; the operator owns it
+            group = self.groups[gid] = Group(gid)
             group.members[operator] = Member(operator, "owner", join_time=e["time"])
             self.accounts.setdefault(operator, Account(operator))
-            self.groups[gid] = group
-        elif operator not in group.members:
-            raise WorldInputError(f"operator_id: {operator} is not a member of group {gid}")
-        if uid in group.members:
-            raise WorldInputError(f"user_id: {uid} is already a member of group {gid}")
         self.accounts.setdefault(uid, Account(uid))
         group.members[uid] = Member(uid, join_time=e["time"])
 
