@@ -1,0 +1,96 @@
+"""The console: play the other QQ users and watch every frame (its own server, never a mode's port).
+
+``create_app(runner)`` is the Flask app the runner serves on ``console_host:console_port``:
+
+    GET /                 the web page (static/index.html; no build step, no CDN)
+    GET /static/...       its script and style sheet
+    GET /kinds.json       the notice / request kinds the page's event form offers (kinds.py)
+    /sim/...              the JSON API (api.py; shared/reference/sim-contract.md)
+
+Access: on a loopback host the console is open, like any local development server. On any
+other host (config.py refuses that without ``access_token``) every page and ``/sim`` request
+must carry the access token, in the forms of communication/authorization.md: the header
+``Authorization: Bearer <token>`` or the query ``?access_token=<token>``; 401 when missing,
+403 when wrong, as the HTTP API answers.
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, Response, jsonify, request, send_from_directory
+
+from ..protocol.auth import check_token, token_from_request
+from . import kinds
+from .api import sim
+
+STATIC_DIR = os.path.join(os.path.dirname(__file__), "static")
+#: The hosts config.py accepts without an access_token.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+#: Public assets: no world data, and a browser cannot add a header to <script src>.
+_OPEN_PATHS = ("/static/", "/kinds.json", "/favicon.ico")
+
+
+def needs_token(config) -> bool:
+    return bool(config.access_token) and config.console_host not in LOOPBACK_HOSTS
+
+
+def create_app(runner) -> Flask:
+    """The console app for ``runner`` (anything with config, world and traffic attributes)."""
+    app = Flask(__name__, static_folder=None)
+    app.config["RUNNER"] = runner
+    app.json.ensure_ascii = False  # Chinese text stays readable in the JSON answers
+    app.json.sort_keys = False     # events keep the spec's field order
+    app.register_blueprint(sim)
+
+    @app.before_request
+    def _check_access_token():
+        if not needs_token(runner.config) or request.path.startswith(_OPEN_PATHS):
+            return None
+        token, _how = token_from_request(request.headers, request.args)
+        status = check_token(runner.config.access_token, token)
+        if status is None:
+            return None
+        reason = ("access token missing: send Authorization: Bearer <token> or "
+                  "?access_token=<token>") if status == 401 else "access token does not match"
+        runner.traffic.record("console", "in", request.remote_addr or "",
+                              {"method": request.method}, verdict=f"{status}: {reason}",
+                              path=request.full_path.rstrip("?"),
+                              headers=dict(request.headers))
+        response = jsonify(error=reason)
+        response.status_code = status
+        return response
+
+    @app.get("/")
+    def index() -> Response:
+        response = send_from_directory(STATIC_DIR, "index.html")
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+    @app.get("/static/<path:name>")
+    def static_file(name: str) -> Response:
+        response = send_from_directory(STATIC_DIR, name)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+    @app.get("/kinds.json")
+    def kinds_json() -> Response:
+        return jsonify(kinds=kinds.describe(), self_id=runner.world.self_id)
+
+    @app.errorhandler(404)
+    def _not_found(err) -> Response:
+        response = jsonify(error=f"no such console endpoint: {request.method} {request.path} "
+                                 "(see GET /sim/world, POST /sim/private_message, ...)")
+        response.status_code = 404
+        return response
+
+    @app.errorhandler(405)
+    def _wrong_method(err) -> Response:
+        allowed = ", ".join(sorted(set(err.valid_methods or ()) - {"HEAD", "OPTIONS"}))
+        response = jsonify(error=f"{request.method} is not allowed on {request.path} "
+                                 f"(use {allowed})")
+        response.status_code = 405
+        response.headers["Allow"] = allowed
+        return response
+
+    return app
