@@ -1,0 +1,67 @@
+"""An aiocqhttp echo bot: answers every private and group message with "echo: <its text>".
+
+A real, ordinary aiocqhttp program launched by tests/interop as a subprocess:
+
+    python aiocqhttp_echo.py '{"port": 8080, "api_root": "http://...", "access_token": "t",
+                               "secret": "s"}'
+
+The JSON keys are ``CQHttp``'s own keyword arguments plus ``port``. It answers the two message
+types the two ways aiocqhttp offers, so that both paths are exercised:
+
+* private: ``await bot.send(event, ...)`` (an API call: HTTP API when it gets events by HTTP
+  POST, the API/Universal connection in reverse WebSocket);
+* group: it *returns* a quick operation ``{"reply": ...}`` (the HTTP POST response body, or
+  ``.handle_quick_operation_async`` over the reverse WebSocket, spec-rules ACT-12).
+
+It prints ``WS <role>`` on stdout when onebot_ref's reverse WebSocket client with that
+``X-Client-Role`` (lower-cased: api, event, universal) has been accepted and registered, which
+is what the tests wait for before sending a message.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from aiocqhttp import CQHttp, Event, Message, MessageSegment
+
+
+def main() -> None:
+    settings = json.loads(sys.argv[1])
+    port = settings.pop("port")
+    bot = CQHttp(message_class=Message, **settings)
+    announce_connections(bot)
+
+    @bot.on_message("private")
+    async def answer_private(event: Event) -> None:
+        await bot.send(event, MessageSegment.text("echo: " + event.message.extract_plain_text()))
+
+    @bot.on_message("group")
+    async def answer_group(event: Event) -> dict:
+        # the group quick reply would @ the sender by default (event/message.md: at_sender)
+        return {"reply": "echo: " + event.message.extract_plain_text(), "auto_escape": True,
+                "at_sender": False}
+
+    bot.run(host="127.0.0.1", port=port)
+
+
+def announce_connections(bot: CQHttp) -> None:
+    """Print ``WS <role>`` once aiocqhttp has registered a reverse WebSocket connection.
+
+    aiocqhttp has no hook for this, so the two registration methods are wrapped: a line
+    printed before them would also appear for a connection its token check is about to refuse.
+    """
+    from quart import websocket
+
+    def announced(register):
+        def wrapper() -> None:
+            register()
+            print(f"WS {websocket.headers.get('X-Client-Role', '').lower()}", flush=True)
+        return wrapper
+
+    bot._add_wsr_api_client = announced(bot._add_wsr_api_client)
+    bot._add_wsr_event_client = announced(bot._add_wsr_event_client)
+
+
+if __name__ == "__main__":
+    main()
