@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from .config import DEFAULT_WORLD, validate_world_config
 from .state import World, WorldConfigError
-from .users import WorldInputError
+from .model import WorldInputError
 
 __all__ = ["DEFAULT_WORLD", "World", "WorldConfigError", "WorldInputError",
            "validate_world_config"]

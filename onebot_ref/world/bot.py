@@ -134,12 +134,6 @@ class BotSide:
             self.likes[(user_id, day)] = given + times
 
     # --- group management ----------------------------------------------------------------------
-    def _other_member(self, group_id: int, user_id: int, what: str) -> tuple[Group, Member]:
-        group = self._group(group_id)
-        if user_id == self.self_id:
-            raise ActionError(Retcode.BAD_PARAMS, f"{what}: user_id is the bot itself")
-        return group, self._member(group, user_id)
-
     def kick(self, group_id: int, user_id: int, reject_add_request: bool = False) -> None:
         """api/public.md#set_group_kick; publishes group_decrease kick (EVT-17)."""
         with self._lock:
@@ -249,16 +243,6 @@ class BotSide:
             target.title_expire_time = self.now() + duration if title and duration > 0 else 0
 
     # --- requests (EVT-29: a flag is valid until handled once) --------------------------------
-    def _take_request(self, flag: str, request_type: str):
-        request = self.requests.get(flag)
-        if request is None:
-            raise ActionError(Retcode.NO_TARGET,
-                              f"no pending request with flag {flag!r} (unknown or already handled)")
-        if request.request_type != request_type:
-            raise ActionError(Retcode.NO_TARGET, f"flag {flag!r} is a {request.request_type} "
-                                                 f"request, not a {request_type} request")
-        return request
-
     def handle_friend_request(self, flag: str, approve: bool, remark: str) -> None:
         """api/public.md#set_friend_add_request; approving publishes friend_add (EVT-20)."""
         with self._lock:

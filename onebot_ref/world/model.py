@@ -18,6 +18,10 @@ SEXES = ("male", "female", "unknown")
 ANONYMOUS_USER_ID = 80000000
 
 
+class WorldInputError(ValueError):
+    """A simulated user's action or an injected event that the world refuses (console: 400)."""
+
+
 def rank(role: str) -> int:
     """owner 2 > admin 1 > member 0: who may act on whom."""
     return {"owner": 2, "admin": 1, "member": 0}[role]

@@ -86,6 +86,23 @@ class World(BotSide, InfoSide, UserSide):
                               f"user {user_id} is not a member of group {group.group_id}")
         return member
 
+    def _other_member(self, group_id: int, user_id: int, what: str) -> tuple[Group, Member]:
+        group = self._group(group_id)
+        if user_id == self.self_id:
+            raise ActionError(Retcode.BAD_PARAMS, f"{what}: user_id is the bot itself")
+        return group, self._member(group, user_id)
+
+    def _take_request(self, flag: str, request_type: str) -> Request:
+        """EVT-29: a flag is valid until it is handled once (102 after that)."""
+        request = self.requests.get(flag)
+        if request is None:
+            raise ActionError(Retcode.NO_TARGET,
+                              f"no pending request with flag {flag!r} (unknown or already handled)")
+        if request.request_type != request_type:
+            raise ActionError(Retcode.NO_TARGET, f"flag {flag!r} is a {request.request_type} "
+                                                 f"request, not a {request_type} request")
+        return request
+
     def _bot_role(self, group: Group) -> str:
         return group.members[self.self_id].role
 

@@ -14,11 +14,8 @@ from ..protocol import cqcode, events
 from ..protocol.message import normalize, validate_outgoing
 from ..protocol.response import ActionError
 from . import views
-from .model import ANONYMOUS_USER_ID, Account, Group, Member, Request, rank
-
-
-class WorldInputError(ValueError):
-    """A simulated user's action or an injected event that the world refuses."""
+from .injected import APPLY
+from .model import ANONYMOUS_USER_ID, Account, Group, Member, WorldInputError
 
 
 _MESSAGE_KEYS = {"post_type", "message_type", "sub_type", "user_id", "group_id", "message",
@@ -174,8 +171,7 @@ class UserSide:
         if shape.kind == "group_ban" and sub_type == "lift_ban":
             fields.setdefault("duration", 0)
         event = events.build(shape, self.self_id, time, sub_type, **fields)
-        apply = getattr(self, f"_apply_{shape.name}")
-        apply(event)  # checks everything first, then changes the world
+        APPLY[shape.name](self, event)  # checks everything first, then changes the world
         return self._publish(event)
 
     def _inject_message(self, partial: dict) -> dict:
@@ -192,141 +188,3 @@ class UserSide:
             return self.receive_group_message(partial.get("group_id"), partial.get("user_id"),
                                               partial.get("message"), partial.get("anonymous"))
         raise WorldInputError(f"message_type: expected private or group, got {kind!r}")
-
-    # One _apply_<shape name> per notice/request table: check against the world, then change it.
-    def _apply_group_upload(self, e: dict) -> None:
-        self._member_of(self._in_group(e["group_id"]), e["user_id"])
-        for key, kind in (("id", str), ("name", str), ("size", int), ("busid", int)):
-            if not isinstance(e["file"].get(key), kind):
-                raise WorldInputError(f"file.{key}: expected {kind.__name__} "
-                                      f"(event/notice.md#群文件上传)")
-
-    def _apply_group_admin(self, e: dict) -> None:
-        member = self._member_of(self._in_group(e["group_id"]), e["user_id"])
-        if member.role == "owner":
-            raise WorldInputError(f"user_id: {e['user_id']} is the owner; the owner's role "
-                                  f"cannot change")
-        member.role = "admin" if e["sub_type"] == "set" else "member"
-
-    def _apply_group_decrease(self, e: dict) -> None:
-        group = self._in_group(e["group_id"])
-        member = self._member_of(group, e["user_id"])
-        if e["sub_type"] == "leave":
-            if e["operator_id"] != e["user_id"]:
-                raise WorldInputError("operator_id: must equal user_id for leave (event/notice.md"
-                                      ": \"如果是主动退群，则和 user_id 相同\")")
-            if member.role == "owner":
-                raise WorldInputError("user_id: the owner cannot leave the group")
-        else:
-            operator = self._member_of(group, e["operator_id"], "operator_id")
-            if rank(operator.role) <= rank(member.role):
-                raise WorldInputError(f"operator_id: a {operator.role} cannot kick a "
-                                      f"{member.role}")
-        if e["user_id"] == self.self_id:
-            del self.groups[group.group_id]
-        else:
-            del group.members[e["user_id"]]
-
-    def _apply_group_increase(self, e: dict) -> None:
-        gid, uid, operator = e["group_id"], e["user_id"], e["operator_id"]
-        group = self.groups.get(gid)
-        if group is None and uid != self.self_id:
-            raise WorldInputError(f"group_id: the bot is not in group {gid}")
-        if group is None and operator == uid:
-            raise WorldInputError("operator_id: someone already in the group lets the bot in")
-        if group is not None and operator not in group.members:
-            raise WorldInputError(f"operator_id: {operator} is not a member of group {gid}")
-        if group is not None and uid in group.members:
-            raise WorldInputError(f"user_id: {uid} is already a member of group {gid}")
-        if group is None:  # the bot joins a group the world did not know; the operator owns it
-            group = self.groups[gid] = Group(gid)
-            group.members[operator] = Member(operator, "owner", join_time=e["time"])
-            self.accounts.setdefault(operator, Account(operator))
-        self.accounts.setdefault(uid, Account(uid))
-        group.members[uid] = Member(uid, join_time=e["time"])
-
-    def _apply_group_ban(self, e: dict) -> None:
-        group = self._in_group(e["group_id"])
-        operator = self._member_of(group, e["operator_id"], "operator_id")
-        banning = e["sub_type"] == "ban"
-        if operator.role == "member":
-            raise WorldInputError("operator_id: a plain member cannot ban")
-        if banning and e["duration"] <= 0:
-            raise WorldInputError("duration: a ban needs a duration > 0 seconds")
-        if e["user_id"] == 0:  # A-36: user_id 0 is the whole-group ban
-            group.whole_ban = banning
-            return
-        member = self._member_of(group, e["user_id"])
-        if rank(operator.role) <= rank(member.role):
-            raise WorldInputError(f"operator_id: a {operator.role} cannot ban a {member.role}")
-        member.banned_until = e["time"] + e["duration"] if banning else 0
-
-    def _apply_friend_add(self, e: dict) -> None:
-        if e["user_id"] == self.self_id or e["user_id"] in self.friends:
-            raise WorldInputError(f"user_id: {e['user_id']} is already a friend (or the bot)")
-        self.accounts.setdefault(e["user_id"], Account(e["user_id"]))
-        self.friends[e["user_id"]] = ""
-
-    def _recalled(self, e: dict, message_type: str) -> dict:
-        record = self.store.get(e["message_id"])
-        if record is None or record["recalled"] or record["message_type"] != message_type:
-            raise WorldInputError(f"message_id: no {message_type} message {e['message_id']} "
-                                  f"to recall")
-        return record
-
-    def _apply_group_recall(self, e: dict) -> None:
-        record = self._recalled(e, "group")
-        group = self._in_group(e["group_id"])
-        if record["group_id"] != e["group_id"] or record["user_id"] != e["user_id"]:
-            raise WorldInputError(f"message_id: message {e['message_id']} was not sent by "
-                                  f"{e['user_id']} in group {e['group_id']}")
-        if e["operator_id"] != e["user_id"]:
-            operator = self._member_of(group, e["operator_id"], "operator_id")
-            sender = group.members.get(e["user_id"]) or Member(e["user_id"])
-            if rank(operator.role) <= rank(sender.role):
-                raise WorldInputError(f"operator_id: a {operator.role} cannot recall a "
-                                      f"{sender.role}'s message")
-        self.store.mark_recalled(e["message_id"])
-
-    def _apply_friend_recall(self, e: dict) -> None:
-        record = self._recalled(e, "private")
-        if record["from_self"] or record["user_id"] != e["user_id"]:
-            raise WorldInputError(f"message_id: message {e['message_id']} was not sent by "
-                                  f"{e['user_id']}")
-        self.store.mark_recalled(e["message_id"])
-
-    def _apply_poke(self, e: dict) -> None:
-        group = self._in_group(e["group_id"])
-        self._member_of(group, e["user_id"])
-        self._member_of(group, e["target_id"], "target_id")
-
-    _apply_lucky_king = _apply_poke
-
-    def _apply_honor(self, e: dict) -> None:
-        self._member_of(self._in_group(e["group_id"]), e["user_id"])
-
-    def _apply_friend_request(self, e: dict) -> None:
-        if e["user_id"] == self.self_id or e["user_id"] in self.friends:
-            raise WorldInputError(f"user_id: {e['user_id']} is already a friend (or the bot)")
-        self.accounts.setdefault(e["user_id"], Account(e["user_id"]))
-        self._remember(e, "")
-
-    def _apply_group_request(self, e: dict) -> None:
-        gid, uid = e["group_id"], e["user_id"]
-        if uid == self.self_id:
-            raise WorldInputError("user_id: the bot cannot ask itself")
-        if e["sub_type"] == "add":
-            group = self._in_group(gid)
-            if uid in group.members:
-                raise WorldInputError(f"user_id: {uid} is already a member of group {gid}")
-            if uid in group.rejected:
-                raise WorldInputError(f"user_id: {uid} was kicked from group {gid} with "
-                                      f"reject_add_request")
-        elif gid in self.groups:
-            raise WorldInputError(f"group_id: the bot is already in group {gid}")
-        self.accounts.setdefault(uid, Account(uid))
-        self._remember(e, e["sub_type"])
-
-    def _remember(self, e: dict, sub_type: str) -> None:
-        self.requests[e["flag"]] = Request(e["flag"], e["request_type"], e["user_id"], sub_type,
-                                           e.get("group_id", 0), e["comment"], e["time"])
