@@ -260,3 +260,16 @@ def test_a_banned_bot_cannot_speak(world):
     with pytest.raises(ActionError, match="banned") as err:
         world.send_group(20002, TEXT)
     assert err.value.retcode == 103
+
+
+def test_wait_message_wakes_on_a_bot_reply(world):
+    """The long poll of /sim/messages: a message stored on another thread wakes the waiter."""
+    assert world.wait_message(0, 0.01) is False
+    sender = threading.Timer(0.05, world.send_private, (10001, TEXT))
+    sender.name = "late-sender"
+    sender.start()
+    try:
+        assert world.wait_message(0, 5) is True
+    finally:
+        sender.join(5)
+    assert world.wait_message(0, 0) is True  # already there: no wait

@@ -26,6 +26,7 @@ ValueError naming the problem, raised before anything changes):
     receive_group_message(group_id, user_id, message, anonymous=None) -> event
     inject_event(partial) -> event
     messages_since(seq, limit=500) -> (messages, cursor)     # GET /sim/messages
+    wait_message(after, timeout) -> bool                      # its long poll
     snapshot() -> dict                                        # GET /sim/world
     self_id, nickname
 

@@ -42,6 +42,7 @@ class World(BotSide, InfoSide, UserSide):
         if problems:
             raise WorldConfigError(problems)
         self._lock = threading.RLock()
+        self._stored = threading.Condition(self._lock)  # notified when a message is stored
         self.bus = bus
         self.message_format = message_format
         self.started_at = _time.time()
@@ -152,6 +153,7 @@ class World(BotSide, InfoSide, UserSide):
                   "raw_message": to_format(segments, "string"), "sender": sender,
                   "anonymous": anonymous, "font": font}
         record["seq"] = self.store.add(record)
+        self._stored.notify_all()
         self.counters["message_sent" if from_self else "message_received"] += 1
         return record
 
@@ -198,6 +200,12 @@ class World(BotSide, InfoSide, UserSide):
         if not records and seq > last:  # a cursor from before a restart with a memory store
             cursor = last
         return [views.sim_message(r) for r in records], cursor
+
+    def wait_message(self, after: int, timeout: float) -> bool:
+        """Block until a message with seq > ``after`` is stored (sent by the bot or received),
+        or ``timeout`` seconds pass: the long poll of ``/sim/messages``."""
+        with self._stored:
+            return self._stored.wait_for(lambda: self.store.last_seq() > after, timeout)
 
     def snapshot(self) -> dict:
         """``GET /sim/world`` (sim-contract.md): self, friends, groups with members; plus the
