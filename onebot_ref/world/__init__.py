@@ -19,6 +19,15 @@ bot's role does not allow it — owner > admin > member, RESP-9):
     login_info() stranger_info(uid) friend_list() group_info(gid) group_list()
     member_info(gid, uid) member_list(gid) honor_info(gid, type) stats() has_media(kind, file)
 
+What the bot's role allows (onebot_ref's reading of QQ; a refusal is 103 and changes nothing):
+
+    any role          send (unless banned; a plain member not during a whole-group ban),
+                      recall its own messages, set its own card, leave (the owner: dismiss only)
+    outrank target    kick, ban, recall another's group message, set another's card
+    admin or owner    whole ban, allow anonymous, anonymous ban, set the group name,
+                      approve join requests
+    owner only        set_group_admin, set_group_special_title
+
 The other users' side (called by the console; errors are :class:`WorldInputError`, a
 ValueError naming the problem, raised before anything changes):
 
