@@ -350,3 +350,14 @@ def test_a_bug_in_an_action_is_a_failed_envelope_not_an_exception(actions, caplo
     assert envelope["status"] == "failed" and envelope["retcode"] == 103
     assert "internal error in broken: KeyError" in envelope["message"]
     assert "action broken failed unexpectedly" in caplog.text
+
+
+def test_api10_anonymous_ban_by_object_or_flag(actions, world):
+    """API-10: "anonymous 和 anonymous_flag 两者任选其一传入即可，若都传入，则使用 anonymous"."""
+    anonymous = world.receive_group_message(20003, 10002, "boo", anonymous=True)["anonymous"]
+    assert data_of(actions, "set_group_anonymous_ban", group_id=20003, anonymous=anonymous,
+                   anonymous_flag="not-used") is None
+    assert data_of(actions, "set_group_anonymous_ban", group_id="20003",
+                   flag=anonymous["flag"], duration="60") is None
+    assert call(actions, "set_group_anonymous_ban", group_id=20002,
+                flag=anonymous["flag"])["retcode"] == 103  # the bot is a plain member there
