@@ -46,10 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_console_commands(sub) -> None:
     """The verbs that talk to a running server's console (say, event, tail, doctor)."""
-    try:
-        from .console.cli import add_commands
-    except ImportError:  # the console package is optional in a stripped-down install
-        return
+    from .console.cli import add_commands
+
     add_commands(sub)
 
 

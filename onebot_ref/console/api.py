@@ -21,7 +21,6 @@ anything, so a rejected request leaves no trace but its journal line.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
@@ -212,18 +211,11 @@ def event() -> Response:
 @sim.get("/messages")
 def messages() -> Response:
     after, limit, wait = _page_args()
-    runner = _runner()
-    deadline = time.monotonic() + wait
-    while True:
-        # The bot's replies are not events, so nothing publishes them; every one arrives
-        # through a mode that journals it, so a new journal frame is the cue to look again
-        # (bounded, in case a message arrives without a frame).
-        mark = runner.traffic.cursor
-        items, cursor = runner.world.messages_since(after, limit)
-        left = deadline - time.monotonic()
-        if items or left <= 0:
-            return jsonify(messages=items, cursor=cursor)
-        runner.traffic.wait(mark, min(left, 0.5))
+    world = _runner().world
+    if wait:
+        world.wait_message(after, wait)  # long polling: until a message newer than `after`
+    items, cursor = world.messages_since(after, limit)
+    return jsonify(messages=items, cursor=cursor)
 
 
 @sim.get("/traffic")

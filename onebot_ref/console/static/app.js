@@ -15,7 +15,7 @@ const state = {
   byId: new Map(),          // message_id -> message (for replies)
   current: null, replyTo: null,
   msgCursor: 0, trafficCursor: 0,
-  frames: [], channels: new Set(CHANNELS), search: "", paused: false,
+  channels: new Set(CHANNELS), search: "", paused: false,
   senderByGroup: new Map(),
 };
 
@@ -287,11 +287,12 @@ function summarize(f) {
     if (d.raw_message !== undefined) parts.push(JSON.stringify(d.raw_message));
     else if (typeof d.message === "string") parts.push(JSON.stringify(d.message));
   }
-  if (d.params && typeof d.params === "object") {
-    const p = d.params;
-    const brief = ["message_type", "user_id", "group_id", "message"].filter((k) => k in p)
-      .map((k) => `${k}=${typeof p[k] === "string" ? JSON.stringify(p[k]) : JSON.stringify(p[k])}`);
-    parts.push(brief.join(" ") || JSON.stringify(p));
+  const brief = (p) => ["message_type", "notice_type", "request_type", "sub_type", "group_id",
+    "user_id", "comment", "message"].filter((k) => k in p).map((k) => `${k}=${JSON.stringify(p[k])}`).join(" ");
+  if (d.params && typeof d.params === "object") parts.push(brief(d.params) || JSON.stringify(d.params));
+  if (f.channel === "console" && f.path) {
+    parts.push(f.path.replace(/^\/sim\//, ""));
+    if (!d.post_type) parts.push(brief(d));
   }
   if ("retcode" in d) parts.push(`${d.status} retcode=${d.retcode}` + (d.message ? ` ${d.message}` : ""));
   if (!parts.length) {
@@ -388,7 +389,7 @@ function renderFilters() {
       if (state.channels.has(ch)) state.channels.delete(ch); else state.channels.add(ch);
       ev.currentTarget.classList.toggle("on", state.channels.has(ch));
       applyFilters();
-    } }, el("span", { class: `f-chan chan-${ch}`, text: " " }), " ", ch)));
+    } }, el("span", { class: `swatch chan-${ch}` }), ch)));
 }
 
 // --- the event form ------------------------------------------------------------------------
