@@ -196,7 +196,8 @@ function renderSegment(seg, m) {
       text: d.qq === "all" ? "@全体成员" : "@" + nameOf(Number(d.qq), m.group_id) });
     case "reply": {
       const quoted = state.byId.get(Number(d.id));
-      const text = quoted ? `${nameOf(quoted.user_id, quoted.group_id)}: ${quoted.raw_message}`
+      const plain = (segs) => segs.map((x) => x.type === "text" ? x.data.text : `[${x.type}]`).join("");
+      const text = quoted ? `${nameOf(quoted.user_id, quoted.group_id)}: ${plain(quoted.message || [])}`
                           : `message #${d.id}`;
       return el("span", { class: "seg-reply", title: `reply to #${d.id}`, text: "↩ " + text });
     }
@@ -354,8 +355,9 @@ function frameNode(f) {
     el("span", { class: `f-chan chan-${f.channel}`, text: f.channel }),
     el("span", { class: "f-dir " + f.direction, title: f.direction === "in" ? "received by onebot_ref" : "sent by onebot_ref",
                  text: f.direction === "in" ? "→in" : "←out" }),
-    el("span", { class: "f-sum" }, el("span", { class: "f-peer", text: f.peer ? f.peer + " " : "" }),
-       summarize(f), f.verdict ? el("span", { class: "f-verdict" + (verdictBad ? " bad" : ""), text: f.verdict }) : null));
+    el("span", { class: "f-sum" }, el("span", { class: "f-peer", text: f.peer || "" }),
+       el("span", { class: "f-text", text: summarize(f) }),
+       f.verdict ? el("span", { class: "f-verdict" + (verdictBad ? " bad" : ""), title: f.verdict, text: f.verdict }) : null));
   node.append(row);
   node._text = JSON.stringify(f).toLowerCase();
   return node;
@@ -422,7 +424,7 @@ function renderEventFields() {
       input = el("select", { "data-field": field.name }, field.choices.map((c) => el("option", { value: c, text: c })));
     } else if (field.kind === "int") {
       const listId = "ids-" + field.name;
-      input = el("span", {}, el("input", { "data-field": field.name, "data-kind": "int", list: listId,
+      input = el("span", { class: "field-input" }, el("input", { "data-field": field.name, "data-kind": "int", list: listId,
         inputmode: "numeric", placeholder: field.name }),
         el("datalist", { id: listId }, idOptions(field.name).map(([v, t]) => el("option", { value: v, label: t }))));
     } else if (field.kind === "object") {
