@@ -17,7 +17,6 @@ import argparse
 import json
 import sys
 import time
-from datetime import datetime
 from typing import Any
 
 import requests
@@ -25,9 +24,9 @@ import requests
 from ..config import load_config
 from . import kinds
 from .doctor import cmd_doctor, console_url
+from .tail import BEYOND, CHANNEL_COLOURS, cmd_tail
 
 DEFAULT_CONSOLE = "http://127.0.0.1:5800"
-BEYOND = 2**52  # an ``after`` past the end: the answer carries the current cursor
 #: event fields -> command-line options (the rest: --set FIELD=VALUE)
 OPTIONS = {"user_id": "--user", "group_id": "--group", "operator_id": "--operator",
            "target_id": "--target", "message_id": "--message-id", "duration": "--duration",
@@ -187,82 +186,6 @@ def cmd_event(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- tail --------------------------------------------------------------------------------------
-
-_COLOURS = {"http": "36", "http_post": "35", "ws": "34", "ws_reverse": "33", "console": "90"}
-
-
-def summarize(frame: dict) -> str:
-    """One readable line for a frame's data (the same reading as the web page)."""
-    data = frame.get("data")
-    if not isinstance(data, dict):
-        return json.dumps(data, ensure_ascii=False)[:200]
-    parts = [str(data[k]) for k in ("method", "action", "event") if data.get(k)]
-    if data.get("post_type"):
-        kind = data.get(f"{data['post_type']}_type")
-        parts.append(".".join(str(p) for p in (data["post_type"], kind, data.get("sub_type"))
-                              if p))
-        if "raw_message" in data:
-            parts.append(json.dumps(data["raw_message"], ensure_ascii=False))
-    params = data.get("params") if isinstance(data.get("params"), dict) else (
-        data if frame.get("channel") == "console" and "post_type" not in data else None)
-    if frame.get("channel") == "console" and frame.get("path"):
-        parts.append(frame["path"].removeprefix("/sim/"))
-    if params:
-        parts += [f"{k}={json.dumps(params[k], ensure_ascii=False)}" for k in
-                  ("message_type", "group_id", "user_id", "comment", "message") if k in params]
-    if "retcode" in data:
-        parts.append(f"{data.get('status')} retcode={data['retcode']}")
-    elif not parts and "status" in data:
-        parts.append(f"status {data['status']}")
-    for key in ("code", "reason", "url"):
-        if key in data and not ("retcode" in data and key == "reason"):
-            parts.append(f"{key}={data[key]}")
-    if "echo" in data:
-        parts.append(f"echo={json.dumps(data['echo'], ensure_ascii=False)}")
-    return " ".join(parts) or json.dumps(data, ensure_ascii=False)[:200]
-
-
-def format_frame(frame: dict, colour: bool = False) -> str:
-    stamp = datetime.fromtimestamp(frame["time"]).strftime("%H:%M:%S.%f")[:-3]
-    channel, direction = frame["channel"], frame["direction"]
-    verdict = frame.get("verdict")
-    if not colour:
-        tail = f"  [{verdict}]" if verdict else ""
-        return (f"{stamp} #{frame['seq']:<5} {channel:<10} {direction:<3} {frame['peer']}  "
-                f"{summarize(frame)}{tail}")
-
-    def paint(code: str, text: str) -> str:
-        return f"\033[{code}m{text}\033[0m"
-
-    bad = bool(verdict) and verdict[:1] in "45"
-    tail = "  " + paint("31" if bad else "33", f"[{verdict}]") if verdict else ""
-    return (f"{paint('90', stamp)} {paint('90', '#' + str(frame['seq']).ljust(5))}"
-            f"{paint(_COLOURS.get(channel, '0'), channel.ljust(10))} "
-            f"{paint('32' if direction == 'in' else '34', direction.ljust(3))} "
-            f"{paint('90', frame['peer'])}  {summarize(frame)}{tail}")
-
-
-def cmd_tail(args: argparse.Namespace) -> int:
-    client = _client(args)
-    colour = sys.stdout.isatty() and not args.no_color and not args.json
-    channels = {"channel": args.channel} if args.channel else {}
-    end = client.get("/sim/traffic", after=BEYOND)["cursor"]
-    cursor = 0 if args.all else max(0, end - args.lines)
-    try:
-        while True:
-            page = client.get("/sim/traffic", timeout=40, after=cursor,
-                              wait=0 if args.once else 25, **channels)
-            cursor = page["cursor"]
-            for frame in page["frames"]:
-                print(json.dumps(frame, ensure_ascii=False) if args.json
-                      else format_frame(frame, colour), flush=True)
-            if args.once:  # print what is there and stop (scripts, tests)
-                return 0
-    except KeyboardInterrupt:
-        return 0
-
-
 # --- registration ------------------------------------------------------------------------------
 
 def _run(fn):
@@ -313,7 +236,7 @@ def add_commands(sub) -> None:
                           description="Follow the traffic journal of a running server: every "
                                       "HTTP request, POST, WebSocket frame and connection, "
                                       "with the server's verdict. Ctrl-C stops.")
-    tail.add_argument("--channel", action="append", choices=list(_COLOURS),
+    tail.add_argument("--channel", action="append", choices=list(CHANNEL_COLOURS),
                       help="only this channel (repeatable)")
     tail.add_argument("-n", "--lines", type=int, default=10, help="start with the last N "
                       "frames (default 10)")
@@ -323,7 +246,7 @@ def add_commands(sub) -> None:
     tail.add_argument("--once", action="store_true",
                       help="print the frames there are and stop instead of following")
     _connection_options(tail)
-    tail.set_defaults(func=_run(cmd_tail))
+    tail.set_defaults(func=_run(lambda args: cmd_tail(args, _client(args))))
 
     doctor = sub.add_parser(
         "doctor", help="check a config and print what to paste into NoneBot2, aiocqhttp, Koishi",

@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from onebot_ref.cli import main
-from onebot_ref.console.cli import format_frame
+from onebot_ref.console.tail import format_frame
 from onebot_ref.protocol.coerce import Params
 
 
