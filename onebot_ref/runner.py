@@ -82,7 +82,8 @@ class Runner:
         self.bus = Bus(config.post_message_format)
         self.world = World(config.world or None, self.bus, database=config.database or None,
                            history_limit=config.history_limit,
-                           message_format=config.post_message_format)
+                           message_format=config.post_message_format,
+                           data_dir=self.data_dir)
         self.actions = Actions(self.world, config, traffic=self.traffic)
         self.servers: dict[str, ServerThread] = {}
         self.services: list = []  # things with start()/stop(): HTTP POST, reverse WS, heartbeat

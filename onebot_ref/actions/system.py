@@ -13,6 +13,7 @@ import time
 
 from .. import __version__
 from ..protocol.response import ActionError, Retcode
+from ..world import media
 
 log = logging.getLogger(__name__)
 
@@ -75,23 +76,34 @@ def _media_path(ctx, kind: str, file: str, extension: str | None = None) -> str:
     if not ctx.world.has_media(kind, file):
         raise ActionError(Retcode.NO_TARGET, f"no received or sent {kind} with file {file!r} "
                                              f"(use the 'file' of a {kind} segment)")
-    # A bare name is kept; anything else (a URL, a path) gets a name derived from it, so a
-    # file name can never point outside data_dir.
-    if re.fullmatch(r"[\w.-]{1,128}", file) and not file.startswith("."):
-        name = file
-    else:
-        suffix = os.path.splitext(file.split("?")[0])[1]
-        name = hashlib.sha1(file.encode()).hexdigest() + (
-            suffix if re.fullmatch(r"\.\w{1,5}", suffix) else "")
-    if extension is not None:
-        name = os.path.splitext(name)[0] + "." + extension
+    # A file the world kept (a base64:// upload, a file:// inside data_dir/<kind>/: see
+    # world/media.py) is answered as it is, when no conversion is asked for.
+    kept = media.find(ctx.data_dir, kind, file)
+    if kept is not None and extension in (None, os.path.splitext(kept)[1][1:]):
+        return kept
+    # Otherwise a placeholder. A bare name is kept; anything else (a URL, a path) gets a name
+    # derived from it, and so does a name whose file leads out of data_dir (a symlink): a file
+    # outside data_dir is never read, nor written.
+    suffix = os.path.splitext(file.split("?")[0])[1]
+    derived = hashlib.sha1(file.encode()).hexdigest() + (
+        suffix if re.fullmatch(r"\.\w{1,5}", suffix) else "")
     folder = os.path.join(ctx.data_dir, kind)
     os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, name)
-    if not os.path.exists(path):
-        with open(path, "wb") as fh:
-            fh.write(_PNG if kind == "image" else _WAV)
-    return path
+    for name in ((file, derived) if media.is_bare_name(file) else (derived,)):
+        if extension is not None:
+            name = os.path.splitext(name)[0] + "." + extension
+        path = os.path.join(folder, name)
+        if not os.path.lexists(path):
+            try:
+                with open(path, "xb") as fh:
+                    fh.write(_PNG if kind == "image" else _WAV)
+                return path
+            except FileExistsError:  # written meanwhile by another request: check it below
+                pass
+        if media.find(ctx.data_dir, kind, name) is not None:  # a regular file inside
+            return path
+    raise ActionError(Retcode.NOT_PERMITTED, f"the {kind} file for {file!r} in data_dir leads "
+                                             f"outside it (a symlink?); not answered")
 
 
 def get_record(ctx, file: str, out_format: str) -> dict:

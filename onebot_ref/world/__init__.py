@@ -1,7 +1,8 @@
 """The simulated QQ: accounts, friends, groups and members (dataclasses), message history and
 merged forwards (sqlite3), one RLock around all of it. Changes publish their events on the bus.
 
-    world = World(world_config, bus, database=None, history_limit=10000, message_format="string")
+    world = World(world_config, bus, database=None, history_limit=10000, message_format="string",
+                  data_dir=None)
 
 The bot's side (called by actions/; errors are ``ActionError``: 102 no such target, 103 the
 bot's role does not allow it — owner > admin > member, RESP-9):
@@ -18,6 +19,12 @@ bot's role does not allow it — owner > admin > member, RESP-9):
                                                                              approve, reason)
     login_info() stranger_info(uid) friend_list() group_info(gid) group_list()
     member_info(gid, uid) member_list(gid) honor_info(gid, type) stats() has_media(kind, file)
+
+Every message, the bot's or a user's, is checked by world/content.py before it is stored: an
+``at`` with ``qq=all`` in a group needs an admin or the owner (103), a ``reply`` must quote a
+stored, unrecalled message (102), and a ``base64://`` media file is decoded (100 when invalid)
+into data_dir/<kind>/<sha1>.<ext> and stored by that name and a ``file://`` url (world/media.py);
+``http(s)://`` and ``file://`` media are recorded as given, never fetched nor read.
 
 What the bot's role allows (onebot_ref's reading of QQ; a refusal is 103 and changes nothing):
 
@@ -37,6 +44,7 @@ ValueError naming the problem, raised before anything changes):
     messages_since(seq, limit=500) -> (messages, cursor)     # GET /sim/messages
     wait_message(after, timeout) -> bool                      # its long poll
     snapshot() -> dict                                        # GET /sim/world
+    media_file(kind, file) -> path | None     # the file to show for an image/record/video
     self_id, nickname
 
 Restart: the ``world:`` config is re-applied on every start (friends, groups, members as the

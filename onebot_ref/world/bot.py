@@ -44,6 +44,7 @@ class BotSide:
                                       f"user {user_id} is not a friend of the bot and shares no "
                                       f"group with it (no temporary session possible)")
                 sub_type = "group"
+            segments = self._prepare(segments, None, "member")
             me = self.accounts[self.self_id]
             record = self._store_message(message_type="private", sub_type=sub_type,
                                          user_id=self.self_id, segments=segments,
@@ -66,6 +67,7 @@ class BotSide:
                 raise ActionError(Retcode.NOT_PERMITTED,
                                   f"group {group_id} is under a whole-group ban and the bot is "
                                   f"a plain member")
+            segments = self._prepare(segments, group_id, me.role)
             sender = views.group_sender(self.accounts[self.self_id], me)
             record = self._store_message(message_type="group", sub_type="normal",
                                          user_id=self.self_id, segments=segments,

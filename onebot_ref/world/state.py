@@ -15,7 +15,7 @@ from typing import Any
 from ..protocol import events
 from ..protocol.message import is_forward, to_format
 from ..protocol.response import ActionError, Retcode
-from . import views
+from . import content, media, views
 from .bot import BotSide
 from .config import build, validate_world_config
 from .info import InfoSide
@@ -37,7 +37,7 @@ class World(BotSide, InfoSide, UserSide):
 
     def __init__(self, world_config: dict | None = None, bus: Any = None,
                  database: str | None = None, history_limit: int = 10000,
-                 message_format: str = "string"):
+                 message_format: str = "string", data_dir: str | None = None):
         problems = validate_world_config(world_config)
         if problems:
             raise WorldConfigError(problems)
@@ -45,6 +45,8 @@ class World(BotSide, InfoSide, UserSide):
         self._stored = threading.Condition(self._lock)  # notified when a message is stored
         self.bus = bus
         self.message_format = message_format
+        #: where media files sent as base64:// are saved (world/media.py); None: not saved
+        self.data_dir = data_dir
         self.started_at = _time.time()
         me, self.accounts, self.friends, self.groups = build(world_config, self.now())
         self.self_id: int = me.user_id
@@ -137,6 +139,10 @@ class World(BotSide, InfoSide, UserSide):
             self.bus.publish(event)
         return event
 
+    def _prepare(self, segments: list[dict], group_id: int | None, role: str) -> list[dict]:
+        """The checks and rewrites of world/content.py (at, reply, media), before any change."""
+        return content.prepare(self, segments, group_id, role)
+
     def _store_message(self, *, message_type: str, sub_type: str, user_id: int,
                        segments: list[dict], sender: dict, from_self: bool,
                        group_id: int | None = None, target_id: int | None = None,
@@ -190,6 +196,12 @@ class World(BotSide, InfoSide, UserSide):
         return events.private_message(self.self_id, record["time"], **common)
 
     # --- the console's views -----------------------------------------------------------------
+    def media_file(self, kind: str, file: str) -> str | None:
+        """The file to show for a media segment (``kind`` image, record or video; ``file`` its
+        data value): a path inside data_dir/<kind>/, or None when there is none (an http(s)
+        URL, which the console may show itself; a path outside data_dir). World/media.py."""
+        return None if self.data_dir is None else media.find(self.data_dir, kind, file)
+
     def messages_since(self, seq: int = 0, limit: int = 500) -> tuple[list[dict], int]:
         """``GET /sim/messages?after=SEQ`` (sim-contract.md): messages with seq > ``seq``, the
         bot's own (from_self) and the users', and the cursor to pass next time."""

@@ -32,13 +32,16 @@ class UserSide:
         except ActionError as err:  # a forwarded node naming no stored message
             raise WorldInputError(f"message: {err.message}") from None
 
-    def _inbound(self, message: Any) -> list[dict]:
+    def _inbound(self, message: Any, group_id: int | None = None,
+                 role: str = "member") -> list[dict]:
+        """The message a user sends, checked as the bot's are (segment table, then at, reply
+        and media: world/content.py) before anything changes."""
         try:
             segments = normalize(message)
             validate_outgoing(segments)
+            return self._prepare(segments, group_id, role)
         except ActionError as err:
             raise WorldInputError(f"message: {err.message}") from None
-        return segments
 
     def _known(self, user_id: Any, what: str = "user_id") -> Account:
         if not isinstance(user_id, int) or isinstance(user_id, bool):
@@ -92,9 +95,12 @@ class UserSide:
             group = self._in_group(group_id)
             account = self._known(user_id)
             member = self._member_of(group, user_id)
-            segments = self._inbound(message)
+            speaks_anonymously = anonymous is not None and anonymous is not False
+            # an anonymous speaker has no role: a plain member (no @全体成员)
+            segments = self._inbound(message, group_id,
+                                     "member" if speaks_anonymously else member.role)
             now = self.now()
-            if anonymous is not None and anonymous is not False:
+            if speaks_anonymously:
                 anon = self._anonymous_identity(group, user_id, anonymous, now)
                 sender, sub_type, speaker = views.anonymous_sender(anon), "anonymous", \
                     ANONYMOUS_USER_ID
