@@ -1,7 +1,7 @@
 """The HTTP API: ``GET|POST /:action`` (communication/http.md, spec-rules HTTP-*, AUTH-*, DATA-*).
 
-One Flask view answers every path, so the order of checks is written out once, as the legacy
-server does it (spec-rules HTTP-13):
+One WSGI function answers every ``/:action``, so the order of checks is written out once, as
+the legacy server does it (spec-rules HTTP-13):
 
     path (404) → method (405) → access token (401/403) → Content-Type (406) → body size (413)
     → body (400) → action (404) → 200 with the envelope of ``actions.call``
@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -44,8 +45,9 @@ _JSON_TYPE = "application/json; charset=UTF-8"  # spec-rules HTTP-15
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _JSON_NAMES = {list: "an array", str: "a string", int: "a number", float: "a number",
                bool: "a boolean", type(None): "null"}
-_CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "*",
-         "Access-Control-Allow-Headers": "*"}
+_CORS = (("Access-Control-Allow-Methods", "*"), ("Access-Control-Allow-Headers", "*"))
+_STATUS_LINES = {code: f"{code} {HTTPStatus(code).phrase}"
+                 for code in (200, 400, 401, 403, 404, 405, 406, 413)}
 
 
 class _Reject(Exception):
@@ -188,14 +190,18 @@ def _peer(environ: dict) -> str:
 
 
 def create_app(config, actions, traffic=None) -> Flask:
-    """The HTTP API as a Flask app (serve it with werkzeug's threaded server)."""
-    app = Flask(__name__)
-    app.url_map.merge_slashes = False
+    """The HTTP API as a WSGI app (serve it with werkzeug's threaded server).
+
+    ``/:action`` is answered by a plain WSGI function in front of Flask: it is the hot path,
+    and Flask's per-request context, routing and signals would cost more than the whole OneBot
+    layer (``bench/bench_http.py`` shows the numbers). Flask serves the data files
+    (``send_file``) and answers whatever else reaches it.
+    """
     limit = config.max_body_bytes
     token = config.access_token
     cors = config.enable_cors
     serve_data_files = config.serve_data_files
-    extra_headers = {"Access-Control-Allow-Origin": "*"} if cors else {}
+    cors_headers = [("Access-Control-Allow-Origin", "*")] if cors else []
     data_dir = os.path.realpath(config.data_dir)
 
     def record_in(environ, frame: dict) -> None:
@@ -203,27 +209,28 @@ def create_app(config, actions, traffic=None) -> Flask:
         traffic.record("http", "in", _peer(environ), frame, headers=_headers(environ),
                        path=path)
 
-    def answer(environ, frame: dict | None, status: int, reason: str,
-               headers: dict | None = None) -> Response:
-        """A non-200 (or pre-flight) answer: a one-line text reason, journalled as the verdict.
-        ``frame``: the request's journal entry, or None when it is already recorded."""
+    def record_rejection(environ, frame: dict | None, status: int, reason: str) -> None:
+        """``frame``: the request's journal entry, or None when it is already recorded."""
         if traffic is not None:
             if frame is not None:
                 record_in(environ, frame)
             traffic.record("http", "out", _peer(environ), {"status": status, "reason": reason},
                            verdict=f"{status}: {reason}")
-        response = Response(reason + "\n", status, mimetype="text/plain")
-        response.headers.update(extra_headers)
-        if headers:
-            response.headers.update(headers)
-        return response
 
-    def onebot(path: str = "") -> Response:
-        environ = request.environ
+    def reject(environ, start_response, frame: dict | None, status: int, reason: str,
+               headers: tuple = ()) -> list[bytes]:
+        """A non-200 (or pre-flight) answer: a one-line text reason, journalled as the verdict."""
+        record_rejection(environ, frame, status, reason)
+        body = (reason + "\n").encode("utf-8")
+        start_response(_STATUS_LINES[status], [
+            ("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
+            *cors_headers, *headers])
+        return [body]
+
+    def api(environ, start_response) -> list[bytes]:
         method = environ["REQUEST_METHOD"]
-        data_match = _DATA_PATH.fullmatch(environ["PATH_INFO"])
-        if data_match and serve_data_files:
-            return data_file(environ, method, *data_match.groups())
+        if serve_data_files and environ["PATH_INFO"].startswith("/data/"):
+            return flask_app(environ, start_response)  # spec-rules DATA-1
         # spec-rules HTTP-2: the action is the raw path segment, not percent-decoded.
         raw_path = environ.get("RAW_URI", "")
         raw_path = raw_path.partition("?")[0] if raw_path.startswith("/") else environ["PATH_INFO"]
@@ -232,14 +239,16 @@ def create_app(config, actions, traffic=None) -> Flask:
         frame: dict = {"method": method, "action": action}
         # spec-rules HTTP-3: any other path is 404.
         if action is None:
-            return answer(environ, frame, 404, f"no such path {raw_path}: the API is /:action")
+            return reject(environ, start_response, frame, 404,
+                          f"no such path {raw_path}: the API is /:action")
         if method == "OPTIONS" and cors:
             # spec-rules DATA-6: the CORS pre-flight.
-            return answer(environ, frame, 200, "ok", _CORS)
+            return reject(environ, start_response, frame, 200, "ok", _CORS)
         if method not in ("GET", "POST"):
             # spec-rules HTTP-20 / A-41: other methods get 405.
-            return answer(environ, frame, 405, f"method {method} not allowed: use GET or POST",
-                          {"Allow": "GET, POST, OPTIONS" if cors else "GET, POST"})
+            return reject(environ, start_response, frame, 405,
+                          f"method {method} not allowed: use GET or POST",
+                          (("Allow", "GET, POST, OPTIONS" if cors else "GET, POST"),))
         query = parse_urlencoded(environ.get("QUERY_STRING", "").encode("latin-1")
                                  .decode("utf-8", "replace"), errors="replace")
         # spec-rules AUTH-8: the token is checked before anything else about the request.
@@ -256,11 +265,11 @@ def create_app(config, actions, traffic=None) -> Flask:
                 why = "no token: the Authorization header must be 'Bearer <token>'"
             else:
                 why = "no token"
-            return answer(environ, frame, status, why)
+            return reject(environ, start_response, frame, status, why)
         try:
             params = _request_params(environ, query, limit)
-        except _Reject as reject:
-            return answer(environ, frame, reject.status, reject.reason)
+        except _Reject as rejection:
+            return reject(environ, start_response, frame, rejection.status, rejection.reason)
         if traffic is not None:
             values = params.values
             frame["params"] = (values if "access_token" not in values else
@@ -269,22 +278,35 @@ def create_app(config, actions, traffic=None) -> Flask:
         envelope = actions.call(action, params)
         # communication/http.md: "如果 API 不存在，状态码为 404"
         if envelope.get("retcode") == 1404:
-            return answer(environ, None, 404, envelope.get("message") or f"no action {action!r}")
+            return reject(environ, start_response, None, 404,
+                          envelope.get("message") or f"no action {action!r}")
         # communication/http.md: "剩下的所有情况，无论操作实际成功与否，状态码都是 200"
         if traffic is not None:
             notes = params.notes
             traffic.record("http", "out", _peer(environ), envelope,
                            verdict="; ".join(notes) if notes else None)
-        response = Response(_encode(envelope), 200, content_type=_JSON_TYPE)
-        if cors:
-            response.headers.update(extra_headers)
-        return response
+        body = _encode(envelope).encode("utf-8")
+        start_response("200 OK", [("Content-Type", _JSON_TYPE),
+                                  ("Content-Length", str(len(body))), *cors_headers])
+        return [body]
 
-    def data_file(environ, method: str, kind: str, relative: str) -> Response:
-        """spec-rules DATA-1..5: a file of data_dir/<kind>/, header-only token."""
-        frame = {"method": method, "data_file": f"{kind}/{relative}"}
+    # --- the cold paths, in Flask: data files (spec-rules DATA-1..5) --------------------------
+    def text_response(environ, frame: dict | None, status: int, reason: str) -> Response:
+        record_rejection(environ, frame, status, reason)
+        return Response(reason + "\n", status, cors_headers, mimetype="text/plain")
+
+    def data_file(rest: str = "") -> Response:
+        """A file of data_dir/<kind>/, header-only token."""
+        environ = request.environ
+        method = environ["REQUEST_METHOD"]
+        frame = {"method": method, "data_file": rest}
+        match = _DATA_PATH.fullmatch(environ["PATH_INFO"])
+        if match is None:  # DATA-1: only the four kinds
+            return text_response(environ, frame, 404, "data files are /data/<bface|image|"
+                                                       "record|show>/<path>")
         if method != "GET":  # DATA-3: GET only
-            return answer(environ, frame, 404, "data files are served on GET only")
+            return text_response(environ, frame, 404, "data files are served on GET only")
+        kind, relative = match.groups()
         # AUTH-12: the query access_token is not consulted for data files.
         authorization = environ.get("HTTP_AUTHORIZATION")
         given, _ = token_from_request(
@@ -292,23 +314,23 @@ def create_app(config, actions, traffic=None) -> Flask:
             header_only=True)
         status = check_token(token, given)
         if status is not None:
-            return answer(environ, frame, status, "wrong token" if given is not None else
-                          "no token (data files take the Authorization header only)")
+            return text_response(environ, frame, status, "wrong token" if given is not None else
+                                 "no token (data files take the Authorization header only)")
         try:  # PATH_INFO is the WSGI latin-1 form of the UTF-8 bytes
             relative = relative.encode("latin-1").decode("utf-8")
         except UnicodeError:
-            return answer(environ, frame, 404, "file name is not valid UTF-8")
+            return text_response(environ, frame, 404, "file name is not valid UTF-8")
         # DATA-3: "..", an absolute path, or a symlink leading out of the kind's folder → 403.
         if ".." in relative.split("/") or relative.startswith("/") or "\0" in relative:
-            return answer(environ, frame, 403, "path leaves the data directory")
+            return text_response(environ, frame, 403, "path leaves the data directory")
         base = os.path.join(data_dir, kind)
         target = os.path.realpath(os.path.join(base, relative))
         if os.path.commonpath([target, base]) != base:
-            return answer(environ, frame, 403, "path leaves the data directory")
+            return text_response(environ, frame, 403, "path leaves the data directory")
         if not os.path.isfile(target):
-            return answer(environ, frame, 404, f"no file {kind}/{relative}")
+            return text_response(environ, frame, 404, f"no file {kind}/{relative}")
         if not os.access(target, os.R_OK):
-            return answer(environ, frame, 403, f"file {kind}/{relative} is not readable")
+            return text_response(environ, frame, 403, f"file {kind}/{relative} is not readable")
         if traffic is not None:
             record_in(environ, frame)
             traffic.record("http", "out", _peer(environ),
@@ -318,17 +340,19 @@ def create_app(config, actions, traffic=None) -> Flask:
         response = send_file(target, mimetype="application/octet-stream", as_attachment=True,
                              download_name=os.path.basename(target), conditional=False,
                              etag=False, max_age=0)
-        response.headers.update(extra_headers)
+        response.headers.extend(cors_headers)
         return response
 
-    # Every method and every path reaches the one view (methods=None: werkzeug matches any).
-    app.url_map.add(Rule("/", endpoint="onebot", methods=None))
-    app.url_map.add(Rule("/<path:path>", endpoint="onebot", methods=None))
-    app.view_functions["onebot"] = onebot
+    app = Flask(__name__)
+    app.url_map.merge_slashes = False  # /data/image//etc/passwd must reach the check above
+    app.url_map.add(Rule("/data/<path:rest>", endpoint="data_file", methods=None))
+    app.view_functions["data_file"] = data_file
 
     @app.errorhandler(404)
-    def unrouted(_error) -> Response:  # paths werkzeug's router cannot match, e.g. //x
-        frame = {"method": request.method, "action": None}
-        return answer(request.environ, frame, 404, "no such path: the API is /:action")
+    def unrouted(_error) -> Response:
+        return text_response(request.environ, {"method": request.method, "action": None}, 404,
+                             "no such path: the API is /:action")
 
+    flask_app = app.wsgi_app
+    app.wsgi_app = api
     return app
