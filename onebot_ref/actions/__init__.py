@@ -26,7 +26,7 @@ from typing import Any, Callable
 
 from ..protocol.coerce import Params, bind
 from ..protocol.response import ActionError, Retcode, async_, failed, ok
-from . import group, info, message, request, system
+from . import group, hidden, info, message, request, system
 from .system import ASYNC
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,7 @@ PUBLIC: tuple[Callable, ...] = (
 
 #: api/hidden.md: "所有隐藏 API 都以点号（.）开头" (ACT-10). They go through the same table,
 #: suffixes included (ACT-12: aiocqhttp calls ``.handle_quick_operation_async``).
-#: actions/hidden.py adds here:  ".handle_quick_operation": hidden.handle_quick_operation
-HIDDEN: dict[str, Callable] = {}
+HIDDEN: dict[str, Callable] = {".handle_quick_operation": hidden.handle_quick_operation}
 
 #: api/README.md#异步调用: "所有 API 都可以通过给 action 附加后缀 `_async` 来进行异步调用";
 #: api/README.md#限速调用: "所有 API 都可以通过给 action 附加后缀 `_rate_limited` 来进行限速调用"

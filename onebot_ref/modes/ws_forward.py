@@ -1,0 +1,155 @@
+"""The forward WebSocket server: `/api`, `/event` and `/` (communication/ws.md, spec-rules WSF-*).
+
+A plain Flask app served by the runner's werkzeug server. Each route checks the access token
+**before** the upgrade (§21 A-8: a refused client gets HTTP 401/403 and never a socket, so no
+action can run for it), then ``simple_websocket.Server.accept`` takes the socket over and a
+:class:`~.ws_session.Session` serves it in the request's thread until it closes.
+
+onebot_ref choices where the spec is silent (for the README):
+
+- Only the five spec paths are WebSocket endpoints (A-25); any other path is HTTP 404, and a
+  plain HTTP request to one of the five is HTTP 400 (it must be a WebSocket upgrade).
+- permessage-deflate is negotiated only when ``ws_compression`` is true: it costs ~210 KB per
+  connection, and simple-websocket would accept it whenever a client offers it.
+- A frame larger than ``max_body_bytes`` closes the connection with 1009 (message too big).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import Flask, Response, request
+from simple_websocket import Server
+
+from ..protocol import events
+from ..protocol.auth import check_token, token_from_request
+from .ws_session import API, EVENT, GETS_EVENTS, UNIVERSAL, Fanout, Session, close_all
+
+log = logging.getLogger(__name__)
+
+#: communication/ws.md: "接受路径为 /api（或 /api/）、/event（或 /event/）、/ 的连接请求" (WSF-1)
+ROLES = {"/api": API, "/api/": API, "/event": EVENT, "/event/": EVENT, "/": UNIVERSAL}
+
+#: Threads running API requests of all forward connections (WSF-11: concurrently).
+API_WORKERS = 4
+
+
+class _Upgraded(Response):
+    """The route's return value once the socket was a WebSocket: there is no HTTP response to
+    write. werkzeug's server treats ConnectionError as "the client went away" and stays quiet."""
+
+    def __call__(self, environ, start_response):
+        raise ConnectionError("the connection was a WebSocket")
+
+
+def _peer(environ: dict) -> str:
+    return f"{environ.get('REMOTE_ADDR', '?')}:{environ.get('REMOTE_PORT', '?')}"
+
+
+class WsForward:
+    """The forward WebSocket server's Flask ``app`` and its connections; ``stop()`` closes them."""
+
+    def __init__(self, cfg, actions, bus, traffic, world):
+        self.cfg, self.actions, self.bus, self.traffic, self.world = cfg, actions, bus, traffic, world
+        self.fanout = Fanout("ws", traffic, bus.message_format)
+        self.pool = ThreadPoolExecutor(API_WORKERS, thread_name_prefix="ws-forward-api")
+        self._sessions: set[Session] = set()
+        self._lock = threading.Lock()
+        self._stopped = False
+        bus.add_sink(self.fanout.push, stage="push")  # WSF-20: after the "post" stage
+        self.app = self._create_app()
+
+    @property
+    def sessions(self) -> list[Session]:
+        with self._lock:
+            return list(self._sessions)
+
+    def stop(self) -> None:
+        """Close every connection (1001 "going away") and stop the API workers."""
+        with self._lock:  # a connection accepted from now on closes itself (see _connect)
+            self._stopped = True
+            sessions = list(self._sessions)
+        self.bus.remove_sink(self.fanout.push)
+        close_all(sessions)
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+    # --- the Flask app ----------------------------------------------------------------------
+    def _create_app(self) -> Flask:
+        app = Flask(__name__)
+        app.url_map.merge_slashes = False
+        for path in ROLES:
+            app.add_url_rule(path, endpoint=path, view_func=self._connect, websocket=True)
+
+        @app.errorhandler(404)
+        def no_such_path(_error) -> Response:
+            return Response("no such path: the WebSocket endpoints are /, /api and /event\n",
+                            404, mimetype="text/plain")
+
+        @app.errorhandler(400)
+        def not_websocket(_error) -> Response:
+            return Response("expected a WebSocket upgrade (Upgrade: websocket)\n", 400,
+                            mimetype="text/plain")
+
+        return app
+
+    def _refuse(self, environ: dict, status: int, reason: str) -> Response:
+        if self.traffic is not None:
+            self.traffic.record("ws", "in", _peer(environ), {"event": "handshake"},
+                                path=environ.get("RAW_URI") or environ.get("PATH_INFO"),
+                                headers=dict(request.headers), verdict=f"{status}: {reason}")
+        return Response(reason + "\n", status, mimetype="text/plain")
+
+    def _connect(self) -> Response:
+        environ = request.environ
+        path = environ["PATH_INFO"]
+        # The raw request target, not the percent-decoded PATH_INFO: only the five spec paths
+        # verbatim are endpoints (A-25), "/ap%69" is not "/api" (as on the HTTP API, HTTP-2).
+        raw_path = environ.get("RAW_URI", path).partition("?")[0]
+        if raw_path not in ROLES:
+            return self._refuse(environ, 404, f"no such path {raw_path}: the WebSocket "
+                                              "endpoints are /, /api and /event")
+        role = ROLES[path]
+        if self._stopped:
+            return self._refuse(environ, 503, "server stopping")
+        # communication/authorization.md: the token from the Authorization header or the
+        # access_token query parameter; AUTH-9 / A-8: checked before the upgrade.
+        given, how = token_from_request(request.headers, request.args)
+        status = check_token(self.cfg.access_token, given)
+        if status is not None:
+            return self._refuse(environ, status, f"wrong token (from the {how})"
+                                if given is not None else "no token")
+        if not self.cfg.ws_compression:
+            # simple-websocket accepts permessage-deflate whenever the client offers it; hide
+            # the offer from it unless compression is configured.
+            environ = {k: v for k, v in environ.items() if k != "HTTP_SEC_WEBSOCKET_EXTENSIONS"}
+        ws = Server.accept(environ, max_message_size=self.cfg.max_body_bytes)
+        peer = _peer(environ)
+        session = Session(ws, role, peer, channel="ws", actions=self.actions,
+                          traffic=self.traffic, pool=self.pool,
+                          queue_size=self.cfg.ws_send_queue_size, path=path)
+        log.info("forward WebSocket %s connected on %s", peer, path)
+        with self._lock:
+            self._sessions.add(session)
+            if self._stopped:  # stop() ran during the handshake
+                session.send_close(1001, "server stopping")
+        try:
+            # event/meta.md: connect "WebSocket 连接成功"; META-4: on this connection only,
+            # first, and only where events go (WSF-18: /api gets none).
+            connect = (events.lifecycle(self.world.self_id, int(time.time()), "connect")
+                       if GETS_EVENTS[role] else None)
+            session.start(connect, headers=dict(request.headers))
+            if GETS_EVENTS[role]:
+                self.fanout.add(session)
+            session.run()
+        finally:
+            self.fanout.remove(session)
+            with self._lock:
+                self._sessions.discard(session)
+            how_closed = session.describe_close()
+            if session.closed_by == "peer":  # our own closes are journalled as they happen
+                session.record("in", {"event": "close", "code": session.close_code}, how_closed)
+            log.info("forward WebSocket %s on %s: %s", peer, path, how_closed)
+        return _Upgraded()
