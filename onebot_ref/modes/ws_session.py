@@ -144,7 +144,7 @@ class Session:
                 else:
                     # WSF-15 / WSR-10 / A-24: an event connection ignores what it is sent.
                     self.record("in", data, "ignored: an Event connection takes no API "
-                                             "requests (use /api or /)")
+                                            "requests (use /api or /)")
         except ConnectionClosed:
             pass
         finally:
@@ -166,15 +166,15 @@ class Session:
         if not self._done.wait(wait):
             self.shutdown_socket()
 
-    def send_close(self, code: int, reason: str) -> None:
-        """Send a close frame unless a send is in progress (a stuck client: the socket is shut
-        down later instead). Never blocks on the lock."""
+    def send_close(self, code: int, reason: str, lock_wait: float = 0.2) -> None:
+        """Send a close frame unless a send stays in progress for ``lock_wait`` seconds (a
+        stuck client: its socket is shut down instead)."""
         if not self._open:
             return
         self._open, self.closed_by = False, "server"
         self.record("out", {"event": "close", "code": code, "reason": reason},
-                     f"closed by server: {code} {reason}".rstrip())
-        if self._send_lock.acquire(blocking=False):
+                    f"closed by server: {code} {reason}".rstrip())
+        if self._send_lock.acquire(timeout=lock_wait):
             try:
                 self.ws.close(code, reason)
             except (ConnectionClosed, OSError):
@@ -236,7 +236,9 @@ class Session:
                 with lock:  # simple-websocket's send() takes no lock of its own
                     ws.send(text)
         except (ConnectionClosed, OSError) as err:
-            if self._open:
+            # When the peer has closed, the receive loop reports it with its close code; only
+            # a failure on a connection that is still up is ours to report.
+            if self._open and self.ws.connected:
                 self.abort(f"send failed: {err!r}")
 
     # --- API requests -----------------------------------------------------------------------
@@ -296,8 +298,9 @@ def close_all(sessions, code: int = 1001, reason: str = "server stopping",
     """Close many sessions: every close frame first, then one shared wait for the peers'
     answers, then the sockets of the silent ones (a stop takes ``wait``, not N times it)."""
     sessions = list(sessions)
+    deadline = time.monotonic() + wait
     for session in sessions:
-        session.send_close(code, reason)
+        session.send_close(code, reason, max(0.0, deadline - time.monotonic()))
     deadline = time.monotonic() + wait
     for session in sessions:
         if not session.wait_closed(max(0.0, deadline - time.monotonic())):

@@ -1,0 +1,209 @@
+"""Reverse WebSocket: onebot_ref dials the bot (communication/ws-reverse.md, spec-rules WSR-*,
+AUTH-10, A-32, A-33).
+
+One named thread per client (``ws-reverse:universal``, or ``ws-reverse:api`` and
+``ws-reverse:event``) connects with ``simple_websocket.Client``, serves the connection with a
+:class:`~.ws_session.Session` (the same code as a forward connection) and, when it ends, waits
+``ws_reverse_reconnect_interval`` ms and dials again.
+
+onebot_ref choices where the spec is silent (for the README):
+
+- ``Authorization: Bearer <token>`` as the spec says; ``ws_reverse_auth_scheme: Token`` sends the
+  legacy CQHTTP / go-cqhttp ``Token <token>`` instead (A-32).
+- After a close with code 1000 the client reconnects only when
+  ``ws_reverse_reconnect_on_code_1000`` is true (the legacy default); any other close, a failed
+  connection or a refused handshake always reconnects (WSR-11..13, A-33).
+- Every attempt, refusal and close (with its code) is logged and journalled on the
+  ``ws_reverse`` channel; repeated failures are logged once until a connection succeeds.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from simple_websocket import Client, ConnectionError as HandshakeError
+from wsproto.events import AcceptConnection, RejectConnection, Request
+from wsproto.utilities import ProtocolError
+
+from ..protocol import events
+from ..traffic import mask_url
+from .ws_session import API, EVENT, GETS_EVENTS, UNIVERSAL, Fanout, Session, close_all
+
+log = logging.getLogger(__name__)
+
+#: communication/ws-reverse.md: X-Client-Role "对于 Event 客户端和 Universal 客户端，这里分别是
+#: Event 和 Universal" (and API for the API client); exact spelling (WSR-4).
+CLIENT_ROLE = {API: "API", EVENT: "Event", UNIVERSAL: "Universal"}
+#: spec-rules WSR-6 [LEGACY]: the User-Agent of the reverse clients.
+USER_AGENT = "CQHttp/4.15.0"
+#: How long the server may take to answer the upgrade request (seconds).
+HANDSHAKE_TIMEOUT = 10.0
+API_WORKERS = 4
+
+
+class ReverseClient(Client):
+    """simple-websocket's Client whose handshake reads only the HTTP response head.
+
+    simple-websocket 1.1 reads up to 4096 bytes for the 101 response, and a frame the bot sends
+    right after it would sit in wsproto's buffer until another frame arrived. Peeking leaves
+    such frames in the socket for the reader thread. The handshake also has a timeout.
+    """
+
+    def handshake(self) -> None:
+        self.sock.settimeout(HANDSHAKE_TIMEOUT)
+        self.sock.send(self.ws.send(Request(host=self.host, target=self.path,
+                                            subprotocols=self.subprotocols,
+                                            extra_headers=self.extra_headeers)))
+        head = b""
+        while b"\r\n\r\n" not in head:
+            peeked = self.sock.recv(self.receive_bytes, socket.MSG_PEEK)
+            if not peeked:
+                raise HandshakeError(None)
+            end = (head + peeked).find(b"\r\n\r\n")
+            head += self.sock.recv(len(peeked) if end < 0 else end + 4 - len(head))
+        self.sock.settimeout(None)
+        self.ws.receive_data(head)
+        event = next(self.ws.events(), None)
+        if isinstance(event, RejectConnection):
+            raise HandshakeError(event.status_code)
+        if not isinstance(event, AcceptConnection):
+            raise HandshakeError(None)
+        self.subprotocol = event.subprotocol
+        self.connected = True
+
+
+def client_urls(cfg) -> list[tuple[str, str]]:
+    """(role, url) of the clients to run (WSR-7): one Universal client on ws_reverse_url, or
+    an API and an Event client, each URL falling back to ws_reverse_url; an empty URL is not
+    started."""
+    # communication/ws-reverse.md: api_url "如果为空，则使用 ws_reverse.url 指定的值"
+    if cfg.ws_reverse_use_universal_client:
+        pairs = [(UNIVERSAL, cfg.ws_reverse_url)]
+    else:
+        pairs = [(API, cfg.ws_reverse_api_url or cfg.ws_reverse_url),
+                 (EVENT, cfg.ws_reverse_event_url or cfg.ws_reverse_url)]
+    return [(role, url) for role, url in pairs if url]
+
+
+class ReverseClients:
+    """The reverse WebSocket clients of one runner: ``start()``, ``stop()``."""
+
+    def __init__(self, cfg, actions, bus, traffic, world):
+        self.cfg, self.actions, self.bus, self.traffic, self.world = cfg, actions, bus, traffic, world
+        self.fanout = Fanout("ws_reverse", traffic, bus.message_format)
+        self.pool = ThreadPoolExecutor(API_WORKERS, thread_name_prefix="ws-reverse-api")
+        self.interval_ms = cfg.ws_reverse_reconnect_interval
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._sessions: set[Session] = set()
+        self._threads = [threading.Thread(target=self._keep_connected, args=(role, url),
+                                          name=f"ws-reverse:{role}", daemon=True)
+                         for role, url in client_urls(cfg)]
+        bus.add_sink(self.fanout.push, stage="push")  # after HTTP POST (POST-14)
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.bus.remove_sink(self.fanout.push)
+        with self._lock:
+            sessions = list(self._sessions)
+        close_all(sessions)
+        for thread in self._threads:
+            thread.join(1.0)
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+    def headers(self, role: str) -> dict[str, str]:
+        """The handshake headers (WSR-4..6, AUTH-10)."""
+        headers = {"X-Self-ID": str(self.world.self_id), "X-Client-Role": CLIENT_ROLE[role],
+                   "User-Agent": USER_AGENT}
+        if self.cfg.access_token:
+            # authorization.md: "会在请求头中加入 Authorization 头，如 Authorization: Bearer ..."
+            headers["Authorization"] = f"{self.cfg.ws_reverse_auth_scheme} {self.cfg.access_token}"
+        return headers
+
+    # --- one client's thread ----------------------------------------------------------------
+    def _keep_connected(self, role: str, url: str) -> None:
+        """Connect, serve, and after any end wait one interval and connect again (WSR-11,
+        WSR-13: the first retry too waits a full interval)."""
+        peer = mask_url(url)
+        retry = f"reconnecting in {self.interval_ms} ms"
+        attempt, quiet = 0, False
+        while not self._stopping.is_set():
+            attempt += 1
+            headers = self.headers(role)
+            self._record("out", peer, {"event": "connect", "role": CLIENT_ROLE[role],
+                                       "attempt": attempt}, "connecting", headers)
+            try:
+                ws = ReverseClient.connect(url, headers=headers)
+            except HandshakeError as err:
+                why = (f"handshake refused: HTTP {err.status_code}" if err.status_code
+                       else "handshake failed")
+                quiet = self._failed(role, peer, why, retry, quiet)
+            except ProtocolError as err:
+                quiet = self._failed(role, peer, f"handshake failed: {err}", retry, quiet)
+            except OSError as err:
+                quiet = self._failed(role, peer, f"connection failed: {err.strerror or err}",
+                                     retry, quiet)
+            else:
+                quiet = False
+                log.info("reverse WebSocket %s connected to %s", CLIENT_ROLE[role], peer)
+                session = self._serve(ws, role, peer)
+                if self._stopping.is_set():
+                    return
+                how = session.describe_close()
+                # WSR-12 [LEGACY]: code 1000 reconnects only if ..._reconnect_on_code_1000.
+                if session.close_code == 1000 and session.closed_by == "peer" and \
+                        not self.cfg.ws_reverse_reconnect_on_code_1000:
+                    self._record("in", peer, {"event": "close", "code": 1000}, f"{how}; not "
+                                 "reconnecting (ws_reverse_reconnect_on_code_1000 is false)")
+                    log.info("reverse WebSocket %s to %s: %s; not reconnecting",
+                             CLIENT_ROLE[role], peer, how)
+                    return
+                self._record("in", peer, {"event": "close", "code": session.close_code},
+                             f"{how}; {retry}")
+                log.warning("reverse WebSocket %s to %s: %s; %s", CLIENT_ROLE[role], peer,
+                            how, retry)
+            # communication/ws-reverse.md: "OneBot 将以配置中指定的时间间隔不断尝试重连"
+            self._stopping.wait(self.interval_ms / 1000)
+
+    def _serve(self, ws, role: str, peer: str) -> Session:
+        session = Session(ws, role, peer, channel="ws_reverse", actions=self.actions,
+                          traffic=self.traffic, pool=self.pool,
+                          queue_size=self.cfg.ws_send_queue_size)
+        with self._lock:
+            self._sessions.add(session)
+            if self._stopping.is_set():
+                session.send_close(1001, "server stopping")
+        try:
+            # WSR-9 [LEGACY]: Event and Universal clients send lifecycle connect on opening.
+            connect = (events.lifecycle(self.world.self_id, int(time.time()), "connect")
+                       if GETS_EVENTS[role] else None)
+            session.start(connect)
+            if GETS_EVENTS[role]:
+                self.fanout.add(session)
+            session.run()
+        finally:
+            self.fanout.remove(session)
+            with self._lock:
+                self._sessions.discard(session)
+        return session
+
+    def _failed(self, role: str, peer: str, why: str, retry: str, quiet: bool) -> bool:
+        """Journal a failed attempt; log it unless the previous attempt failed too."""
+        self._record("in", peer, {"event": "connect failed", "reason": why}, f"{why}; {retry}")
+        (log.debug if quiet else log.warning)("reverse WebSocket %s to %s: %s; %s",
+                                              CLIENT_ROLE[role], peer, why, retry)
+        return True
+
+    def _record(self, direction: str, peer: str, data: dict, verdict: str,
+                headers: dict | None = None) -> None:
+        if self.traffic is not None:
+            self.traffic.record("ws_reverse", direction, peer, data, verdict=verdict,
+                                headers=headers)
