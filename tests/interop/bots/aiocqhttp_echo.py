@@ -13,9 +13,11 @@ types the two ways aiocqhttp offers, so that both paths are exercised:
 * group: it *returns* a quick operation ``{"reply": ...}`` (the HTTP POST response body, or
   ``.handle_quick_operation_async`` over the reverse WebSocket, spec-rules ACT-12).
 
-It prints ``WS <role>`` on stdout when onebot_ref's reverse WebSocket client with that
-``X-Client-Role`` (lower-cased: api, event, universal) has been accepted and registered, which
-is what the tests wait for before sending a message.
+On stdout it prints ``WS <role>`` when aiocqhttp has registered a reverse WebSocket connection
+with that ``X-Client-Role`` (lower-cased: api, event, universal), and ``CONNECT <self_id>`` when
+it has handled a lifecycle ``connect`` event. The tests wait for ``WS api`` (an API connection
+gets no event, WSR-9) and for ``CONNECT``: onebot_ref adds an event connection to its fan-out
+before sending ``connect`` (META-4), so every later event reaches a bot that has read it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ def main() -> None:
     port = settings.pop("port")
     bot = CQHttp(message_class=Message, **settings)
     announce_connections(bot)
+
+    @bot.on_meta_event("lifecycle.connect")
+    async def announce_connect(event: Event) -> None:
+        print(f"CONNECT {event.self_id}", flush=True)
 
     @bot.on_message("private")
     async def answer_private(event: Event) -> None:

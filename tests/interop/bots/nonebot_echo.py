@@ -7,9 +7,14 @@ nonebot-adapter-onebot's OneBot V11 adapter), launched by tests/interop as a sub
 
 The JSON argument is passed to ``nonebot.init`` as is, so the test chooses the drivers and the
 adapter's settings (``onebot_ws_urls``, ``onebot_api_roots``, ``onebot_access_token``,
-``onebot_secret``) per communication mode. The script prints ``READY <self_id>`` on stdout each
-time NoneBot registers a bot (reverse WS: the connection is accepted; forward WS: the lifecycle
-connect event arrived; HTTP POST: the first event arrived), which is what the tests wait for.
+``onebot_secret``) per communication mode. On stdout it prints:
+
+* ``READY <self_id>`` each time NoneBot registers a bot (reverse WS: it accepted the connection;
+  forward WS: the lifecycle connect event arrived, WSF-23; HTTP POST: the first event arrived);
+* ``CONNECT <self_id>`` when it has handled a lifecycle ``connect`` event. Over WebSocket the tests
+  wait for this one: onebot_ref adds a connection to its event fan-out before sending
+  ``connect`` (META-4), so every later event reaches a bot that has read it, whereas READY in
+  reverse WS comes before onebot_ref's client may even have finished its handshake.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ import json
 import sys
 
 import nonebot
-from nonebot.adapters.onebot.v11 import Adapter, Bot, MessageEvent, MessageSegment
+from nonebot.adapters.onebot.v11 import (Adapter, Bot, LifecycleMetaEvent, MessageEvent,
+                                         MessageSegment)
 
 
 def main() -> None:
@@ -29,6 +35,13 @@ def main() -> None:
     @driver.on_bot_connect
     async def announce(bot: Bot) -> None:
         print(f"READY {bot.self_id}", flush=True)
+
+    lifecycle = nonebot.on_metaevent()
+
+    @lifecycle.handle()
+    async def announce_connect(event: LifecycleMetaEvent) -> None:  # other meta events: skipped
+        if event.sub_type == "connect":
+            print(f"CONNECT {event.self_id}", flush=True)
 
     echo = nonebot.on_message(priority=1, block=True)
 

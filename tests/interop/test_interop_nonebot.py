@@ -1,0 +1,83 @@
+"""NoneBot2 + nonebot-adapter-onebot answer a private and a group message through onebot_ref.
+
+One real NoneBot process (bots/nonebot_echo.py) per communication mode and token setting; the
+Runner runs in-process with the interop world. Rules: COMPAT-1 (forward WS: the lifecycle
+connect registers the bot), COMPAT-2 (reverse WS: X-Self-ID, Universal only), COMPAT-3 (echo
+back verbatim: NoneBot sends a decimal string), COMPAT-5 (HTTP POST: X-Self-ID, signature, 204).
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+
+from interop_harness import SELF_ID, assert_echoes, free_port, start_bot, start_runner
+
+TOKEN = "interop-token"
+SECRET = "interop-secret"
+TEXT = "hello 你好 &amp; [CQ:face,id=1] a,b"  # CQ-special characters stay text (MSG-26)
+
+
+def ws_reverse(stack, make_runner, tmp_path, token, secret):
+    """NoneBot is the server (/onebot/v11/ws, WSR-18); onebot_ref's Universal client dials it
+    (retrying every 100 ms until NoneBot listens)."""
+    port = free_port()
+    bot = start_bot(stack, "nonebot_echo.py", {
+        "driver": "~fastapi", "host": "127.0.0.1", "port": port, **_auth(token, secret)},
+        tmp_path)
+    runner = start_runner(stack, make_runner, use_ws_reverse=True,
+                          ws_reverse_use_universal_client=True,
+                          ws_reverse_url=f"ws://127.0.0.1:{port}/onebot/v11/ws",
+                          access_token=token)
+    bot.wait_for_line(f"CONNECT {SELF_ID}")  # it read the lifecycle connect (META-4, WSR-9)
+    return runner, bot
+
+
+def ws_forward(stack, make_runner, tmp_path, token, secret):
+    """onebot_ref is the server; NoneBot's client-only driver dials ``/``."""
+    runner = start_runner(stack, make_runner, use_ws=True, access_token=token)
+    bot = start_bot(stack, "nonebot_echo.py", {
+        "driver": "~websockets", "onebot_ws_urls": [runner.url("ws") + "/"],
+        **_auth(token, secret)}, tmp_path)
+    bot.wait_for_line(f"READY {SELF_ID}")  # registered by the lifecycle connect (WSF-23)
+    bot.wait_for_line(f"CONNECT {SELF_ID}")
+    return runner, bot
+
+
+def http_post(stack, make_runner, tmp_path, token, secret):
+    """Events by HTTP POST to NoneBot (/onebot/v11/), answers by NoneBot's HTTP API calls.
+    NoneBot registers the bot at its first event, so being ready is listening."""
+    port = free_port()
+    runner = start_runner(stack, make_runner, use_http=True,
+                          post_url=f"http://127.0.0.1:{port}/onebot/v11/",
+                          access_token=token, secret=secret)
+    bot = start_bot(stack, "nonebot_echo.py", {
+        "driver": "~fastapi+~httpx", "host": "127.0.0.1", "port": port,
+        "onebot_api_roots": {str(SELF_ID): runner.url("http") + "/"}, **_auth(token, secret)},
+        tmp_path)
+    bot.wait_listening(port)
+    return runner, bot
+
+
+def _auth(token: str, secret: str) -> dict:
+    settings = {"onebot_access_token": token} if token else {}
+    return settings | ({"onebot_secret": secret} if secret else {})
+
+
+CASES = [  # (mode, access_token, secret)
+    pytest.param(ws_reverse, "", "", id="WSR-18-COMPAT-2-reverse-ws-universal"),
+    pytest.param(ws_reverse, TOKEN, "", id="WSR-18-AUTH-10-reverse-ws-universal-access-token"),
+    pytest.param(ws_forward, "", "", id="WSF-23-COMPAT-1-forward-ws"),
+    pytest.param(ws_forward, TOKEN, "", id="WSF-23-AUTH-2-forward-ws-access-token"),
+    pytest.param(http_post, "", "", id="COMPAT-5-http-post-and-http-api"),
+    pytest.param(http_post, TOKEN, SECRET,
+                 id="COMPAT-5-POST-5-http-post-and-http-api-access-token-secret"),
+]
+
+
+@pytest.mark.parametrize("mode, token, secret", CASES)
+def test_nonebot_echoes_private_and_group_message(make_runner, tmp_path, mode, token, secret):
+    with contextlib.ExitStack() as stack:
+        runner, bot = mode(stack, make_runner, tmp_path, token, secret)
+        assert_echoes(runner, bot, TEXT)
