@@ -16,7 +16,9 @@ onebot_ref choices where the spec is silent (for the README):
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -42,6 +44,11 @@ class _Upgraded(Response):
     write. werkzeug's server treats ConnectionError as "the client went away" and stays quiet."""
 
     def __call__(self, environ, start_response):
+        # RFC 6455 7.1.1: once the closing handshake is done the server closes the TCP
+        # connection first. Without this werkzeug waits on it for another HTTP/1.1 request and
+        # the client for the end of the stream (NoneBot's websockets: close_timeout, 10 s).
+        with contextlib.suppress(OSError, KeyError):
+            environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
         raise ConnectionError("the connection was a WebSocket")
 
 
