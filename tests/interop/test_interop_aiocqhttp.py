@@ -21,46 +21,46 @@ SECRET = "interop-secret"
 TEXT = "hello 你好 &#91;x&#93; [CQ:at,qq=all] a,b"  # CQ-special characters stay text (MSG-26)
 
 
-def http_post(stack, make_runner, tmp_path, auth):
+def http_post(stack, make_runner, tmp_path, settings):
     """Events by signed HTTP POST to aiocqhttp's ``/``; ``bot.send`` uses the HTTP API."""
     port = free_port()
     runner = start_runner(stack, make_runner, use_http=True, post_url=f"http://127.0.0.1:{port}/",
-                          **auth)
+                          **settings)
     bot = start_bot(stack, "aiocqhttp_echo.py", {
-        "port": port, "api_root": runner.url("http") + "/", **_bot_auth(auth)}, tmp_path)
+        "port": port, "api_root": runner.url("http") + "/", **_bot_auth(settings)}, tmp_path)
     bot.wait_listening(port)
     return runner, bot
 
 
-def ws_reverse_split(stack, make_runner, tmp_path, auth):
+def ws_reverse_split(stack, make_runner, tmp_path, settings):
     """An API and an Event connection, to aiocqhttp's ``/ws/api/`` and ``/ws/event/``."""
     port = free_port()
-    bot = start_bot(stack, "aiocqhttp_echo.py", {"port": port, **_bot_auth(auth)}, tmp_path)
+    bot = start_bot(stack, "aiocqhttp_echo.py", {"port": port, **_bot_auth(settings)}, tmp_path)
     runner = start_runner(stack, make_runner, use_ws_reverse=True,
                           ws_reverse_api_url=f"ws://127.0.0.1:{port}/ws/api/",
-                          ws_reverse_event_url=f"ws://127.0.0.1:{port}/ws/event/", **auth)
+                          ws_reverse_event_url=f"ws://127.0.0.1:{port}/ws/event/", **settings)
     bot.wait_for_line("WS api")
     bot.wait_for_line(f"CONNECT {SELF_ID}")  # on the Event connection (WSR-9, META-4)
     return runner, bot
 
 
-def ws_reverse_universal(stack, make_runner, tmp_path, auth):
+def ws_reverse_universal(stack, make_runner, tmp_path, settings):
     """One Universal connection to aiocqhttp's ``/ws/``."""
     port = free_port()
-    bot = start_bot(stack, "aiocqhttp_echo.py", {"port": port, **_bot_auth(auth)}, tmp_path)
+    bot = start_bot(stack, "aiocqhttp_echo.py", {"port": port, **_bot_auth(settings)}, tmp_path)
     runner = start_runner(stack, make_runner, use_ws_reverse=True,
                           ws_reverse_use_universal_client=True,
-                          ws_reverse_url=f"ws://127.0.0.1:{port}/ws/", **auth)
+                          ws_reverse_url=f"ws://127.0.0.1:{port}/ws/", **settings)
     bot.wait_for_line(f"CONNECT {SELF_ID}")  # WSR-9, META-4
     return runner, bot
 
 
-def _bot_auth(auth: dict) -> dict:
+def _bot_auth(settings: dict) -> dict:
     """The runner's access_token / secret, as CQHttp's keyword arguments."""
-    return {key: auth[key] for key in ("access_token", "secret") if auth.get(key)}
+    return {key: settings[key] for key in ("access_token", "secret") if settings.get(key)}
 
 
-CASES = [  # (mode, the runner's auth settings, the bot gets the same token and secret)
+CASES = [  # (mode, the runner's settings; the bot gets the same access_token and secret)
     pytest.param(http_post, {"secret": SECRET, "access_token": TOKEN},
                  id="POST-5-POST-17-COMPAT-5-http-post-secret-and-http-api-access-token"),
     pytest.param(http_post, {}, id="POST-17-COMPAT-5-http-post-and-http-api"),
@@ -69,11 +69,13 @@ CASES = [  # (mode, the runner's auth settings, the bot gets the same token and 
     pytest.param(ws_reverse_universal, {}, id="WSR-19-reverse-ws-universal"),
     pytest.param(ws_reverse_universal, {"access_token": TOKEN, "ws_reverse_auth_scheme": "Token"},
                  id="AUTH-10-WSR-19-reverse-ws-universal-legacy-token-scheme"),
+    pytest.param(http_post, {"post_message_format": "array"},
+                 id="EVT-5-http-post-array-format"),
 ]
 
 
-@pytest.mark.parametrize("mode, auth", CASES)
-def test_aiocqhttp_echoes_private_and_group_message(make_runner, tmp_path, mode, auth):
+@pytest.mark.parametrize("mode, settings", CASES)
+def test_aiocqhttp_echoes_private_and_group_message(make_runner, tmp_path, mode, settings):
     with contextlib.ExitStack() as stack:
-        runner, bot = mode(stack, make_runner, tmp_path, auth)
+        runner, bot = mode(stack, make_runner, tmp_path, settings)
         assert_echoes(runner, bot, TEXT)

@@ -19,65 +19,76 @@ SECRET = "interop-secret"
 TEXT = "hello 你好 &amp; [CQ:face,id=1] a,b"  # CQ-special characters stay text (MSG-26)
 
 
-def ws_reverse(stack, make_runner, tmp_path, token, secret):
+def ws_reverse(stack, make_runner, tmp_path, settings):
     """NoneBot is the server (/onebot/v11/ws, WSR-18); onebot_ref's Universal client dials it
     (retrying every 100 ms until NoneBot listens)."""
     port = free_port()
     bot = start_bot(stack, "nonebot_echo.py", {
-        "driver": "~fastapi", "host": "127.0.0.1", "port": port, **_auth(token, secret)},
+        "driver": "~fastapi", "host": "127.0.0.1", "port": port, **_bot_auth(settings)},
         tmp_path)
     runner = start_runner(stack, make_runner, use_ws_reverse=True,
                           ws_reverse_use_universal_client=True,
-                          ws_reverse_url=f"ws://127.0.0.1:{port}/onebot/v11/ws",
-                          access_token=token)
+                          ws_reverse_url=f"ws://127.0.0.1:{port}/onebot/v11/ws", **settings)
     bot.wait_for_line(f"CONNECT {SELF_ID}")  # it read the lifecycle connect (META-4, WSR-9)
     return runner, bot
 
 
-def ws_forward(stack, make_runner, tmp_path, token, secret):
+def ws_forward(stack, make_runner, tmp_path, settings):
     """onebot_ref is the server; NoneBot's client-only driver dials ``/``."""
-    runner = start_runner(stack, make_runner, use_ws=True, access_token=token)
+    runner = start_runner(stack, make_runner, use_ws=True, **settings)
     bot = start_bot(stack, "nonebot_echo.py", {
         "driver": "~websockets", "onebot_ws_urls": [runner.url("ws") + "/"],
-        **_auth(token, secret)}, tmp_path)
+        **_bot_auth(settings)}, tmp_path)
     bot.wait_for_line(f"READY {SELF_ID}")  # registered by the lifecycle connect (WSF-23)
     bot.wait_for_line(f"CONNECT {SELF_ID}")
     return runner, bot
 
 
-def http_post(stack, make_runner, tmp_path, token, secret):
+def http_post(stack, make_runner, tmp_path, settings):
     """Events by HTTP POST to NoneBot (/onebot/v11/), answers by NoneBot's HTTP API calls.
     NoneBot registers the bot at its first event, so being ready is listening."""
     port = free_port()
     runner = start_runner(stack, make_runner, use_http=True,
-                          post_url=f"http://127.0.0.1:{port}/onebot/v11/",
-                          access_token=token, secret=secret)
+                          post_url=f"http://127.0.0.1:{port}/onebot/v11/", **settings)
     bot = start_bot(stack, "nonebot_echo.py", {
         "driver": "~fastapi+~httpx", "host": "127.0.0.1", "port": port,
-        "onebot_api_roots": {str(SELF_ID): runner.url("http") + "/"}, **_auth(token, secret)},
+        "onebot_api_roots": {str(SELF_ID): runner.url("http") + "/"}, **_bot_auth(settings)},
         tmp_path)
     bot.wait_listening(port)
     return runner, bot
 
 
-def _auth(token: str, secret: str) -> dict:
-    settings = {"onebot_access_token": token} if token else {}
-    return settings | ({"onebot_secret": secret} if secret else {})
+def _bot_auth(settings: dict) -> dict:
+    """The runner's access_token / secret, as the adapter's settings."""
+    return {f"onebot_{key}": settings[key] for key in ("access_token", "secret")
+            if settings.get(key)}
 
 
-CASES = [  # (mode, access_token, secret)
-    pytest.param(ws_reverse, "", "", id="WSR-18-COMPAT-2-reverse-ws-universal"),
-    pytest.param(ws_reverse, TOKEN, "", id="WSR-18-AUTH-10-reverse-ws-universal-access-token"),
-    pytest.param(ws_forward, "", "", id="WSF-23-COMPAT-1-forward-ws"),
-    pytest.param(ws_forward, TOKEN, "", id="WSF-23-AUTH-2-forward-ws-access-token"),
-    pytest.param(http_post, "", "", id="COMPAT-5-http-post-and-http-api"),
-    pytest.param(http_post, TOKEN, SECRET,
+CASES = [  # (mode, the runner's settings; the bot gets the same access_token and secret)
+    pytest.param(ws_reverse, {}, id="WSR-18-COMPAT-2-reverse-ws-universal"),
+    pytest.param(ws_reverse, {"access_token": TOKEN},
+                 id="WSR-18-AUTH-10-reverse-ws-universal-access-token"),
+    pytest.param(ws_forward, {}, id="WSF-23-COMPAT-1-forward-ws"),
+    pytest.param(ws_forward, {"access_token": TOKEN}, id="WSF-23-AUTH-2-forward-ws-access-token"),
+    pytest.param(http_post, {}, id="COMPAT-5-http-post-and-http-api"),
+    pytest.param(http_post, {"access_token": TOKEN, "secret": SECRET},
                  id="COMPAT-5-POST-5-http-post-and-http-api-access-token-secret"),
+    pytest.param(ws_reverse, {"post_message_format": "array"},
+                 id="EVT-5-reverse-ws-universal-array-format"),
 ]
 
 
-@pytest.mark.parametrize("mode, token, secret", CASES)
-def test_nonebot_echoes_private_and_group_message(make_runner, tmp_path, mode, token, secret):
+@pytest.mark.parametrize("mode, settings", CASES)
+def test_nonebot_echoes_private_and_group_message(make_runner, tmp_path, mode, settings):
     with contextlib.ExitStack() as stack:
-        runner, bot = mode(stack, make_runner, tmp_path, token, secret)
+        runner, bot = mode(stack, make_runner, tmp_path, settings)
         assert_echoes(runner, bot, TEXT)
+
+
+def test_nonebot_parses_heartbeat(make_runner, tmp_path):
+    """META-10: NoneBot's HeartbeatMetaEvent model (status.online / status.good booleans)
+    accepts onebot_ref's heartbeat; the bot prints HEARTBEAT only for an event of that model."""
+    with contextlib.ExitStack() as stack:
+        _, bot = ws_forward(stack, make_runner, tmp_path,
+                            {"enable_heartbeat": True, "heartbeat_interval": 200})
+        bot.wait_for_line(f"HEARTBEAT {SELF_ID} interval=200")

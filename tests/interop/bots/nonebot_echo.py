@@ -14,7 +14,9 @@ adapter's settings (``onebot_ws_urls``, ``onebot_api_roots``, ``onebot_access_to
 * ``CONNECT <self_id>`` when it has handled a lifecycle ``connect`` event. Over WebSocket the tests
   wait for this one: onebot_ref adds a connection to its event fan-out before sending
   ``connect`` (META-4), so every later event reaches a bot that has read it, whereas READY in
-  reverse WS comes before onebot_ref's client may even have finished its handshake.
+  reverse WS comes before onebot_ref's client may even have finished its handshake;
+* ``HEARTBEAT <self_id> interval=<ms>`` for a heartbeat that parsed as NoneBot's
+  ``HeartbeatMetaEvent`` (its ``status`` model, spec-rules META-10).
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ import json
 import sys
 
 import nonebot
-from nonebot.adapters.onebot.v11 import (Adapter, Bot, LifecycleMetaEvent, MessageEvent,
-                                         MessageSegment)
+from nonebot.adapters.onebot.v11 import (Adapter, Bot, HeartbeatMetaEvent, LifecycleMetaEvent,
+                                         MessageEvent, MessageSegment)
 
 
 def main() -> None:
@@ -36,12 +38,16 @@ def main() -> None:
     async def announce(bot: Bot) -> None:
         print(f"READY {bot.self_id}", flush=True)
 
-    lifecycle = nonebot.on_metaevent()
+    meta = nonebot.on_metaevent()
 
-    @lifecycle.handle()
-    async def announce_connect(event: LifecycleMetaEvent) -> None:  # other meta events: skipped
+    @meta.handle()
+    async def announce_connect(event: LifecycleMetaEvent) -> None:  # others: skipped
         if event.sub_type == "connect":
             print(f"CONNECT {event.self_id}", flush=True)
+
+    @meta.handle()
+    async def announce_heartbeat(event: HeartbeatMetaEvent) -> None:
+        print(f"HEARTBEAT {event.self_id} interval={event.interval}", flush=True)
 
     echo = nonebot.on_message(priority=1, block=True)
 
