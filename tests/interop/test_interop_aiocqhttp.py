@@ -22,13 +22,17 @@ TEXT = "hello 你好 &#91;x&#93; [CQ:at,qq=all] a,b"  # CQ-special characters st
 
 
 def http_post(stack, make_runner, tmp_path, settings):
-    """Events by signed HTTP POST to aiocqhttp's ``/``; ``bot.send`` uses the HTTP API."""
-    port = free_port()
-    runner = start_runner(stack, make_runner, use_http=True, post_url=f"http://127.0.0.1:{port}/",
-                          **settings)
+    """Events by signed HTTP POST to aiocqhttp's ``/``; ``bot.send`` uses the HTTP API.
+    aiocqhttp listens first, so that the lifecycle enable onebot_ref POSTs as it starts reaches
+    it (META-3)."""
+    port, api_port = free_port(), free_port()
     bot = start_bot(stack, "aiocqhttp_echo.py", {
-        "port": port, "api_root": runner.url("http") + "/", **_bot_auth(settings)}, tmp_path)
+        "port": port, "api_root": f"http://127.0.0.1:{api_port}/", **_bot_auth(settings)},
+        tmp_path)
     bot.wait_listening(port)
+    runner = start_runner(stack, make_runner, use_http=True, port=api_port,
+                          post_url=f"http://127.0.0.1:{port}/", **settings)
+    bot.wait_for_line(f"ENABLE {SELF_ID}")
     return runner, bot
 
 
@@ -79,3 +83,12 @@ def test_aiocqhttp_echoes_private_and_group_message(make_runner, tmp_path, mode,
     with contextlib.ExitStack() as stack:
         runner, bot = mode(stack, make_runner, tmp_path, settings)
         assert_echoes(runner, bot, TEXT)
+
+
+def test_aiocqhttp_gets_lifecycle_disable_when_onebot_ref_stops(make_runner, tmp_path):
+    """META-2/3: over HTTP POST, enable as onebot_ref starts (waited for by http_post) and
+    disable as it stops, signature checked (POST-5)."""
+    with contextlib.ExitStack() as stack:
+        runner, bot = http_post(stack, make_runner, tmp_path, {"secret": SECRET})
+        runner.stop()
+        bot.wait_for_line(f"DISABLE {SELF_ID}")

@@ -46,15 +46,17 @@ def ws_forward(stack, make_runner, tmp_path, settings):
 
 def http_post(stack, make_runner, tmp_path, settings):
     """Events by HTTP POST to NoneBot (/onebot/v11/), answers by NoneBot's HTTP API calls.
-    NoneBot registers the bot at its first event, so being ready is listening."""
-    port = free_port()
-    runner = start_runner(stack, make_runner, use_http=True,
-                          post_url=f"http://127.0.0.1:{port}/onebot/v11/", **settings)
+    NoneBot listens first, so that the lifecycle enable onebot_ref POSTs as it starts reaches
+    it (META-3) and registers the bot."""
+    port, api_port = free_port(), free_port()
     bot = start_bot(stack, "nonebot_echo.py", {
         "driver": "~fastapi+~httpx", "host": "127.0.0.1", "port": port,
-        "onebot_api_roots": {str(SELF_ID): runner.url("http") + "/"}, **_bot_auth(settings)},
-        tmp_path)
+        "onebot_api_roots": {str(SELF_ID): f"http://127.0.0.1:{api_port}/"},
+        **_bot_auth(settings)}, tmp_path)
     bot.wait_listening(port)
+    runner = start_runner(stack, make_runner, use_http=True, port=api_port,
+                          post_url=f"http://127.0.0.1:{port}/onebot/v11/", **settings)
+    bot.wait_for_line(f"ENABLE {SELF_ID}")
     return runner, bot
 
 
@@ -83,6 +85,15 @@ def test_nonebot_echoes_private_and_group_message(make_runner, tmp_path, mode, s
     with contextlib.ExitStack() as stack:
         runner, bot = mode(stack, make_runner, tmp_path, settings)
         assert_echoes(runner, bot, TEXT)
+
+
+def test_nonebot_gets_lifecycle_disable_when_onebot_ref_stops(make_runner, tmp_path):
+    """META-2/3: over HTTP POST, enable as onebot_ref starts (waited for by http_post) and
+    disable as it stops, both parsed as NoneBot's LifecycleMetaEvent, signature checked."""
+    with contextlib.ExitStack() as stack:
+        runner, bot = http_post(stack, make_runner, tmp_path, {"secret": SECRET})
+        runner.stop()
+        bot.wait_for_line(f"DISABLE {SELF_ID}")
 
 
 def test_nonebot_parses_heartbeat(make_runner, tmp_path):

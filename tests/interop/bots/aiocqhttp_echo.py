@@ -14,10 +14,12 @@ types the two ways aiocqhttp offers, so that both paths are exercised:
   ``.handle_quick_operation_async`` over the reverse WebSocket, spec-rules ACT-12).
 
 On stdout it prints ``WS <role>`` when aiocqhttp has registered a reverse WebSocket connection
-with that ``X-Client-Role`` (lower-cased: api, event, universal), and ``CONNECT <self_id>`` when
-it has handled a lifecycle ``connect`` event. The tests wait for ``WS api`` (an API connection
-gets no event, WSR-9) and for ``CONNECT``: onebot_ref adds an event connection to its fan-out
-before sending ``connect`` (META-4), so every later event reaches a bot that has read it.
+with that ``X-Client-Role`` (lower-cased: api, event, universal), and ``CONNECT <self_id>`` /
+``ENABLE <self_id>`` / ``DISABLE <self_id>`` when it has handled a lifecycle event of that
+sub_type. Over WebSocket the tests wait for ``WS api`` (an API connection gets no event, WSR-9)
+and for ``CONNECT``: onebot_ref adds an event connection to its fan-out before sending
+``connect`` (META-4), so every later event reaches a bot that has read it. ENABLE is POSTed when
+onebot_ref starts (META-3).
 """
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ def main() -> None:
     bot = CQHttp(message_class=Message, **settings)
     announce_connections(bot)
 
-    @bot.on_meta_event("lifecycle.connect")
-    async def announce_connect(event: Event) -> None:
-        print(f"CONNECT {event.self_id}", flush=True)
+    @bot.on_meta_event("lifecycle")
+    async def announce_lifecycle(event: Event) -> None:
+        print(f"{event.sub_type.upper()} {event.self_id}", flush=True)
 
     @bot.on_message("private")
     async def answer_private(event: Event) -> None:

@@ -11,10 +11,11 @@ adapter's settings (``onebot_ws_urls``, ``onebot_api_roots``, ``onebot_access_to
 
 * ``READY <self_id>`` each time NoneBot registers a bot (reverse WS: it accepted the connection;
   forward WS: the lifecycle connect event arrived, WSF-23; HTTP POST: the first event arrived);
-* ``CONNECT <self_id>`` when it has handled a lifecycle ``connect`` event. Over WebSocket the tests
-  wait for this one: onebot_ref adds a connection to its event fan-out before sending
-  ``connect`` (META-4), so every later event reaches a bot that has read it, whereas READY in
-  reverse WS comes before onebot_ref's client may even have finished its handshake;
+* ``CONNECT <self_id>`` / ``ENABLE <self_id>`` / ``DISABLE <self_id>`` when it has handled a
+  lifecycle event of that sub_type. Over WebSocket the tests wait for CONNECT: onebot_ref adds
+  a connection to its event fan-out before sending ``connect`` (META-4), so every later event
+  reaches a bot that has read it, whereas READY in reverse WS comes before onebot_ref's client
+  may even have finished its handshake. ENABLE is POSTed when onebot_ref starts (META-3);
 * ``HEARTBEAT <self_id> interval=<ms>`` for a heartbeat that parsed as NoneBot's
   ``HeartbeatMetaEvent`` (its ``status`` model, spec-rules META-10).
 """
@@ -41,9 +42,8 @@ def main() -> None:
     meta = nonebot.on_metaevent()
 
     @meta.handle()
-    async def announce_connect(event: LifecycleMetaEvent) -> None:  # others: skipped
-        if event.sub_type == "connect":
-            print(f"CONNECT {event.self_id}", flush=True)
+    async def announce_lifecycle(event: LifecycleMetaEvent) -> None:  # others: skipped
+        print(f"{event.sub_type.upper()} {event.self_id}", flush=True)
 
     @meta.handle()
     async def announce_heartbeat(event: HeartbeatMetaEvent) -> None:
