@@ -171,18 +171,19 @@ def assert_echoes(runner: Runner, bot: BotProcess, text: str) -> None:
     """A user's private message and group message are each answered "echo: <text>" (EVT-*,
     MSG-26: the text carries CQ-special characters, which must survive escaping both ways)."""
     message = [{"type": "text", "data": {"text": text}}]
-    after = _last_seq(runner)
+    after = last_seq(runner)
     runner.world.receive_private_message(FRIEND_ID, message)
     reply = wait_reply(runner, after, "private", f"echo: {text}", bot)
     assert reply["target_id"] == FRIEND_ID, reply
 
-    after = _last_seq(runner)
+    after = last_seq(runner)
     runner.world.receive_group_message(GROUP_ID, FRIEND_ID, message)
     reply = wait_reply(runner, after, "group", f"echo: {text}", bot)
     assert reply["group_id"] == GROUP_ID, reply
 
 
-def _last_seq(runner: Runner) -> int:
+def last_seq(runner: Runner) -> int:
+    """The cursor after the newest message of the world's history."""
     cursor = 0
     while True:
         messages, next_cursor = runner.world.messages_since(cursor, 500)

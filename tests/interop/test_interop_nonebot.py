@@ -12,7 +12,8 @@ import contextlib
 
 import pytest
 
-from interop_harness import SELF_ID, assert_echoes, free_port, start_bot, start_runner
+from interop_harness import (FRIEND_ID, GROUP_ID, SELF_ID, assert_echoes, free_port, last_seq,
+                             start_bot, start_runner, wait_reply)
 
 TOKEN = "interop-token"
 SECRET = "interop-secret"
@@ -103,3 +104,21 @@ def test_nonebot_parses_heartbeat(make_runner, tmp_path):
         _, bot = ws_forward(stack, make_runner, tmp_path,
                             {"enable_heartbeat": True, "heartbeat_interval": 200})
         bot.wait_for_line(f"HEARTBEAT {SELF_ID} interval=200")
+
+
+def test_nonebot_resolves_a_reply_to_the_bot_with_get_msg(make_runner, tmp_path):
+    """API-5/MSG-24: a group message replying to the bot's message makes NoneBot call get_msg;
+    the answer must validate as its Reply model (time, message_type, message_id, real_id,
+    sender, message), whose sender being the bot makes the message to_me."""
+    with contextlib.ExitStack() as stack:
+        runner, bot = ws_forward(stack, make_runner, tmp_path, {})
+        after = last_seq(runner)
+        runner.world.receive_group_message(GROUP_ID, FRIEND_ID, "hi")
+        answer = wait_reply(runner, after, "group", "echo: hi", bot)
+
+        after = last_seq(runner)
+        runner.world.receive_group_message(GROUP_ID, FRIEND_ID, [
+            {"type": "reply", "data": {"id": str(answer["message_id"])}},
+            {"type": "text", "data": {"text": "again"}}])
+        bot.wait_for_line(f"REPLY {answer['message_id']} from {SELF_ID} to_me=True")
+        wait_reply(runner, after, "group", "echo: again", bot)

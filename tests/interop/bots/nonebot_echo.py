@@ -17,7 +17,9 @@ adapter's settings (``onebot_ws_urls``, ``onebot_api_roots``, ``onebot_access_to
   reaches a bot that has read it, whereas READY in reverse WS comes before onebot_ref's client
   may even have finished its handshake. ENABLE is POSTed when onebot_ref starts (META-3);
 * ``HEARTBEAT <self_id> interval=<ms>`` for a heartbeat that parsed as NoneBot's
-  ``HeartbeatMetaEvent`` (its ``status`` model, spec-rules META-10).
+  ``HeartbeatMetaEvent`` (its ``status`` model, spec-rules META-10);
+* ``REPLY <message_id> from <user_id> to_me=<bool>`` before answering a message that replies
+  to another one: NoneBot resolved it with ``get_msg`` into its ``Reply`` model.
 """
 
 from __future__ import annotations
@@ -53,6 +55,9 @@ def main() -> None:
 
     @echo.handle()
     async def answer(event: MessageEvent) -> None:
+        if event.reply:  # NoneBot removed the reply segment and fetched it with get_msg
+            print(f"REPLY {event.reply.message_id} from {event.reply.sender.user_id} "
+                  f"to_me={event.to_me}", flush=True)
         # matcher.send -> bot.send -> send_msg with the event's message_type/user_id/group_id;
         # a text segment, so that the user's text is never read as CQ code
         await echo.send(MessageSegment.text("echo: " + event.get_plaintext()))
