@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from flask import Flask, Response, request
-from simple_websocket import Client, ConnectionClosed, ConnectionError, Server
+from simple_websocket import Client, ConnectionClosed, Server
+from simple_websocket import ConnectionError as HandshakeRefused
 from werkzeug.serving import WSGIRequestHandler, make_server
 from wsproto.events import AcceptConnection, RejectConnection, Request
 
@@ -201,15 +202,15 @@ class _Client(Client):
         while b"\r\n\r\n" not in head:
             peeked = self.sock.recv(self.receive_bytes, socket.MSG_PEEK)
             if not peeked:
-                raise ConnectionError(400)
+                raise HandshakeRefused(400)
             end = (head + peeked).find(b"\r\n\r\n")
             head += self.sock.recv(len(peeked) if end < 0 else end + 4 - len(head))
         self.ws.receive_data(head)
         event = next(self.ws.events())
         if isinstance(event, RejectConnection):
-            raise ConnectionError(event.status_code)
+            raise HandshakeRefused(event.status_code)
         if not isinstance(event, AcceptConnection):
-            raise ConnectionError(400)
+            raise HandshakeRefused(400)
         self.subprotocol = event.subprotocol
         self.connected = True
 

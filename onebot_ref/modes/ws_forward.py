@@ -128,15 +128,17 @@ class WsForward:
         if status is not None:
             return self._refuse(environ, status, f"wrong token (from the {how})"
                                 if given is not None else "no token")
+        offered = "permessage-deflate" in environ.get("HTTP_SEC_WEBSOCKET_EXTENSIONS", "")
         if not self.cfg.ws_compression:
             # simple-websocket accepts permessage-deflate whenever the client offers it; hide
             # the offer from it unless compression is configured.
-            environ = {k: v for k, v in environ.items() if k != "HTTP_SEC_WEBSOCKET_EXTENSIONS"}
+            environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
         ws = Server.accept(environ, max_message_size=self.cfg.max_body_bytes)
         peer = _peer(environ)
         session = Session(ws, role, peer, channel="ws", actions=self.actions,
                           traffic=self.traffic, pool=self.pool,
-                          queue_size=self.cfg.ws_send_queue_size, path=path)
+                          queue_size=self.cfg.ws_send_queue_size, path=path,
+                          raw_frames=not (offered and self.cfg.ws_compression))
         log.info("forward WebSocket %s connected on %s", peer, path)
         with self._lock:
             self._sessions.add(session)

@@ -4,32 +4,42 @@ Spec: communication/ws.md (the `/api`, `/event` and `/` interfaces), communicati
 ("连接建立后，使用方式同正向 WebSocket"), event/meta.md#生命周期 (spec-rules WSF-*, WSR-8..10,
 META-4, A-12, A-13, A-24, A-46).
 
-A session owns three threads' worth of work on one socket:
+Receiving: :meth:`Session.run` reads frames in the caller's thread (werkzeug's request thread
+for a forward connection, the client's thread for a reverse one) and answers each API request
+there; when the client has already sent more frames (it pipelines), the request goes to a
+shared thread pool instead, so requests on one connection then run concurrently (WSF-11).
 
-- the *receive loop* (:meth:`Session.run`, in the caller's thread: werkzeug's request thread for
-  a forward connection, the reverse client's thread for a reverse one) reads frames and hands
-  API requests to a shared thread pool, so requests on one connection run concurrently (WSF-11);
-- simple-websocket's own reader thread;
-- a named *sender* thread draining the session's bounded outbox. Everything sent on the socket
-  (the lifecycle ``connect`` frame, events, API responses) goes through the outbox and is sent
-  under the session's lock, so a slow client only ever fills its own outbox: when it holds
-  ``ws_send_queue_size`` frames the client is disconnected (WSF-21) and the others go on.
+Sending never blocks the caller (the event bus, an API worker): every frame is written under
+the session's lock with a non-blocking ``send``. What the socket cannot take at once goes to the
+session's backlog, drained by the session's own sender thread (``ws-send ...``, started the
+first time a backlog appears, so an idle connection costs no thread of its own). When the
+backlog reaches ``ws_send_queue_size`` frames the client cannot keep up: it is disconnected
+with a log line and the others go on (WSF-21). To write without blocking, the session uses
+simple-websocket's public ``sock`` and ``ws`` (the wsproto connection) attributes; a server
+frame without extensions is framed once per event and the same bytes go to every client.
+
+Known limit: simple-websocket's reader thread answers pings on its own, outside our lock; a
+pong could land inside a frame whose tail is still in a lagging client's backlog.
 
 :class:`Fanout` is the set of event-receiving sessions of one mode and the bus "push" sink
-that feeds them: each event is decoded to text once and the same string is queued for everyone.
+that feeds them: each event is serialised and framed once and offered to everyone.
 """
 
 from __future__ import annotations
 
+import collections
 import json
 import logging
-import queue
+import select
 import socket
+import struct
 import threading
 import time
 from typing import Any
 
 from simple_websocket import ConnectionClosed
+from wsproto.events import CloseConnection, TextMessage
+from wsproto.utilities import LocalProtocolError
 
 from ..protocol.coerce import Params
 from ..protocol.response import Retcode, failed
@@ -42,12 +52,23 @@ TAKES_REQUESTS = {API: True, EVENT: False, UNIVERSAL: True}
 GETS_EVENTS = {API: False, EVENT: True, UNIVERSAL: True}
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_STOP = object()  # the outbox sentinel: the sender thread ends
 
 
 def encode(value: Any) -> str:
     """Compact JSON text, not ASCII-escaped: the form of every frame we send (GEN-3)."""
     return _encode(value)
+
+
+def text_frame(text: str) -> bytes:
+    """One unmasked, unfragmented text frame, as a server sends it (RFC 6455 §5.2: FIN +
+    opcode 1, then the payload length in 7, 7+16 or 7+64 bits)."""
+    payload = text.encode("utf-8")
+    size = len(payload)
+    if size < 126:
+        return bytes((0x81, size)) + payload
+    if size < 65536:
+        return struct.pack("!BBH", 0x81, 126, size) + payload
+    return struct.pack("!BBQ", 0x81, 127, size) + payload
 
 
 def _frame_error(message: str, request: Any) -> dict:
@@ -99,52 +120,55 @@ class Session:
     """One WebSocket connection: ``start(first_frame)``, then ``run()`` until it closes.
 
     ``ws`` is a connected ``simple_websocket`` Server or Client; ``role`` is api, event or
-    universal; ``peer`` names the other end in logs and the traffic journal.
+    universal; ``peer`` names the other end in logs and the traffic journal. ``raw_frames``:
+    frames may be written as :func:`text_frame` bytes (a server connection without
+    permessage-deflate); otherwise wsproto frames them (a client masks, deflate compresses).
     """
 
     def __init__(self, ws, role: str, peer: str, *, channel: str, actions, traffic,
-                 pool, queue_size: int, path: str = ""):
+                 pool, queue_size: int, path: str = "", raw_frames: bool = False):
         self.ws, self.role, self.peer, self.path = ws, role, peer, path
         self.channel, self.actions, self.traffic, self.pool = channel, actions, traffic, pool
-        self.queue_size = queue_size
+        self.queue_size, self.raw_frames = queue_size, raw_frames
         self.closed_by: str | None = None  # "peer" | "server" | why we dropped it
         self.close_code: int | None = None
-        self._send_lock = threading.Lock()
-        self._outbox: queue.SimpleQueue = queue.SimpleQueue()
+        self._lock = threading.Lock()  # every write on the socket, and the backlog
+        self._backlog: collections.deque = collections.deque()  # bytes not yet written
+        self._wake = threading.Event()  # the backlog has something for the sender thread
+        self._sender: threading.Thread | None = None
         self._open = True
         self._done = threading.Event()
-        self._sender = threading.Thread(target=self._send_loop, daemon=True,
-                                        name=f"ws-send {channel} {role} {peer}")
 
     # --- lifecycle --------------------------------------------------------------------------
     def start(self, first_frame: dict | None = None, headers: dict | None = None) -> None:
-        """Queue ``first_frame`` (the lifecycle ``connect`` event); :meth:`run` sends it.
+        """Send ``first_frame`` (the lifecycle ``connect`` event) before anything else.
 
         META-4 [REC]: the connect event goes to the new connection only, as its first frame:
-        the caller adds the session to its :class:`Fanout` after this and before :meth:`run`,
-        so a client that has read ``connect`` is sure to get every later event.
+        the caller adds the session to its :class:`Fanout` after this, so a client that has
+        read ``connect`` is sure to get every later event.
         """
         self.record("in", {"event": "open", "role": self.role, "path": self.path},
                     "connection opened", headers=headers)
         if first_frame is not None:
-            self._outbox.put(encode(first_frame))
             self.record("out", first_frame, "lifecycle connect (first frame)")
+            self.offer(encode(first_frame))
 
     def run(self) -> int | None:
         """Read frames until the connection ends; returns the close code the peer sent (1005
         when it sent none). The owner journals the close (it knows what happens next)."""
-        self._sender.start()
         try:
             while True:
                 data = self.ws.receive()
                 if data is None:
                     continue
-                if TAKES_REQUESTS[self.role]:
-                    self.pool.submit(self._serve_request, data)
-                else:
+                if not TAKES_REQUESTS[self.role]:
                     # WSF-15 / WSR-10 / A-24: an event connection ignores what it is sent.
                     self.record("in", data, "ignored: an Event connection takes no API "
                                             "requests (use /api or /)")
+                elif self.ws.input_buffer:  # the client pipelines: answer concurrently
+                    self.pool.submit(self._serve_request, data)
+                else:
+                    self._serve_request(data)
         except ConnectionClosed:
             pass
         finally:
@@ -155,10 +179,11 @@ class Session:
         if self._open:
             self._open, self.closed_by = False, "peer"
         self.close_code = int(self.ws.close_reason) if self.ws.close_reason else None
-        self._outbox.put(_STOP)
         self._done.set()
-        if self._sender.ident is not None and self._sender is not threading.current_thread():
-            self._sender.join(1.0)
+        self._wake.set()  # the sender thread, if any, ends
+        sender = self._sender
+        if sender is not None and sender is not threading.current_thread():
+            sender.join(1.0)
 
     def close(self, code: int = 1000, reason: str = "", wait: float = 0.5) -> None:
         """Close from our side: a close frame, then the socket if the peer is silent."""
@@ -167,35 +192,37 @@ class Session:
             self.shutdown_socket()
 
     def send_close(self, code: int, reason: str, lock_wait: float = 0.2) -> None:
-        """Send a close frame unless a send stays in progress for ``lock_wait`` seconds (a
-        stuck client: its socket is shut down instead)."""
+        """Send a close frame, without blocking. A client with a backlog (or whose socket is
+        busy for ``lock_wait`` seconds) gets no close frame: its socket is shut down later."""
         if not self._open:
             return
         self._open, self.closed_by = False, "server"
         self.record("out", {"event": "close", "code": code, "reason": reason},
                     f"closed by server: {code} {reason}".rstrip())
-        if self._send_lock.acquire(timeout=lock_wait):
+        if self._lock.acquire(timeout=lock_wait):
             try:
-                self.ws.close(code, reason)
-            except (ConnectionClosed, OSError):
+                if not self._backlog and self.ws.connected:
+                    self._write(self.ws.ws.send(CloseConnection(code, reason)))
+                    self.ws.connected = False  # as simple-websocket's own close() does
+            except (OSError, LocalProtocolError):  # wsproto: the peer closed first
                 pass
             finally:
-                self._send_lock.release()
-        self._outbox.put(_STOP)
+                self._lock.release()
+        self._wake.set()
 
     def wait_closed(self, timeout: float) -> bool:
         return self._done.wait(timeout)
 
     def abort(self, why: str) -> None:
         """Drop the connection at once, without waiting for anything (a client that cannot
-        keep up has a full socket buffer: a close frame would block)."""
+        keep up has a full socket buffer: a close frame would not get through)."""
         if not self._open:
             return
         self._open, self.closed_by = False, why
         log.warning("%s %s (%s): disconnecting: %s", self.channel, self.peer, self.role, why)
         self.record("out", {"event": "close", "reason": why}, f"disconnected: {why}")
         self.shutdown_socket()
-        self._outbox.put(_STOP)
+        self._wake.set()
 
     def shutdown_socket(self) -> None:
         try:
@@ -208,7 +235,7 @@ class Session:
         return self._open
 
     def describe_close(self) -> str:
-        """"closed by peer: 1000", "closed by server: 1001", or why we dropped the client."""
+        """"closed by peer: 1000", "closed by server", or why we dropped the client."""
         if self.closed_by == "peer":
             return f"closed by peer: {self.close_code}"
         if self.closed_by == "server":
@@ -216,28 +243,71 @@ class Session:
         return f"disconnected: {self.closed_by}"
 
     # --- sending ----------------------------------------------------------------------------
-    def offer(self, text: str) -> None:
-        """Queue one frame; never blocks. A full outbox means the client cannot keep up."""
+    def offer(self, text: str, frame: bytes | None = None) -> None:
+        """Send one text frame without blocking (``frame``: the same text already framed by
+        :func:`text_frame`). What the socket cannot take now waits in the backlog."""
         if not self._open:
             return
-        if self._outbox.qsize() >= self.queue_size:
-            self.abort(f"{self.queue_size} frames waiting to be sent (ws_send_queue_size): "
-                       "the client cannot keep up")
-            return
-        self._outbox.put(text)
-
-    def _send_loop(self) -> None:
-        outbox, ws, lock = self._outbox, self.ws, self._send_lock
-        try:
-            while True:
-                text = outbox.get()
-                if text is _STOP:
+        with self._lock:
+            try:
+                if self._backlog:  # keep the order: behind what already waits
+                    if len(self._backlog) >= self.queue_size:
+                        self.abort(f"{self.queue_size} frames waiting to be sent "
+                                   "(ws_send_queue_size): the client cannot keep up")
+                    else:
+                        self._backlog.append(self._frame(text, frame))
                     return
-                with lock:  # simple-websocket's send() takes no lock of its own
-                    ws.send(text)
-        except (ConnectionClosed, OSError) as err:
-            # When the peer has closed, the receive loop reports it with its close code; only
-            # a failure on a connection that is still up is ours to report.
+                self._write(self._frame(text, frame))
+            except (OSError, LocalProtocolError) as err:
+                # When the peer has closed, the receive loop reports it with its close code;
+                # only a failure on a connection that is still up is ours to report.
+                if self.ws.connected and not isinstance(err, LocalProtocolError):
+                    self.abort(f"send failed: {err!r}")
+
+    def _frame(self, text: str, frame: bytes | None) -> bytes:
+        if self.raw_frames:
+            return frame if frame is not None else text_frame(text)
+        return self.ws.ws.send(TextMessage(data=text))
+
+    def _write(self, data: bytes) -> None:
+        """Write what the socket takes now; queue the rest for the sender thread. Under the
+        lock, with the backlog empty."""
+        try:
+            sent = self.ws.sock.send(data, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            sent = 0
+        if sent < len(data):
+            self._backlog.append(memoryview(data)[sent:])
+            if self._sender is None:
+                self._sender = threading.Thread(
+                    target=self._send_backlog, daemon=True,
+                    name=f"ws-send {self.channel} {self.role} {self.peer}")
+                self._sender.start()
+            self._wake.set()
+
+    def _send_backlog(self) -> None:
+        """The sender thread: wait until the socket can take more (outside the lock), then
+        write from the backlog, until the connection ends."""
+        sock = self.ws.sock
+        try:
+            while self._open:
+                if not self._backlog:
+                    self._wake.wait()
+                    self._wake.clear()
+                    continue
+                select.select([], [sock], [], 1.0)
+                with self._lock:
+                    while self._backlog and self._open:
+                        data = self._backlog[0]
+                        try:
+                            sent = sock.send(data, socket.MSG_DONTWAIT)
+                        except BlockingIOError:
+                            break
+                        if sent < len(data):
+                            self._backlog[0] = memoryview(data)[sent:]
+                            break
+                        self._backlog.popleft()
+        except (OSError, ValueError) as err:  # ValueError: select on a closed socket
             if self._open and self.ws.connected:
                 self.abort(f"send failed: {err!r}")
 
@@ -279,18 +349,19 @@ class Fanout:
 
     def push(self, published) -> None:
         """communication/ws.md: "推送的格式和 HTTP POST 的上报完全一致" (WSF-13): the same
-        serialisation, decoded once and queued for every event connection."""
+        serialisation, decoded and framed once, offered to every event connection."""
         sessions = self._sessions
         if not sessions:
             return  # A-47 / WSR-14: no connection, the event is not kept for later
         text = published.text(self.message_format)
+        frame = text_frame(text)  # used by the server connections without extensions
         if self.traffic is not None:
             peer = sessions[0].peer if len(sessions) == 1 else f"{len(sessions)} connections"
             self.traffic.record(self.channel, "out", peer,
                                 published.as_dict(self.message_format),
                                 verdict=f"event pushed to {len(sessions)} connection(s)")
         for session in sessions:
-            session.offer(text)
+            session.offer(text, frame)
 
 
 def close_all(sessions, code: int = 1001, reason: str = "server stopping",
