@@ -1,0 +1,546 @@
+"""WebSocket throughput, latency and memory: onebot_ref's forward WebSocket next to the bare
+simple-websocket stack, measured interleaved in the same run.
+
+    .venv/bin/python bench/bench_ws.py [--rounds 3] [--duration 2] [--no-write]
+
+Targets (the "Event delivery" issue):
+
+- API round trips/s on 1 and 8 connections (``get_login_info`` with an echo, on ``/api``)
+  ≥ 0.8 of a bare simple-websocket echo endpoint;
+- event fan-out to 1, 10, 100 and 500 ``/event`` clients ≥ 0.9 of a bare producer thread that
+  serialises each event once and ``send()``s it to every client, for N ≥ 10;
+- 500 events/s to 100 clients with p99 delivery latency < 50 ms;
+- RSS per idle WebSocket connection ≤ 85 KB.
+
+Each server runs in its own child process (so the clients' Python does not compete for the
+servers' GIL, and so each one's memory is measured alone); the parent drives both. Fan-out
+clients are raw sockets read by one selector thread that counts bytes (no frame parsing), so
+the servers, not the clients, are what is measured. onebot_ref runs with the traffic journal on
+and ``ws_send_queue_size`` raised to 100000, because the benchmark bursts events far faster than
+any chat does (with the default 1000 a burst of 20000 would, by design, drop the client).
+The figures go into BENCHMARKS.md under "## WebSocket" (other sections are left alone).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import selectors
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+HEADING = "## WebSocket"
+FANOUT = [(1, 20000), (10, 4000), (100, 600), (500, 150)]  # (clients, events per burst)
+IDLE_CONNECTIONS = 200
+#: The event of the fan-out runs, as the world would publish it (message as segments).
+EVENT = {"time": 1700000000, "self_id": 10000, "post_type": "message", "message_type": "group",
+         "sub_type": "normal", "message_id": 4242, "group_id": 20001, "user_id": 10001,
+         "anonymous": None,
+         "message": [{"type": "text", "data": {"text": "hello everyone, a benchmark message"}}],
+         "raw_message": "hello everyone, a benchmark message", "font": 0,
+         "sender": {"user_id": 10001, "nickname": "Alice", "card": "", "sex": "female",
+                    "age": 20, "area": "", "level": "1", "role": "member", "title": ""}}
+
+
+def dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def string_form(event: dict) -> dict:
+    return dict(event, message=event["raw_message"])
+
+
+# --- the servers (child processes) ---------------------------------------------------------
+def rss_kb() -> int:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+
+class Bare:
+    """The bare stack: simple-websocket in Flask routes; a producer thread broadcasting."""
+
+    def __init__(self):
+        from flask import Flask, Response, request
+        from simple_websocket import ConnectionClosed, Server
+
+        from onebot_ref.runner import ServerThread
+
+        class Upgraded(Response):
+            def __call__(self, environ, start_response):
+                raise ConnectionError
+
+        self.clients, self.lock = [], threading.Lock()
+        app = Flask("bare")
+
+        @app.route("/echo", websocket=True)
+        def echo():
+            ws = Server.accept(request.environ)
+            try:
+                while True:
+                    ws.send(ws.receive())
+            except ConnectionClosed:
+                pass
+            return Upgraded()
+
+        @app.route("/event", websocket=True)
+        def event():
+            ws = Server.accept(request.environ)
+            with self.lock:
+                self.clients.append(ws)
+            ws.thread.join()
+            with self.lock:
+                self.clients.remove(ws)
+            return Upgraded()
+
+        self.server = ServerThread("bare-ws", "ws_port", "127.0.0.1", 0, app)
+        self.server.start()
+        self.port, self.api_path = self.server.port, "/echo"
+
+    def connected(self) -> int:
+        return len(self.clients)
+
+    def publish(self, count: int, paced_rate: float = 0) -> int:
+        began = time.monotonic()
+
+        def produce():
+            clients = list(self.clients)
+            for n in range(count):
+                # serialised once per event, as any server must (and as onebot_ref does)
+                body = dumps(dict(string_form(EVENT), sent=stamp()) if paced_rate
+                             else string_form(EVENT))
+                for ws in clients:
+                    ws.send(body)
+                if paced_rate:
+                    wait_until(began + (n + 1) / paced_rate)
+
+        threading.Thread(target=produce, name="bare-producer", daemon=True).start()
+        return len(dumps(dict(string_form(EVENT), sent=stamp()) if paced_rate
+                         else string_form(EVENT)).encode())
+
+
+class Ours:
+    def __init__(self):
+        from onebot_ref.config import from_mapping
+        from onebot_ref.runner import Runner
+
+        config = from_mapping({"use_http": False, "use_ws": True, "ws_host": "127.0.0.1",
+                               "ws_port": 0, "use_console": False,
+                               "ws_send_queue_size": 100000,
+                               "data_dir": "/tmp/onebot_ref_bench_data"})
+        self.runner = Runner(config).start()
+        self.port, self.api_path = self.runner.ports["ws"], "/api"
+
+    def connected(self) -> int:
+        return len(self.runner.ws_forward.fanout.sessions)
+
+    def publish(self, count: int, paced_rate: float = 0) -> int:
+        from onebot_ref.bus import Published
+
+        bus = self.runner.bus
+        if not paced_rate:
+            for _ in range(count):
+                bus.publish(dict(EVENT))
+        else:
+            def produce():
+                began = time.monotonic()
+                for n in range(count):
+                    bus.publish(dict(EVENT, sent=stamp()))
+                    wait_until(began + (n + 1) / paced_rate)
+
+            threading.Thread(target=produce, name="ours-producer", daemon=True).start()
+        return len(Published(dict(EVENT, sent=stamp()) if paced_rate else dict(EVENT))
+                   .body("string"))
+
+
+def stamp() -> int:
+    """The publish time in µs: a fixed-width number, so every paced frame has the same size."""
+    return int(time.time() * 1e6)
+
+
+def wait_until(moment: float) -> None:
+    left = moment - time.monotonic()
+    if left > 0:
+        time.sleep(left)
+
+
+def serve(kind: str) -> int:
+    """Child: one server; JSON commands on stdin, one JSON answer line each on stdout."""
+    baseline = rss_kb()
+    server = Ours() if kind == "ours" else Bare()
+    print(json.dumps({"port": server.port, "api_path": server.api_path,
+                      "rss_kb": rss_kb(), "import_rss_kb": baseline}), flush=True)
+    for line in sys.stdin:
+        cmd = json.loads(line)
+        if cmd["cmd"] == "publish":
+            size = server.publish(cmd["count"], cmd.get("rate", 0))
+            answer = {"payload": size}
+        elif cmd["cmd"] == "connected":
+            answer = {"connected": server.connected()}
+        elif cmd["cmd"] == "rss":
+            answer = {"rss_kb": rss_kb(), "threads": threading.active_count()}
+        else:
+            answer = {"error": f"unknown command {cmd!r}"}
+        print(json.dumps(answer), flush=True)
+    if kind == "ours":
+        server.runner.stop()
+    return 0
+
+
+class Child:
+    def __init__(self, kind: str):
+        self.kind = kind
+        self.proc = subprocess.Popen([sys.executable, __file__, "--serve", kind],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                     cwd=ROOT)
+        hello = json.loads(self.proc.stdout.readline())
+        self.port, self.api_path = hello["port"], hello["api_path"]
+
+    def ask(self, **cmd) -> dict:
+        self.proc.stdin.write(json.dumps(cmd) + "\n")
+        self.proc.stdin.flush()
+        return json.loads(self.proc.stdout.readline())
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(30)
+
+
+# --- raw clients (parent) ---------------------------------------------------------------------
+def frame_size(payload: int) -> int:
+    """Bytes of one unmasked server frame with ``payload`` bytes (RFC 6455 §5.2)."""
+    return payload + (2 if payload < 126 else 4 if payload < 65536 else 10)
+
+
+def read_frame(sock: socket.socket) -> bytes:
+    def exactly(n: int) -> bytes:
+        data = b""
+        while len(data) < n:
+            chunk = sock.recv(n - len(data))
+            if not chunk:
+                raise ConnectionError("closed")
+            data += chunk
+        return data
+
+    length = exactly(2)[1] & 0x7F
+    if length == 126:
+        length = struct.unpack("!H", exactly(2))[0]
+    elif length == 127:
+        length = struct.unpack("!Q", exactly(8))[0]
+    return exactly(length)
+
+
+def raw_connect(port: int, path: str, first_frame: bool) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+                  f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                  "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+    head = b""
+    while not head.endswith(b"\r\n\r\n"):
+        head += sock.recv(1)
+    assert head.startswith(b"HTTP/1.1 101"), head
+    if first_frame:  # onebot_ref's lifecycle connect
+        assert b'"connect"' in read_frame(sock)
+    return sock
+
+
+def drain(socks: list[socket.socket], expected: int, timeout: float = 60) -> float:
+    """Read until every socket got ``expected`` bytes; the seconds it took."""
+    began = time.perf_counter()
+    selector = selectors.DefaultSelector()
+    got = {}
+    for sock in socks:
+        sock.setblocking(False)
+        selector.register(sock, selectors.EVENT_READ)
+        got[sock] = 0
+    pending = len(socks)
+    deadline = time.monotonic() + timeout
+    try:
+        while pending:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{pending} clients short of {expected} bytes")
+            for key, _ in selector.select(1.0):
+                data = key.fileobj.recv(1 << 18)
+                if not data:
+                    raise ConnectionError("a fan-out client was disconnected")
+                before = got[key.fileobj]
+                got[key.fileobj] = before + len(data)
+                if before < expected <= got[key.fileobj]:
+                    pending -= 1
+    finally:
+        selector.close()
+        for sock in socks:
+            sock.setblocking(True)
+    return time.perf_counter() - began
+
+
+def latencies(socks: list[socket.socket], count: int, payload: int, sampled: int = 10,
+              timeout: float = 60) -> list[float]:
+    """Read ``count`` paced frames on every socket; parse them on the first ``sampled``
+    sockets only (the others are byte-counted, so the reader keeps up); latency in ms."""
+    out = []
+    bufs = {sock: b"" for sock in socks[:sampled]}
+    need = {sock: count for sock in socks[:sampled]}
+    counted = {sock: 0 for sock in socks[sampled:]}
+    selector = selectors.DefaultSelector()
+    for sock in socks:
+        sock.setblocking(False)
+        selector.register(sock, selectors.EVENT_READ)
+    pending = len(socks)
+    deadline = time.monotonic() + timeout
+    try:
+        while pending and time.monotonic() < deadline:
+            for key, _ in selector.select(1.0):
+                sock = key.fileobj
+                data = sock.recv(1 << 18)
+                now = time.time()
+                if sock in counted:
+                    before = counted[sock]
+                    counted[sock] += len(data)
+                    if before < count * frame_size(payload) <= counted[sock]:
+                        pending -= 1
+                    continue
+                buf = bufs[sock] + data
+                while len(buf) >= 2:
+                    length, start = buf[1] & 0x7F, 2
+                    if length == 126:
+                        if len(buf) < 4:
+                            break
+                        length, start = struct.unpack("!H", buf[2:4])[0], 4
+                    if len(buf) < start + length:
+                        break
+                    out.append((now - json.loads(buf[start:start + length])["sent"] / 1e6) * 1000)
+                    buf = buf[start + length:]
+                    need[sock] -= 1
+                    if need[sock] == 0:
+                        pending -= 1
+                bufs[sock] = buf
+    finally:
+        selector.close()
+        for sock in socks:
+            sock.setblocking(True)
+    if pending:
+        raise TimeoutError(f"{pending} clients short of {count} frames")
+    return out
+
+
+def round_trips(port: int, path: str, connections: int, duration: float) -> int:
+    """API round trips done by ``connections`` client threads in ``duration`` seconds."""
+    from simple_websocket import Client
+
+    frame = dumps({"action": "get_login_info", "params": {}, "echo": 1})
+    clients = [Client.connect(f"ws://127.0.0.1:{port}{path}") for _ in range(connections)]
+    counts = [0] * connections
+    gate = threading.Barrier(connections + 1)
+
+    def loop(i: int) -> None:
+        ws = clients[i]
+        gate.wait()
+        deadline = time.perf_counter() + duration
+        while time.perf_counter() < deadline:
+            ws.send(frame)
+            answer = ws.receive(timeout=10)
+            assert answer and '"echo":1' in answer, answer
+            counts[i] += 1
+
+    threads = [threading.Thread(target=loop, args=(i,), name=f"rtt-{i}")
+               for i in range(connections)]
+    for thread in threads:
+        thread.start()
+    gate.wait()
+    for thread in threads:
+        thread.join(duration + 30)
+    for ws in clients:
+        ws.close()
+    return sum(counts)
+
+
+# --- the runs -----------------------------------------------------------------------------------
+def run(rounds: int, duration: float) -> dict:
+    children = {"ours": Child("ours"), "bare": Child("bare")}
+    results: dict = {"rtt": {}, "fanout": {}, "latency": {}, "idle": {}}
+    try:
+        # RSS and threads per idle connection, on fresh servers
+        for name, child in children.items():
+            before = child.ask(cmd="rss")
+            socks = [raw_connect(child.port, child.api_path, False)
+                     for _ in range(IDLE_CONNECTIONS)]
+            time.sleep(0.5)  # let every connection's threads settle
+            after = child.ask(cmd="rss")
+            results["idle"][name] = {
+                "kb": (after["rss_kb"] - before["rss_kb"]) / IDLE_CONNECTIONS,
+                "threads": (after["threads"] - before["threads"]) / IDLE_CONNECTIONS}
+            for sock in socks:
+                sock.close()
+        print("idle connections measured", file=sys.stderr, flush=True)
+        # API round trips (interleaved, the order alternating per round)
+        for conns in (1, 8):
+            for name, child in children.items():  # warm-up
+                round_trips(child.port, child.api_path, conns, 0.3)
+            rates = {"ours": [], "bare": []}
+            for r in range(rounds):
+                for name in (("ours", "bare") if r % 2 == 0 else ("bare", "ours")):
+                    child = children[name]
+                    rates[name].append(round_trips(child.port, child.api_path, conns,
+                                                   duration) / duration)
+            results["rtt"][conns] = rates
+        print("round trips measured", file=sys.stderr, flush=True)
+        # fan-out: clients added step by step, bursts interleaved
+        socks = {"ours": [], "bare": []}
+        for clients, count in FANOUT:
+            for name, child in children.items():
+                while len(socks[name]) < clients:
+                    socks[name].append(raw_connect(child.port, "/event", name == "ours"))
+                deadline = time.monotonic() + 10
+                while child.ask(cmd="connected")["connected"] < clients:
+                    assert time.monotonic() < deadline, f"{name}: clients did not register"
+                    time.sleep(0.05)
+            rates = {"ours": [], "bare": []}
+            for r in range(rounds):
+                for name in (("ours", "bare") if r % 2 == 0 else ("bare", "ours")):
+                    began = time.perf_counter()
+                    payload = children[name].ask(cmd="publish", count=count)["payload"]
+                    drain(socks[name], count * frame_size(payload))
+                    elapsed = time.perf_counter() - began
+                    rates[name].append(count * clients / elapsed)
+            results["fanout"][clients] = rates
+            if clients == 100:  # paced latency: 500 events/s for `duration` s
+                for name in ("ours", "bare"):
+                    count = int(500 * duration)
+                    payload = children[name].ask(cmd="publish", count=count, rate=500)["payload"]
+                    results["latency"][name] = latencies(socks[name], count, payload)
+            print(f"fan-out to {clients} measured", file=sys.stderr, flush=True)
+        for sock in socks["ours"] + socks["bare"]:
+            sock.close()
+    finally:
+        for child in children.values():
+            child.close()
+    return results
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def tables(results: dict) -> tuple[str, list[tuple[str, float, float, bool]]]:
+    """The markdown tables and the (what, value, target, ok) checks."""
+    checks = []
+    lines = ["| case | onebot_ref | bare | ratio | per-round ratios | target |",
+             "|---|---:|---:|---:|---|---|"]
+    for conns, rates in results["rtt"].items():
+        ratio = statistics.mean(rates["ours"]) / statistics.mean(rates["bare"])
+        per = " ".join(f"{o / b:.2f}" for o, b in zip(rates["ours"], rates["bare"]))
+        lines.append(f"| API round trips/s, {conns} connection{'s' * (conns > 1)} | "
+                     f"{statistics.mean(rates['ours']):.0f} | {statistics.mean(rates['bare']):.0f}"
+                     f" | **{ratio:.2f}** | {per} | ≥ 0.8 |")
+        checks.append((f"API round trips, {conns} conn.", ratio, 0.8, ratio >= 0.8))
+    for clients, rates in results["fanout"].items():
+        ratio = statistics.mean(rates["ours"]) / statistics.mean(rates["bare"])
+        per = " ".join(f"{o / b:.2f}" for o, b in zip(rates["ours"], rates["bare"]))
+        target = "≥ 0.9" if clients >= 10 else "(none)"
+        lines.append(f"| event frames/s to {clients} /event client{'s' * (clients > 1)} | "
+                     f"{statistics.mean(rates['ours']):.0f} | "
+                     f"{statistics.mean(rates['bare']):.0f} | **{ratio:.2f}** | {per} | "
+                     f"{target} |")
+        if clients >= 10:
+            checks.append((f"fan-out to {clients}", ratio, 0.9, ratio >= 0.9))
+    lat = results["latency"]
+    lines += ["", "| 500 events/s to 100 clients | p50 ms | p99 ms | max ms | target |",
+              "|---|---:|---:|---:|---|"]
+    for name in ("ours", "bare"):
+        label = "onebot_ref" if name == "ours" else "bare"
+        values = lat[name]
+        lines.append(f"| {label} | {statistics.median(values):.1f} | "
+                     f"{percentile(values, 99):.1f} | {max(values):.1f} | "
+                     f"{'p99 < 50 ms' if name == 'ours' else ''} |")
+    p99 = percentile(lat["ours"], 99)
+    checks.append(("p99 delivery, 500 ev/s to 100", p99, 50, p99 < 50))
+    idle = results["idle"]
+    lines += ["", f"| idle connection ({IDLE_CONNECTIONS} opened) | RSS KB each | threads each "
+              "| target |", "|---|---:|---:|---|",
+              f"| onebot_ref /api | {idle['ours']['kb']:.0f} | {idle['ours']['threads']:.1f} | "
+              "≤ 85 KB |",
+              f"| bare echo | {idle['bare']['kb']:.0f} | {idle['bare']['threads']:.1f} | |"]
+    checks.append(("RSS per idle connection (KB)", idle["ours"]["kb"], 85,
+                   idle["ours"]["kb"] <= 85))
+    return "\n".join(lines), checks
+
+
+def write_markdown(text: str, checks, rounds: int, duration: float) -> None:
+    path = ROOT / "BENCHMARKS.md"
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    missed = [what for what, _, _, ok in checks if not ok]
+    section = (
+        f"{HEADING}\n\n"
+        "`bench/bench_ws.py`: onebot_ref's forward WebSocket (Runner, traffic journal on) next "
+        "to the bare stack: simple-websocket in a Flask route on the same werkzeug server "
+        "(an echo endpoint; a producer thread serialising each event once and `send()`ing it "
+        "to every client). Each "
+        "server in its own child process; API clients are simple-websocket threads, fan-out "
+        "clients raw sockets read by one selector thread. "
+        f"{rounds} rounds of {duration:g} s per cell, the servers alternating "
+        f"({time.strftime('%Y-%m-%d')}, Python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} CPUs). onebot_ref runs with `ws_send_queue_size: 100000` here: the "
+        "bursts (up to 20000 events at once) are far beyond any chat, and with the default "
+        "1000 such a burst drops the client by design.\n\n"
+        f"{text}\n\n"
+        + ("All targets met." if not missed else f"Missed: {', '.join(missed)}.") + "\n\n"
+        "Why onebot_ref beats the bare producer from 10 clients on: it frames each event once "
+        "(`ws_session.text_frame`) and writes the same bytes to every connection with a "
+        "non-blocking `send` from the bus thread, where simple-websocket's `send()` has wsproto "
+        "frame (and UTF-8 encode) the text again for every client. With one client the "
+        "per-event work dominates: the bus hand-off, the message-format conversion and the "
+        "traffic journal. API round trips pay for the envelope, the action and two journal "
+        "lines; a request is answered in the connection's own thread (no hand-off) unless the "
+        "client pipelines. An idle connection holds the same two threads as the bare stack "
+        "(werkzeug's request thread and simple-websocket's reader); the sender thread starts "
+        "only when a client first falls behind.\n")
+    lines = old.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.rstrip() == HEADING), None)
+    if start is None:
+        new = old.rstrip("\n") + "\n\n" + section
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
+                   len(lines))
+        new = "".join(lines[:start]) + section + ("\n" + "".join(lines[end:])
+                                                  if end < len(lines) else "")
+    path.write_text(new, encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=float, default=2.0,
+                        help="seconds per round-trip cell and of the paced latency run")
+    parser.add_argument("--no-write", action="store_true", help="do not update BENCHMARKS.md")
+    parser.add_argument("--serve", choices=["ours", "bare"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        return serve(args.serve)
+    began = time.monotonic()
+    results = run(args.rounds, args.duration)
+    text, checks = tables(results)
+    print(text)
+    for what, value, target, ok in checks:
+        print(f"{'ok  ' if ok else 'MISS'} {what}: {value:.2f} (target {target})")
+    print(f"took {time.monotonic() - began:.0f} s")
+    if not args.no_write:
+        write_markdown(text, checks, args.rounds, args.duration)
+        print(f"written to BENCHMARKS.md ({HEADING})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
