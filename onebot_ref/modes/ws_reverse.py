@@ -138,6 +138,8 @@ class ReverseClients:
         while not self._stopping.is_set():
             attempt += 1
             headers = self.headers(role)
+            log.debug("reverse WebSocket %s: connecting to %s (attempt %d)", CLIENT_ROLE[role],
+                      peer, attempt)
             self._record("out", peer, {"event": "connect", "role": CLIENT_ROLE[role],
                                        "attempt": attempt}, "connecting", headers)
             try:
