@@ -18,8 +18,9 @@ with a log line and the others go on (WSF-21). To write without blocking, the se
 simple-websocket's public ``sock`` and ``ws`` (the wsproto connection) attributes; a server
 frame without extensions is framed once per event and the same bytes go to every client.
 
-Known limit: simple-websocket's reader thread answers pings on its own, outside our lock; a
-pong could land inside a frame whose tail is still in a lagging client's backlog.
+simple-websocket's reader thread also writes (the pong to a ping, the answer to a close): the
+session hands it a :class:`_GuardedSocket` whose ``send`` goes through the same lock and
+backlog, so a control frame never lands inside a data frame whose tail is still waiting.
 
 :class:`Fanout` is the set of event-receiving sessions of one mode and the bus "push" sink
 that feeds them: each event is serialised and framed once and offered to everyone.
@@ -116,6 +117,24 @@ def _verdict(envelope: dict, notes: list[str]) -> str | None:
     return "; ".join(parts) or None
 
 
+class _GuardedSocket:
+    """The socket as simple-websocket's reader thread sees it: writes go through the session's
+    lock and behind its backlog (every WebSocket send goes through a lock); the rest is the
+    real socket."""
+
+    def __init__(self, sock: socket.socket, session: "Session"):
+        self._sock, self._session = sock, session
+
+    def send(self, data: bytes, flags: int = 0) -> int:
+        self._session._write_control(bytes(data))
+        return len(data)
+
+    sendall = send
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
 class Session:
     """One WebSocket connection: ``start(first_frame)``, then ``run()`` until it closes.
 
@@ -133,6 +152,8 @@ class Session:
         self.closed_by: str | None = None  # "peer" | "server" | why we dropped it
         self.close_code: int | None = None
         self._lock = threading.Lock()  # every write on the socket, and the backlog
+        self._sock = ws.sock  # the real socket: written only under the lock
+        ws.sock = _GuardedSocket(self._sock, self)  # the reader thread's pongs take the lock too
         self._backlog: collections.deque = collections.deque()  # bytes not yet written
         self._wake = threading.Event()  # the backlog has something for the sender thread
         self._sender: threading.Thread | None = None
@@ -273,7 +294,7 @@ class Session:
         """Write what the socket takes now; queue the rest for the sender thread. Under the
         lock, with the backlog empty."""
         try:
-            sent = self.ws.sock.send(data, socket.MSG_DONTWAIT)
+            sent = self._sock.send(data, socket.MSG_DONTWAIT)
         except BlockingIOError:
             sent = 0
         if sent < len(data):
@@ -285,10 +306,19 @@ class Session:
                 self._sender.start()
             self._wake.set()
 
+    def _write_control(self, data: bytes) -> None:
+        """A frame simple-websocket's reader thread wants to send (pong, close answer)."""
+        with self._lock:
+            if self._backlog:
+                self._backlog.append(data)
+                self._wake.set()
+            else:
+                self._write(data)
+
     def _send_backlog(self) -> None:
         """The sender thread: wait until the socket can take more (outside the lock), then
         write from the backlog, until the connection ends."""
-        sock = self.ws.sock
+        sock = self._sock
         try:
             while self._open:
                 if not self._backlog:

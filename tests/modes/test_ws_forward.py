@@ -331,3 +331,30 @@ def test_stop_closes_every_connection_with_1001(make_runner):
         runner.stop()
         assert time.monotonic() - began < 2
     assert [c.wait_closed(2) for c in clients] == [1001, 1001, 1001]
+
+
+def test_a_ping_is_answered_through_the_session_lock(runner):
+    """RFC 6455 5.5.2/5.5.3: a ping gets a pong. simple-websocket's reader thread writes it;
+    the session routes that write through its own lock and backlog (every send under a lock),
+    so the pong arrives as a whole frame after the connect event, not inside another frame."""
+    from wsproto import ConnectionType, WSConnection
+    from wsproto.events import AcceptConnection, Ping, Pong, Request, TextMessage
+
+    port = runner.ports["ws"]
+    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+    client = WSConnection(ConnectionType.CLIENT)
+    sock.sendall(client.send(Request(host=f"127.0.0.1:{port}", target="/event")))
+    seen: list = []
+    deadline = time.monotonic() + 5
+    while not any(isinstance(e, Pong) for e in seen) and time.monotonic() < deadline:
+        client.receive_data(sock.recv(65536))
+        for event in client.events():
+            seen.append(event)
+            if isinstance(event, TextMessage):  # the session exists: ping it
+                sock.sendall(client.send(Ping(payload=b"are-you-there")))
+    sock.close()
+    kinds = [type(e) for e in seen]
+    assert kinds[0] is AcceptConnection
+    assert kinds[1] is TextMessage, "the lifecycle connect frame comes whole, first"
+    pong = next(e for e in seen if isinstance(e, Pong))
+    assert pong.payload == b"are-you-there"
