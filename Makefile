@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 
-.PHONY: install serve test test-fast browser bench lint clean
+.PHONY: install serve test test-fast browser koishi bench lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,15 @@ browser:
 	      || echo "make browser: could not install chromium; the browser test will skip"; \
 	  else echo "make browser: no chromium and no root apt-get; the browser test will skip"; fi; }
 
-test: install browser
+# Koishi for its interop test (exact versions of tests/interop/koishi/package-lock.json), when
+# node and npm exist; without them that test skips and says why.
+koishi:
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
+	  cd tests/interop/koishi && npm ci --no-audit --no-fund --loglevel=error \
+	    || echo "make koishi: npm ci failed; the Koishi interop test will skip"; \
+	else echo "make koishi: no node/npm; the Koishi interop test will skip"; fi
+
+test: install browser koishi
 	$(PY) -m pytest -q
 
 # The suite without installing anything (for a quick loop).

@@ -60,9 +60,9 @@ def start_runner(stack: contextlib.ExitStack, make_runner, **config) -> Runner:
 
 
 def start_bot(stack: contextlib.ExitStack, script: str, settings: dict,
-              tmp_path: Path) -> "BotProcess":
-    """Launch bots/``script``; ``stack`` stops it."""
-    bot = BotProcess(script, settings, tmp_path)
+              tmp_path: Path, command: list[str] | None = None) -> "BotProcess":
+    """Launch bots/``script`` (or ``command``, e.g. a Node bot); ``stack`` stops it."""
+    bot = BotProcess(script, settings, tmp_path, command)
     stack.callback(bot.stop)
     return bot
 
@@ -70,7 +70,8 @@ def start_bot(stack: contextlib.ExitStack, script: str, settings: dict,
 class BotProcess:
     """A bot script of bots/ run with ``settings`` (JSON on argv), its output collected."""
 
-    def __init__(self, script: str, settings: dict, cwd: Path):
+    def __init__(self, script: str, settings: dict, cwd: Path,
+                 command: list[str] | None = None):
         env = {k: v for k, v in os.environ.items()
                if k.upper() not in _FRAMEWORK_ENV and not k.upper().startswith("ONEBOT")}
         env["PYTHONUNBUFFERED"] = "1"
@@ -79,7 +80,8 @@ class BotProcess:
         self._changed = threading.Condition()
         # cwd: an empty directory, so NoneBot finds no .env file of ours or the user's
         self.process = subprocess.Popen(
-            [sys.executable, str(BOTS / script), json.dumps(settings)], cwd=cwd, env=env,
+            [*(command or [sys.executable, str(BOTS / script)]), json.dumps(settings)],
+            cwd=cwd, env=env,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True, encoding="utf-8", errors="replace")
         self._reader = threading.Thread(target=self._read, name=f"interop-{script}",
