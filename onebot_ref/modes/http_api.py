@@ -6,6 +6,9 @@ the legacy server does it (spec-rules HTTP-13):
     path (404) → method (405) → access token (401/403) → Content-Type (406) → body size (413)
     → body (400) → action (404) → 200 with the envelope of ``actions.call``
 
+(the Content-Type, size and body checks, and the merging of the parameters, are
+:func:`.http_params.request_params`).
+
 onebot_ref choices where the spec is silent (for the README):
 
 - 4xx responses carry a one-line ``text/plain`` reason (the spec and legacy send an empty body,
@@ -21,151 +24,24 @@ import json
 import os
 import re
 from http import HTTPStatus
-from typing import Any
-from urllib.parse import unquote_plus
 
 from flask import Flask, Response, request, send_file
 from werkzeug.routing import Rule
 
 from ..protocol.auth import check_token, token_from_request
-from ..protocol.coerce import Params
 from ..traffic import mask_secret
+from .http_params import Reject, parse_urlencoded, request_params
 
 # spec-rules HTTP-2: "^/([^/\s]+)/?$", the action being the path segment.
 _ACTION_PATH = re.compile(r"/([^/\s]+)/?")
 # spec-rules DATA-1: "^/(data/(?:bface|image|record|show)/.+)$"
 _DATA_PATH = re.compile(r"/data/(bface|image|record|show)/(.+)", re.DOTALL)
 
-# communication/http.md: "当使用 urlencoded 表单或 JSON 传递参数时，请求头中的 Content-Type 必须对应的为
-# application/x-www-form-urlencoded 或 application/json"
-FORM, JSON = "application/x-www-form-urlencoded", "application/json"
-
-MAX_JSON_DEPTH = 64
 _JSON_TYPE = "application/json; charset=UTF-8"  # spec-rules HTTP-15
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_JSON_NAMES = {list: "an array", str: "a string", int: "a number", float: "a number",
-               bool: "a boolean", type(None): "null"}
 _CORS = (("Access-Control-Allow-Methods", "*"), ("Access-Control-Allow-Headers", "*"))
 _STATUS_LINES = {code: f"{code} {HTTPStatus(code).phrase}"
                  for code in (200, 400, 401, 403, 404, 405, 406, 413)}
-
-
-class _Reject(Exception):
-    """A non-200 answer: the HTTP status and the one-line reason (body and journal verdict)."""
-
-    def __init__(self, status: int, reason: str):
-        super().__init__(reason)
-        self.status, self.reason = status, reason
-
-
-def parse_urlencoded(text: str, errors: str = "strict") -> dict[str, str]:
-    """spec-rules HTTP-17: pairs split on ``&``, the name before the first ``=``, a pair
-    without ``=`` has the value ``""``, an empty name is skipped; the first of a repeated name
-    wins (A-42). HTTP-6: ``%XX`` and ``+`` are decoded."""
-    values: dict[str, str] = {}
-    for pair in text.split("&"):
-        name, _, value = pair.partition("=")
-        if name:
-            name = unquote_plus(name, errors=errors)
-            if name not in values:
-                values[name] = unquote_plus(value, errors=errors)
-    return values
-
-
-def _too_deep(value: Any, limit: int) -> bool:
-    """True when JSON containers nest more than ``limit`` levels (iterative: no recursion)."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = item.values() if isinstance(item, dict) else item
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-    return False
-
-
-def _read_body(environ: dict, limit: int) -> bytes:
-    """The POST body, never more than ``limit`` bytes in memory (413 beyond)."""
-    stream = environ["wsgi.input"]
-    if environ.get("wsgi.input_terminated"):
-        # A chunked body (werkzeug de-chunks it): no length known, read at most limit + 1.
-        chunks, total = [], 0
-        while True:
-            chunk = stream.read(min(65536, limit + 1 - total))
-            if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > limit:
-                raise _Reject(413, f"body is over the limit of {limit} bytes (max_body_bytes)")
-    length = environ.get("CONTENT_LENGTH")
-    if not length:
-        return b""  # neither a length nor chunked: no body
-    if not length.isdigit():
-        raise _Reject(400, f"Content-Length {length!r} is not a number")
-    if int(length) > limit:
-        # Decided on the header alone, before reading anything.
-        raise _Reject(413, f"body of {length} bytes is over the limit of {limit} (max_body_bytes)")
-    body = stream.read(int(length))
-    if len(body) < int(length):
-        raise _Reject(400, "body is shorter than its Content-Length")
-    return body
-
-
-def _parse_json_body(body: bytes) -> dict:
-    # spec-rules HTTP-10 / A-6: empty, unparsable or non-object JSON → 400.
-    if not body.strip():
-        raise _Reject(400, "empty JSON body: send a JSON object such as {}")
-    try:
-        text = body.decode("utf-8")
-        value = json.loads(text[1:] if text[0] == "\ufeff" else text)
-    except UnicodeDecodeError:
-        raise _Reject(400, "JSON body is not valid UTF-8") from None
-    except RecursionError:
-        raise _Reject(400, f"JSON body is nested deeper than {MAX_JSON_DEPTH} levels") from None
-    except ValueError as err:
-        raise _Reject(400, f"JSON body does not parse: {err}") from None
-    if not isinstance(value, dict):
-        raise _Reject(400, f"JSON body must be an object, got {_JSON_NAMES[type(value)]}")
-    # Only a body with more than MAX_JSON_DEPTH brackets can be that deep: skip the walk otherwise.
-    if body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH and _too_deep(value, MAX_JSON_DEPTH):
-        raise _Reject(400, f"JSON body is nested deeper than {MAX_JSON_DEPTH} levels")
-    return value
-
-
-def _parse_form_body(body: bytes) -> dict[str, str]:
-    try:
-        return parse_urlencoded(body.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise _Reject(400, "form body is not valid UTF-8 (after %-decoding)") from None
-
-
-def _request_params(environ: dict, query: dict[str, str], limit: int) -> Params:
-    """The merged parameters (HTTP-16: query > form > JSON body); query/form keys are text."""
-    # spec-rules HTTP-9: only a POST has a body; a GET body is ignored.
-    if environ["REQUEST_METHOD"] != "POST":
-        return Params(query, query.keys())
-    content_type = environ.get("CONTENT_TYPE", "")
-    # spec-rules HTTP-8: a POST without Content-Type uses the query only.
-    if not content_type:
-        return Params(query, query.keys())
-    # spec-rules A-5: the media type compared case-insensitively, parameters ignored.
-    media_type = content_type.partition(";")[0].strip().lower()
-    if media_type not in (FORM, JSON):
-        # communication/http.md: "如果 POST 请求的 Content-Type 不支持，状态码为 406"
-        raise _Reject(406, f"unsupported Content-Type {media_type}: send {JSON} or {FORM}")
-    body = _read_body(environ, limit)
-    # communication/http.md: "如果 POST 请求的正文格式不正确，状态码为 400"
-    if media_type == JSON:
-        values: dict = _parse_json_body(body)
-        text_keys = set(query)
-    else:
-        values = _parse_form_body(body)
-        text_keys = set(values) | query.keys()
-    values.update(query)
-    return Params(values, text_keys)
-
-
 _HEADER_NAMES = {"CONTENT_TYPE": "Content-Type", "CONTENT_LENGTH": "Content-Length"}
 
 
@@ -267,8 +143,8 @@ def create_app(config, actions, traffic=None) -> Flask:
                 why = "no token"
             return reject(environ, start_response, frame, status, why)
         try:
-            params = _request_params(environ, query, limit)
-        except _Reject as rejection:
+            params = request_params(environ, query, limit)
+        except Reject as rejection:
             return reject(environ, start_response, frame, rejection.status, rejection.reason)
         if traffic is not None:
             values = params.values
