@@ -498,7 +498,7 @@ def write_markdown(text: str, checks, rounds: int, duration: float) -> None:
         f"{text}\n\n"
         + ("All targets met." if not missed else f"Missed: {', '.join(missed)}.") + "\n\n"
         "Why onebot_ref beats the bare producer from 10 clients on: it frames each event once "
-        "(`ws_session.text_frame`) and writes the same bytes to every connection with a "
+        "(`ws_frames.text_frame`) and writes the same bytes to every connection with a "
         "non-blocking `send` from the bus thread, where simple-websocket's `send()` has wsproto "
         "frame (and UTF-8 encode) the text again for every client. With one client the "
         "per-event work dominates: the bus hand-off, the message-format conversion and the "

@@ -20,15 +20,14 @@ import contextlib
 import logging
 import socket
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, Response, request
 from simple_websocket import Server
 
-from ..protocol import events
 from ..protocol.auth import check_token, token_from_request
-from .ws_session import API, EVENT, GETS_EVENTS, UNIVERSAL, Fanout, Session, close_all
+from .ws_fanout import Fanout, close_all
+from .ws_session import API, EVENT, UNIVERSAL, Session
 
 log = logging.getLogger(__name__)
 
@@ -145,16 +144,9 @@ class WsForward:
             if self._stopped:  # stop() ran during the handshake
                 session.send_close(1001, "server stopping")
         try:
-            # event/meta.md: connect "WebSocket 连接成功"; META-4: on this connection only,
-            # first, and only where events go (WSF-18: /api gets none).
-            connect = (events.lifecycle(self.world.self_id, int(time.time()), "connect")
-                       if GETS_EVENTS[role] else None)
-            session.start(connect, headers=dict(request.headers))
-            if GETS_EVENTS[role]:
-                self.fanout.add(session)
-            session.run()
+            # The lifecycle connect first, then the events (META-4, WSF-18).
+            self.fanout.serve(session, self.world.self_id, headers=dict(request.headers))
         finally:
-            self.fanout.remove(session)
             with self._lock:
                 self._sessions.discard(session)
             how_closed = session.describe_close()

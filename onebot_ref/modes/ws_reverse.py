@@ -22,16 +22,15 @@ from __future__ import annotations
 import logging
 import socket
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 from simple_websocket import Client, ConnectionError as HandshakeError
 from wsproto.events import AcceptConnection, RejectConnection, Request
 from wsproto.utilities import ProtocolError
 
-from ..protocol import events
 from ..traffic import mask_url
-from .ws_session import API, EVENT, GETS_EVENTS, UNIVERSAL, Fanout, Session, close_all
+from .ws_fanout import Fanout, close_all
+from .ws_session import API, EVENT, UNIVERSAL, Session
 
 log = logging.getLogger(__name__)
 
@@ -185,14 +184,8 @@ class ReverseClients:
                 session.send_close(1001, "server stopping")
         try:
             # WSR-9 [LEGACY]: Event and Universal clients send lifecycle connect on opening.
-            connect = (events.lifecycle(self.world.self_id, int(time.time()), "connect")
-                       if GETS_EVENTS[role] else None)
-            session.start(connect)
-            if GETS_EVENTS[role]:
-                self.fanout.add(session)
-            session.run()
+            self.fanout.serve(session, self.world.self_id)
         finally:
-            self.fanout.remove(session)
             with self._lock:
                 self._sessions.discard(session)
         return session

@@ -21,29 +21,22 @@ frame without extensions is framed once per event and the same bytes go to every
 simple-websocket's reader thread also writes (the pong to a ping, the answer to a close): the
 session hands it a :class:`_GuardedSocket` whose ``send`` goes through the same lock and
 backlog, so a control frame never lands inside a data frame whose tail is still waiting.
-
-:class:`Fanout` is the set of event-receiving sessions of one mode and the bus "push" sink
-that feeds them: each event is serialised and framed once and offered to everyone.
 """
 
 from __future__ import annotations
 
 import collections
-import json
 import logging
 import select
 import socket
-import struct
 import threading
-import time
 from typing import Any
 
 from simple_websocket import ConnectionClosed
 from wsproto.events import CloseConnection, TextMessage
 from wsproto.utilities import LocalProtocolError
 
-from ..protocol.coerce import Params
-from ..protocol.response import Retcode, failed
+from .ws_frames import answer, encode, text_frame, verdict
 
 log = logging.getLogger(__name__)
 
@@ -52,69 +45,7 @@ API, EVENT, UNIVERSAL = "api", "event", "universal"
 TAKES_REQUESTS = {API: True, EVENT: False, UNIVERSAL: True}
 GETS_EVENTS = {API: False, EVENT: True, UNIVERSAL: True}
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
-
-def encode(value: Any) -> str:
-    """Compact JSON text, not ASCII-escaped: the form of every frame we send (GEN-3)."""
-    return _encode(value)
-
-
-def text_frame(text: str) -> bytes:
-    """One unmasked, unfragmented text frame, as a server sends it (RFC 6455 §5.2: FIN +
-    opcode 1, then the payload length in 7, 7+16 or 7+64 bits)."""
-    payload = text.encode("utf-8")
-    size = len(payload)
-    if size < 126:
-        return bytes((0x81, size)) + payload
-    if size < 65536:
-        return struct.pack("!BBH", 0x81, 126, size) + payload
-    return struct.pack("!BBQ", 0x81, 127, size) + payload
-
-
-def _frame_error(message: str, request: Any) -> dict:
-    """A 1400 answer (WSF-6): communication/ws.md "1400 | 400". ``echo`` is kept when the frame
-    was an object that had it (A-12)."""
-    envelope = failed(Retcode.BAD_REQUEST, message)
-    if isinstance(request, dict) and "echo" in request:
-        envelope["echo"] = request["echo"]
-    return envelope
-
-
-def answer(actions, data: str | bytes) -> tuple[Any, dict, list[str]]:
-    """The response to one API frame: ``(request as decoded, envelope, coercion notes)``."""
-    if isinstance(data, bytes):
-        try:  # A-46: a binary frame is read as UTF-8 JSON text
-            data = data.decode("utf-8")
-        except UnicodeDecodeError:
-            return data, _frame_error("frame is not UTF-8 text", None), []
-    try:
-        request = json.loads(data)
-    except (ValueError, RecursionError):
-        return data, _frame_error("frame is not valid JSON", None), []
-    if not isinstance(request, dict):
-        return request, _frame_error("frame is not a JSON object {action, params, echo}",
-                                     request), []
-    action = request.get("action")
-    if not isinstance(action, str) or not action:
-        return request, _frame_error("frame has no 'action' string", request), []
-    # communication/ws.md: "params 用于传入参数，如果要调用的 API 不需要参数，则可以不加";
-    # WSF-8 / A-13: a params that is not an object counts as {}.
-    values = request.get("params")
-    params = Params(values if isinstance(values, dict) else {})
-    envelope = actions.call(action, params)  # unknown action → 1404 (WSF-7)
-    # communication/ws.md: echo "可以是任何类型的数据，OneBot 将会在调用结果中原样返回";
-    # A-12: present iff the request had the key (null included).
-    if "echo" in request:
-        envelope = dict(envelope, echo=request["echo"])
-    return request, envelope, params.notes
-
-
-def _verdict(envelope: dict, notes: list[str]) -> str | None:
-    parts = list(notes)
-    if envelope.get("status") == "failed":
-        parts.insert(0, f"failed {envelope.get('retcode')}: {envelope.get('message', '')}")
-    return "; ".join(parts) or None
 
 
 class _GuardedSocket:
@@ -165,7 +96,7 @@ class Session:
         """Send ``first_frame`` (the lifecycle ``connect`` event) before anything else.
 
         META-4 [REC]: the connect event goes to the new connection only, as its first frame:
-        the caller adds the session to its :class:`Fanout` after this, so a client that has
+        the caller adds the session to its :class:`~.ws_fanout.Fanout` after this, so a client that has
         read ``connect`` is sure to get every later event.
         """
         self.record("in", {"event": "open", "role": self.role, "path": self.path},
@@ -346,7 +277,7 @@ class Session:
         request, envelope, notes = answer(self.actions, data)
         if self.traffic is not None:
             self.record("in", request, None)
-            self.record("out", envelope, _verdict(envelope, notes))
+            self.record("out", envelope, verdict(envelope, notes))
         self.offer(encode(envelope))
 
     def record(self, direction: str, data: Any, verdict: str | None,
@@ -355,54 +286,3 @@ class Session:
         if self.traffic is not None:
             self.traffic.record(self.channel, direction, self.peer, data, verdict=verdict,
                                 path=self.path or None, headers=headers)
-
-
-class Fanout:
-    """The sessions that receive events, and :meth:`push`, the bus "push" sink feeding them."""
-
-    def __init__(self, channel: str, traffic, message_format: str):
-        self.channel, self.traffic, self.message_format = channel, traffic, message_format
-        self._sessions: tuple[Session, ...] = ()  # copy-on-write: push reads without locking
-        self._lock = threading.Lock()
-
-    def add(self, session: Session) -> None:
-        with self._lock:
-            self._sessions = self._sessions + (session,)
-
-    def remove(self, session: Session) -> None:
-        with self._lock:
-            self._sessions = tuple(s for s in self._sessions if s is not session)
-
-    @property
-    def sessions(self) -> tuple[Session, ...]:
-        return self._sessions
-
-    def push(self, published) -> None:
-        """communication/ws.md: "推送的格式和 HTTP POST 的上报完全一致" (WSF-13): the same
-        serialisation, decoded and framed once, offered to every event connection."""
-        sessions = self._sessions
-        if not sessions:
-            return  # A-47 / WSR-14: no connection, the event is not kept for later
-        text = published.text(self.message_format)
-        frame = text_frame(text)  # used by the server connections without extensions
-        if self.traffic is not None:
-            peer = sessions[0].peer if len(sessions) == 1 else f"{len(sessions)} connections"
-            self.traffic.record(self.channel, "out", peer,
-                                published.as_dict(self.message_format),
-                                verdict=f"event pushed to {len(sessions)} connection(s)")
-        for session in sessions:
-            session.offer(text, frame)
-
-
-def close_all(sessions, code: int = 1001, reason: str = "server stopping",
-              wait: float = 0.5) -> None:
-    """Close many sessions: every close frame first, then one shared wait for the peers'
-    answers, then the sockets of the silent ones (a stop takes ``wait``, not N times it)."""
-    sessions = list(sessions)
-    deadline = time.monotonic() + wait
-    for session in sessions:
-        session.send_close(code, reason, max(0.0, deadline - time.monotonic()))
-    deadline = time.monotonic() + wait
-    for session in sessions:
-        if not session.wait_closed(max(0.0, deadline - time.monotonic())):
-            session.shutdown_socket()

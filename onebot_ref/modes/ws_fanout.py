@@ -1,0 +1,81 @@
+"""The event side of a WebSocket mode: :class:`Fanout` is the set of event-receiving sessions
+of one mode and the bus "push" sink that feeds them: each event is serialised and framed once
+and offered to everyone (communication/ws.md, spec-rules WSF-13, WSR-14, A-47).
+:func:`close_all` closes a mode's sessions on stop.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from ..protocol import events
+from .ws_frames import text_frame
+from .ws_session import GETS_EVENTS, Session
+
+
+class Fanout:
+    """The sessions that receive events, and :meth:`push`, the bus "push" sink feeding them."""
+
+    def __init__(self, channel: str, traffic, message_format: str):
+        self.channel, self.traffic, self.message_format = channel, traffic, message_format
+        self._sessions: tuple[Session, ...] = ()  # copy-on-write: push reads without locking
+        self._lock = threading.Lock()
+
+    def add(self, session: Session) -> None:
+        with self._lock:
+            self._sessions = self._sessions + (session,)
+
+    def remove(self, session: Session) -> None:
+        with self._lock:
+            self._sessions = tuple(s for s in self._sessions if s is not session)
+
+    @property
+    def sessions(self) -> tuple[Session, ...]:
+        return self._sessions
+
+    def serve(self, session: Session, self_id: int, headers: dict | None = None) -> None:
+        """Run ``session`` until it closes. A role that gets events is sent the lifecycle
+        ``connect`` first (event/meta.md: "WebSocket 连接成功"; META-4, WSR-9: on this
+        connection only, first; WSF-18: an API connection gets none) and joins the fan-out only
+        after it, so a client that has read ``connect`` is sure to get every later event."""
+        try:
+            gets_events = GETS_EVENTS[session.role]
+            connect = (events.lifecycle(self_id, int(time.time()), "connect")
+                       if gets_events else None)
+            session.start(connect, headers=headers)
+            if gets_events:
+                self.add(session)
+            session.run()
+        finally:
+            self.remove(session)
+
+    def push(self, published) -> None:
+        """communication/ws.md: "推送的格式和 HTTP POST 的上报完全一致" (WSF-13): the same
+        serialisation, decoded and framed once, offered to every event connection."""
+        sessions = self._sessions
+        if not sessions:
+            return  # A-47 / WSR-14: no connection, the event is not kept for later
+        text = published.text(self.message_format)
+        frame = text_frame(text)  # used by the server connections without extensions
+        if self.traffic is not None:
+            peer = sessions[0].peer if len(sessions) == 1 else f"{len(sessions)} connections"
+            self.traffic.record(self.channel, "out", peer,
+                                published.as_dict(self.message_format),
+                                verdict=f"event pushed to {len(sessions)} connection(s)")
+        for session in sessions:
+            session.offer(text, frame)
+
+
+def close_all(sessions, code: int = 1001, reason: str = "server stopping",
+              wait: float = 0.5) -> None:
+    """Close many sessions: every close frame first, then one shared wait for the peers'
+    answers, then the sockets of the silent ones (a stop takes ``wait``, not N times it)."""
+    sessions = list(sessions)
+    deadline = time.monotonic() + wait
+    for session in sessions:
+        session.send_close(code, reason, max(0.0, deadline - time.monotonic()))
+    deadline = time.monotonic() + wait
+    for session in sessions:
+        if not session.wait_closed(max(0.0, deadline - time.monotonic())):
+            session.shutdown_socket()

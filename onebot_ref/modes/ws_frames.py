@@ -1,0 +1,81 @@
+"""What a WebSocket session writes and answers: the JSON text of every frame (GEN-3), a server
+text frame's bytes, and the envelope answering one API request frame (communication/ws.md,
+spec-rules WSF-6..8, A-12, A-13, A-46).
+
+Pure functions, shared by :class:`~.ws_session.Session` and :class:`~.ws_fanout.Fanout`.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from typing import Any
+
+from ..protocol.coerce import Params
+from ..protocol.response import Retcode, failed
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def encode(value: Any) -> str:
+    """Compact JSON text, not ASCII-escaped: the form of every frame we send (GEN-3)."""
+    return _encode(value)
+
+
+def text_frame(text: str) -> bytes:
+    """One unmasked, unfragmented text frame, as a server sends it (RFC 6455 §5.2: FIN +
+    opcode 1, then the payload length in 7, 7+16 or 7+64 bits)."""
+    payload = text.encode("utf-8")
+    size = len(payload)
+    if size < 126:
+        return bytes((0x81, size)) + payload
+    if size < 65536:
+        return struct.pack("!BBH", 0x81, 126, size) + payload
+    return struct.pack("!BBQ", 0x81, 127, size) + payload
+
+
+def _frame_error(message: str, request: Any) -> dict:
+    """A 1400 answer (WSF-6): communication/ws.md "1400 | 400". ``echo`` is kept when the frame
+    was an object that had it (A-12)."""
+    envelope = failed(Retcode.BAD_REQUEST, message)
+    if isinstance(request, dict) and "echo" in request:
+        envelope["echo"] = request["echo"]
+    return envelope
+
+
+def answer(actions, data: str | bytes) -> tuple[Any, dict, list[str]]:
+    """The response to one API frame: ``(request as decoded, envelope, coercion notes)``."""
+    if isinstance(data, bytes):
+        try:  # A-46: a binary frame is read as UTF-8 JSON text
+            data = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data, _frame_error("frame is not UTF-8 text", None), []
+    try:
+        request = json.loads(data)
+    except (ValueError, RecursionError):
+        return data, _frame_error("frame is not valid JSON", None), []
+    if not isinstance(request, dict):
+        return request, _frame_error("frame is not a JSON object {action, params, echo}",
+                                     request), []
+    action = request.get("action")
+    if not isinstance(action, str) or not action:
+        return request, _frame_error("frame has no 'action' string", request), []
+    # communication/ws.md: "params 用于传入参数，如果要调用的 API 不需要参数，则可以不加";
+    # WSF-8 / A-13: a params that is not an object counts as {}.
+    values = request.get("params")
+    params = Params(values if isinstance(values, dict) else {})
+    envelope = actions.call(action, params)  # unknown action → 1404 (WSF-7)
+    # communication/ws.md: echo "可以是任何类型的数据，OneBot 将会在调用结果中原样返回";
+    # A-12: present iff the request had the key (null included).
+    if "echo" in request:
+        envelope = dict(envelope, echo=request["echo"])
+    return request, envelope, params.notes
+
+
+def verdict(envelope: dict, notes: list[str]) -> str | None:
+    """The journal verdict of an answer: the failure, then the coercion notes (or None)."""
+    parts = list(notes)
+    if envelope.get("status") == "failed":
+        parts.insert(0, f"failed {envelope.get('retcode')}: {envelope.get('message', '')}")
+    return "; ".join(parts) or None
