@@ -30,6 +30,8 @@ import threading
 import time
 from pathlib import Path
 
+from benchmarks_md import replace_section
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -221,8 +223,6 @@ def attribution(parts: list[tuple[str, list[float]]]) -> str:
 
 
 def write_markdown(rows: list[dict], parts: list, rounds: int, duration: float) -> None:
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
     worst = min(r["ratio"] for r in rows)
     section = (
         f"{HEADING}\n\n"
@@ -241,16 +241,7 @@ def write_markdown(rows: list[dict], parts: list, rounds: int, duration: float) 
         "each layer added in turn.\n\n"
         f"{breakdown_table(parts)}\n\n"
         f"{attribution(parts)}\n")
-    lines = text.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.rstrip() == HEADING), None)
-    if start is None:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
-                   len(lines))
-        text = "".join(lines[:start]) + section + ("\n" + "".join(lines[end:]) if end < len(lines)
-                                                   else "")
-    path.write_text(text, encoding="utf-8")
+    replace_section(HEADING, section)
 
 
 # --- where the time goes ------------------------------------------------------------------

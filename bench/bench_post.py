@@ -25,6 +25,8 @@ from pathlib import Path
 
 import requests
 
+from benchmarks_md import replace_section
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -154,8 +156,6 @@ def table(rates: dict[str, list[float]]) -> tuple[str, float]:
 
 
 def write_markdown(text: str, ratio: float, rounds: int, events: int) -> None:
-    path = ROOT / "BENCHMARKS.md"
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
     section = (
         f"{HEADING}\n\n"
         "`bench/bench_post.py`: onebot_ref posting events published on its bus (HTTP POST "
@@ -168,16 +168,7 @@ def write_markdown(text: str, ratio: float, rounds: int, events: int) -> None:
         f"{os.cpu_count()} CPUs).\n\n"
         f"{text}\n\n"
         f"{'Meets' if ratio >= 0.9 else 'Misses'} the 0.9 target.\n")
-    lines = old.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.rstrip() == HEADING), None)
-    if start is None:
-        new = old.rstrip("\n") + "\n\n" + section
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
-                   len(lines))
-        new = "".join(lines[:start]) + section + ("\n" + "".join(lines[end:])
-                                                  if end < len(lines) else "")
-    path.write_text(new, encoding="utf-8")
+    replace_section(HEADING, section)
 
 
 def main() -> int:

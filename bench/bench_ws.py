@@ -37,6 +37,8 @@ import threading
 import time
 from pathlib import Path
 
+from benchmarks_md import replace_section
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -479,8 +481,6 @@ def tables(results: dict) -> tuple[str, list[tuple[str, float, float, bool]]]:
 
 
 def write_markdown(text: str, checks, rounds: int, duration: float) -> None:
-    path = ROOT / "BENCHMARKS.md"
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
     missed = [what for what, _, _, ok in checks if not ok]
     section = (
         f"{HEADING}\n\n"
@@ -507,16 +507,7 @@ def write_markdown(text: str, checks, rounds: int, duration: float) -> None:
         "client pipelines. An idle connection holds the same two threads as the bare stack "
         "(werkzeug's request thread and simple-websocket's reader); the sender thread starts "
         "only when a client first falls behind.\n")
-    lines = old.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.rstrip() == HEADING), None)
-    if start is None:
-        new = old.rstrip("\n") + "\n\n" + section
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
-                   len(lines))
-        new = "".join(lines[:start]) + section + ("\n" + "".join(lines[end:])
-                                                  if end < len(lines) else "")
-    path.write_text(new, encoding="utf-8")
+    replace_section(HEADING, section)
 
 
 def main() -> int:
