@@ -54,9 +54,17 @@ class ServerThread:
                                   request_handler=QuietRequestHandler)
         sock.close()  # werkzeug holds its own duplicate of the descriptor
         self.server.daemon_threads = True
+        self.server.process_request = self._process_request  # named request threads
         self.host, self.port = host, self.server.port
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={
             "poll_interval": 0.1}, name=name, daemon=True)
+
+    def _process_request(self, request, client_address) -> None:
+        """socketserver.ThreadingMixIn's, with a thread name saying which server and peer
+        (a forward WebSocket connection lives in one of these threads)."""
+        threading.Thread(target=self.server.process_request_thread,
+                         args=(request, client_address), daemon=True,
+                         name=f"{self.name} {client_address[0]}:{client_address[1]}").start()
 
     def start(self) -> None:
         self.thread.start()

@@ -53,3 +53,27 @@ def test_banner_lists_every_endpoint_and_stop_is_clean(tmp_path, sig):
     finally:
         proc.kill()
         proc.wait(5)
+
+
+def test_every_thread_is_named_and_gone_after_stop(make_runner):
+    """Every thread onebot_ref starts has a name saying what it is, and stop() ends them."""
+    import threading
+
+    import requests
+    from fakebot import connect
+
+    before = set(threading.enumerate())
+    with make_runner(use_ws=True, enable_heartbeat=True, heartbeat_interval=100) as runner:
+        ws = connect(f"{runner.url('ws')}/")
+        ws.receive()  # lifecycle connect: the session is up
+        requests.get(f"{runner.url('http')}/get_login_info", timeout=5)
+        ours = set(threading.enumerate()) - before
+        unnamed = [t.name for t in ours if t.name.startswith("Thread-")
+                   and "simple_websocket" not in t.name]
+        assert not unnamed, unnamed
+        ws.close()
+    deadline = time.monotonic() + 5
+    for thread in ours:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    left = [t.name for t in ours if t.is_alive()]
+    assert not left, left
