@@ -37,6 +37,8 @@ def mask_headers(headers: Mapping[str, str] | None) -> dict[str, str] | None:
 
 
 def mask_url(url: str) -> str:
+    if "access_token=" not in url:  # the common case: no regex on the hot path
+        return url
     return _TOKEN_IN_QUERY.sub(lambda m: m.group(1) + (m.group(2)[:2] + "****"
                                                        if m.group(2) else ""), url)
 
@@ -47,7 +49,11 @@ class Traffic:
     def __init__(self, limit: int = 5000):
         self._frames: collections.deque[dict] = collections.deque(maxlen=limit)
         self._seq = 0
-        self._cond = threading.Condition()
+        # Recording is on every request's path: a plain lock orders seq and append; the
+        # condition is touched only when someone waits (the console's long polls).
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(threading.Lock())
+        self._waiters = 0
 
     def record(self, channel: str, direction: str, peer: str, data: Any, *,
                verdict: str | None = None, headers: Mapping[str, str] | None = None,
@@ -61,12 +67,14 @@ class Traffic:
             frame["headers"] = mask_headers(headers)
         if verdict:
             frame["verdict"] = verdict
-        with self._cond:
+        with self._lock:
             self._seq += 1
-            frame["seq"] = self._seq
+            frame["seq"] = seq = self._seq
             self._frames.append(frame)
-            self._cond.notify_all()
-        return frame["seq"]
+        if self._waiters:  # read after seq moved: a waiter either sees it or is notified
+            with self._cond:
+                self._cond.notify_all()
+        return seq
 
     @property
     def cursor(self) -> int:
@@ -74,7 +82,7 @@ class Traffic:
 
     def since(self, after: int = 0, limit: int = 500) -> tuple[list[dict], int]:
         """Frames with seq > after (at most ``limit``), and the cursor to pass next time."""
-        with self._cond:
+        with self._lock:
             frames = [f for f in self._frames if f["seq"] > after][:limit]
             cursor = frames[-1]["seq"] if frames else max(after, 0)
             if not frames and after > self._seq:  # a cursor from before a restart
@@ -85,11 +93,15 @@ class Traffic:
         """Block until a frame with seq > after exists, or ``timeout`` seconds pass."""
         deadline = time.monotonic() + timeout
         with self._cond:
-            while self._seq <= after:
-                left = deadline - time.monotonic()
-                if left <= 0 or not self._cond.wait(left):
-                    return self._seq > after
-            return True
+            self._waiters += 1
+            try:
+                while self._seq <= after:
+                    left = deadline - time.monotonic()
+                    if left <= 0 or not self._cond.wait(left):
+                        return self._seq > after
+                return True
+            finally:
+                self._waiters -= 1
 
     def find(self, predicate, timeout: float = 5.0, after: int = 0) -> dict | None:
         """The first frame after ``after`` satisfying ``predicate``, waiting up to ``timeout``."""
