@@ -146,8 +146,10 @@ _POSITIVE = ("ws_reverse_reconnect_interval", "heartbeat_interval", "max_body_by
              "history_limit", "ws_send_queue_size")
 _NON_NEGATIVE = ("post_timeout", "post_max_retries", "post_retry_interval",
                  "rate_limit_interval")
-_URL_SCHEMES = {"post_url": r"https?://", "ws_reverse_url": r"wss?://",
-                "ws_reverse_api_url": r"wss?://", "ws_reverse_event_url": r"wss?://"}
+#: CFG-10 / CFG-23: which URL schemes each URL key takes (as it is shown, as it is matched)
+_HTTP, _WS = ("http(s)://", r"https?://"), ("ws(s)://", r"wss?://")
+_URL_SCHEMES = {"post_url": _HTTP, "ws_reverse_url": _WS, "ws_reverse_api_url": _WS,
+                "ws_reverse_event_url": _WS}
 
 
 def _convert(name: str, value: Any, kind: type) -> Any:
@@ -195,11 +197,10 @@ def _check(cfg: Config) -> list[str]:
         if getattr(cfg, name) not in choices:
             problems.append(f"{name}: expected one of {', '.join(choices)}, "
                             f"got {getattr(cfg, name)!r}")
-    for name, scheme in _URL_SCHEMES.items():
+    for name, (shown, pattern) in _URL_SCHEMES.items():
         url = getattr(cfg, name)
-        if url and not re.match(scheme, url, re.IGNORECASE):
-            problems.append(f"{name}: expected a URL starting with "
-                            f"{scheme.replace('?', '(s)').replace('s(s)', '(s)')}, got {url!r}")
+        if url and not re.match(pattern, url, re.IGNORECASE):
+            problems.append(f"{name}: expected a URL starting with {shown}, got {url!r}")
     if cfg.use_ws_reverse:
         if cfg.ws_reverse_use_universal_client and not cfg.ws_reverse_url:
             problems.append("ws_reverse_url: required when use_ws_reverse and "

@@ -157,7 +157,10 @@ class Runner:
 
     def _close_servers(self) -> None:
         for server in self.servers.values():
-            server.stop() if server.thread.is_alive() else server.server.server_close()
+            if server.thread.is_alive():
+                server.stop()
+            else:  # built but never started (a later server failed to bind)
+                server.server.server_close()
 
     def __enter__(self) -> "Runner":
         return self.start()
