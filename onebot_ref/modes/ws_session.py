@@ -28,7 +28,7 @@ import logging
 import select
 import socket
 import threading
-from typing import Any
+from typing import Any, Callable
 
 from .ws_frames import answer, encode, verdict
 from .ws_transport import ConnectionClosed, WebSocket
@@ -65,18 +65,25 @@ class Session:
         self._done = threading.Event()
 
     # --- lifecycle --------------------------------------------------------------------------
-    def start(self, first_frame: dict | None = None, headers: dict | None = None) -> None:
-        """Send ``first_frame`` (the lifecycle ``connect`` event) before anything else.
+    def start(self, first_frame: dict | None = None, headers: dict | None = None,
+              join: Callable[["Session"], None] | None = None) -> None:
+        """Send ``first_frame`` (the lifecycle ``connect`` event) before anything else, and
+        ``join`` the event fan-out.
 
-        META-4 [REC]: the connect event goes to the new connection only, as its first frame:
-        the caller adds the session to its :class:`~.ws_fanout.Fanout` after this, so a client that has
-        read ``connect`` is sure to get every later event.
+        META-4 [REC]: the connect event goes to the new connection only, as its first frame.
+        The session joins under its lock, just before the connect is written: an event pushed
+        meanwhile waits for the lock and goes out after it, and a client that has read
+        ``connect`` is sure to get every later event.
         """
         self.record("in", {"event": "open", "role": self.role, "path": self.path},
                     "connection opened", headers=headers)
         if first_frame is not None:
             self.record("out", first_frame, "lifecycle connect (first frame)")
-            self.offer(encode(first_frame))
+        with self._lock:
+            if join is not None:
+                join(self)
+            if first_frame is not None and self._open:
+                self._send(encode(first_frame), None)
 
     def run(self) -> int | None:
         """Read frames in this thread until the connection ends; returns the close code the
