@@ -24,6 +24,7 @@ handshake, parsing, framing) is :mod:`.ws_transport`.
 from __future__ import annotations
 
 import collections
+import contextlib
 import logging
 import select
 import socket
@@ -58,6 +59,7 @@ class Session:
         self._lock = ws.lock  # every write on the socket, and the backlog
         self._sock = ws.sock  # written only under the lock; read only by ws.receive()
         ws.write = self._write_control  # pongs and close answers go behind the backlog too
+        self._frame = ws.frame  # bound once: offer() runs for every event and client
         self._backlog: collections.deque = collections.deque()  # bytes not yet written
         self._wake = threading.Event()  # the backlog has something for the sender thread
         self._sender: threading.Thread | None = None
@@ -82,8 +84,9 @@ class Session:
         with self._lock:
             if join is not None:
                 join(self)
-            if first_frame is not None and self._open:
-                self._send(encode(first_frame), None)
+            if first_frame is not None and self._open:  # the first write: no backlog yet
+                with contextlib.suppress(OSError, ConnectionClosed):  # run() sees the end
+                    self._write(self.ws.frame(encode(first_frame)))
 
     def run(self) -> int | None:
         """Read frames in this thread until the connection ends; returns the close code the
@@ -183,24 +186,20 @@ class Session:
         if not self._open:
             return
         with self._lock:
-            self._send(text, frame)
-
-    def _send(self, text: str, frame: bytes | None) -> None:
-        """:meth:`offer`, under the lock."""
-        try:
-            if self._backlog:  # keep the order: behind what already waits
-                if len(self._backlog) >= self.queue_size:
-                    self.abort(f"{self.queue_size} frames waiting to be sent "
-                               "(ws_send_queue_size): the client cannot keep up")
-                else:
-                    self._backlog.append(self.ws.frame(text, frame))
-                return
-            self._write(self.ws.frame(text, frame))
-        except (OSError, ConnectionClosed) as err:
-            # When the peer has closed, the receive loop reports it with its close code;
-            # only a failure on a connection that is still up is ours to report.
-            if self.ws.open and isinstance(err, OSError):
-                self.abort(f"send failed: {err!r}")
+            try:
+                if self._backlog:  # keep the order: behind what already waits
+                    if len(self._backlog) >= self.queue_size:
+                        self.abort(f"{self.queue_size} frames waiting to be sent "
+                                   "(ws_send_queue_size): the client cannot keep up")
+                    else:
+                        self._backlog.append(self._frame(text, frame))
+                    return
+                self._write(self._frame(text, frame))
+            except (OSError, ConnectionClosed) as err:
+                # When the peer has closed, the receive loop reports it with its close code;
+                # only a failure on a connection that is still up is ours to report.
+                if self.ws.open and isinstance(err, OSError):
+                    self.abort(f"send failed: {err!r}")
 
     def _write(self, data: bytes) -> None:
         """Write what the socket takes now; queue the rest for the sender thread. Under the

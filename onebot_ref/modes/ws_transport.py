@@ -205,11 +205,11 @@ class WebSocket:
         :func:`~.ws_frames.text_frame` of it, used as is by a server without extensions."""
         if not self._open:
             raise ConnectionClosed(self.close_code, self.close_reason)
+        if self._preframed and preframed is not None:  # the fan-out's path: checked first
+            return preframed
         if isinstance(data, (bytes, bytearray)):
             return self._conn.send(BytesMessage(data=data))
-        if self._preframed:
-            return preframed if preframed is not None else text_frame(data)
-        return self._conn.send(TextMessage(data=data))
+        return text_frame(data) if self._preframed else self._conn.send(TextMessage(data=data))
 
     def frame_close(self, code: int = 1000, reason: str = "") -> bytes:
         """The bytes of our close frame (``lock`` held); after it no data frame is sent."""
