@@ -22,6 +22,7 @@ answers by itself, and its client handshake can strand a frame that came with th
 
 from __future__ import annotations
 
+import contextlib
 import select
 import socket
 import ssl
@@ -31,12 +32,16 @@ from collections import deque
 from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
-from wsproto import ConnectionType, WSConnection
-from wsproto.connection import ConnectionState
-from wsproto.events import (AcceptConnection, BytesMessage, CloseConnection, Ping,
-                            RejectConnection, Request, TextMessage)
-from wsproto.extensions import PerMessageDeflate
-from wsproto.utilities import LocalProtocolError, RemoteProtocolError
+try:
+    from wsproto import ConnectionType, WSConnection
+    from wsproto.connection import ConnectionState
+    from wsproto.events import (AcceptConnection, BytesMessage, CloseConnection, Ping,
+                                RejectConnection, Request, TextMessage)
+    from wsproto.extensions import PerMessageDeflate
+    from wsproto.utilities import LocalProtocolError, RemoteProtocolError
+except ImportError as err:  # an upgrade moved a name: say which module relies on it
+    raise ImportError(f"onebot_ref/modes/ws_transport.py is written against wsproto 1.3 "
+                      f"(setup.cfg pins it); this wsproto breaks it: {err}") from err
 
 from .ws_frames import text_frame
 
@@ -195,10 +200,8 @@ class WebSocket:
             self.sock.close()
 
     def _reply(self, data: bytes) -> None:
-        try:
+        with contextlib.suppress(OSError):  # the read side sees the end
             self.write(data)
-        except OSError:  # the read side sees the end
-            pass
 
     def frame(self, data: str | bytes, preframed: bytes | None = None) -> bytes:
         """The bytes of one message (str: text, bytes: binary), ``lock`` held; ``preframed``:
@@ -221,10 +224,8 @@ class WebSocket:
 
     def drop(self) -> None:
         """End the TCP connection now, with no close frame (the reader sees the end)."""
-        try:
+        with contextlib.suppress(OSError):
             self.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
 
 def accept(sock: socket.socket, method: str, target: str,
