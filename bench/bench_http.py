@@ -7,9 +7,10 @@ Target (the "Foundation" issue): onebot_ref's HTTP API serves at least 0.85 of t
 of a bare Flask route that returns a fixed envelope, both served by werkzeug's threaded
 ``make_server`` with the access log off. (onebot_ref's ``/:action`` is a plain WSGI function in
 front of its Flask app; ``--profile`` prints what each layer costs.) Cases:
-``send_private_msg`` (POST, JSON body; it goes through the world, the message store and the event bus) and ``get_login_info`` (GET), at
-concurrency 1 and 8, the two servers interleaved (A B, B A, ...) for ``--rounds`` rounds of
-``--duration`` seconds per server each, alternating every ``duration / 8`` s.
+``send_private_msg`` (POST, JSON body; it goes through the world, the message store and the
+event bus) and ``get_login_info`` (GET), at concurrency 1 and 8, the two servers interleaved
+(A B, B A, ...) for ``--rounds`` rounds of ``--duration`` seconds per server each, alternating
+every ``duration / 8`` s.
 
 The servers run in a child process so the clients' Python does not compete for the servers'
 GIL. Werkzeug's server closes every connection after one response (serving.py: "Always close

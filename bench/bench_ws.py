@@ -374,7 +374,7 @@ def run(rounds: int, duration: float, sizes: Sizes) -> dict:
         harness.progress("idle connections measured")
         # API round trips (interleaved, the order alternating per round)
         for conns in (1, 8):
-            for name, child in children.items():  # warm-up
+            for child in children.values():  # warm-up
                 round_trips(child.port, child.api_path, conns, min(0.3, duration))
             results["rtt"][conns] = harness.interleave(rounds, {
                 name: lambda c=child, n=conns: round_trips(c.port, c.api_path, n, duration)

@@ -46,7 +46,8 @@ def options(doc: str, rounds: int, smoke: dict[str, Any] | None = None, writes: 
             **sizes: float | tuple[float, str]) -> _Parser:
     """The parser every bench shares: ``--rounds``, ``--no-write``, ``--smoke``, one option per
     keyword of ``sizes`` (``duration=2.0`` or ``duration=(2.0, "seconds per cell")`` gives
-    ``--duration``, typed like its default), and the hidden ``--child ROLE [ARG...]`` a bench's server processes are started with.
+    ``--duration``, typed like its default), and the hidden ``--child ROLE [ARG...]`` a
+    bench's server processes are started with.
     ``--smoke`` means one round, ``smoke``'s sizes and no writing. ``writes=False``: the bench
     writes no BENCHMARKS.md section (``--no-write`` is then accepted and changes nothing)."""
     parser = _Parser(description=doc.split("\n\n")[0])
