@@ -1,5 +1,5 @@
 """The other users' side of the world (what the console calls): messages in, injected events
-that change the world, requests and their flags (EVT-6..29, sim-contract.md)."""
+that change the world, requests and their flags (EVT-6..29, docs/console-api.md)."""
 
 from __future__ import annotations
 
@@ -245,7 +245,7 @@ def test_kicked_with_reject_add_request_cannot_ask_again(world):
 
 
 def test_snapshot_is_the_sim_world_body(world):
-    """sim-contract.md GET /sim/world: self, friends, groups with members."""
+    """docs/console-api.md GET /sim/world: self, friends, groups with members."""
     snap = world.snapshot()
     assert snap["self"]["user_id"] == 10000
     assert {f["user_id"] for f in snap["friends"]} == {10001, 10002, 10003, 10004}

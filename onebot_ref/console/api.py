@@ -1,4 +1,4 @@
-"""The console's JSON API: ``/sim/*`` (shared/reference/sim-contract.md, exactly).
+"""The console's JSON API: ``/sim/*`` (docs/console-api.md, exactly).
 
 Everything a person (or a test) does as "the other QQ users" goes through the same world and
 bus as the bot's own actions: an injected message gets a real ``message_id``, is stored (so

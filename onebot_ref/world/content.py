@@ -1,7 +1,7 @@
 """What the simulated QQ checks in a message before storing it, whoever sends it (the bot or a
 user of the console): the targets of ``at`` and ``reply``, then the media files (world/media.py).
 
-The segment table checks (types, required fields: spec-rules SEG-*, A-44) are pure and done
+The segment table checks (types, required fields: SEG-*, A-44) are pure and done
 before, by protocol.message.validate_outgoing. onebot_ref's reading of QQ (README decisions):
 
     at qq=all      @全体成员: in a group only an admin or the owner may (103 otherwise); in a

@@ -203,7 +203,7 @@ class World(BotSide, InfoSide, UserSide):
         return None if self.data_dir is None else media.find(self.data_dir, kind, file)
 
     def messages_since(self, seq: int = 0, limit: int = 500) -> tuple[list[dict], int]:
-        """``GET /sim/messages?after=SEQ`` (sim-contract.md): messages with seq > ``seq``, the
+        """``GET /sim/messages?after=SEQ`` (docs/console-api.md): messages with seq > ``seq``, the
         bot's own (from_self) and the users', and the cursor to pass next time."""
         with self._lock:
             records = self.store.since(seq, limit)
@@ -220,7 +220,7 @@ class World(BotSide, InfoSide, UserSide):
             return self._stored.wait_for(lambda: self.store.last_seq() > after, timeout)
 
     def snapshot(self) -> dict:
-        """``GET /sim/world`` (sim-contract.md): self, friends, groups with members; plus the
+        """``GET /sim/world`` (docs/console-api.md): self, friends, groups with members; plus the
         strangers and the pending requests."""
         with self._lock:
             now = self.now()

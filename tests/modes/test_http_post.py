@@ -1,4 +1,4 @@
-"""HTTP POST to a fake bot over real sockets (communication/http-post.md, spec-rules POST-*,
+"""HTTP POST to a fake bot over real sockets (communication/http-post.md, POST-*,
 QOP-*, META-2/3, GEN-4, A-17, A-34)."""
 
 from __future__ import annotations
