@@ -1,4 +1,4 @@
-"""The console's JSON API (shared/reference/sim-contract.md) over a real socket, against the
+"""The console's JSON API (docs/console-api.md) over a real socket, against the
 real world, bus and actions of a Runner (no mode needed: the world is checked directly and
 through ``actions.call``, the way a bot would see it)."""
 
@@ -42,7 +42,7 @@ def post(runner, path, body=None, **kwargs):
 # --- GET /sim/world ----------------------------------------------------------------------------
 
 def test_world_has_self_friends_groups_with_members(console):
-    """sim-contract: GET /sim/world -> {"self", "friends", "groups": [{..., "members"}]}."""
+    """docs/console-api.md: GET /sim/world -> {"self", "friends", "groups": [{..., "members"}]}."""
     world = get(console, "/sim/world").json()
     assert world["self"]["user_id"] == 10000
     assert {f["user_id"] for f in world["friends"]} >= {10001, 10002}

@@ -1,4 +1,4 @@
-"""The HTTP API over real sockets (communication/http.md; spec-rules HTTP-*, AUTH-*, DATA-*, PARAM-*).
+"""The HTTP API over real sockets (communication/http.md; HTTP-*, AUTH-*, DATA-*, PARAM-*).
 
 Every server here is a real :class:`onebot_ref.runner.Runner` (Config, World, Actions, traffic)
 on 127.0.0.1 port 0; requests go over TCP with ``requests`` or, where the exact bytes of the

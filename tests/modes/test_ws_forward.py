@@ -1,4 +1,4 @@
-"""The forward WebSocket server over real sockets (communication/ws.md, spec-rules WSF-*, AUTH-9,
+"""The forward WebSocket server over real sockets (communication/ws.md, WSF-*, AUTH-9,
 META-4, A-8, A-12, A-25, A-46)."""
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from helpers import http_call, http_data
-from onebot_ref.world import WorldInputError
+from onebot_ref.protocol.response import ActionError
 from onebot_ref.world.media import MEDIA_KINDS, extension, find
 
 GROUP = 20001  # the bot is its owner in the default world
@@ -135,7 +135,7 @@ def test_base64_inside_a_merged_forward_is_kept_too(runner):
 
 
 def test_a_user_may_send_base64_and_bad_base64_is_refused(runner):
-    """The console's users go through the same rule (bad input: WorldInputError, a 400)."""
+    """The console's users go through the same rule (bad input: ActionError, a 400)."""
     event = runner.world.receive_private_message(10001, [{"type": "image",
                                                           "data": {"file": b64(PNG)}}])
     name = event["message"][0]["data"]["file"]
@@ -143,7 +143,7 @@ def test_a_user_may_send_base64_and_bad_base64_is_refused(runner):
                                     f"{event['message'][0]['data']['url']}]")
     assert http_data(runner, "get_image", file=name)["file"] == \
         runner.world.media_file("image", name)
-    with pytest.raises(WorldInputError, match=r"segment 0 \(image\): field 'file'"):
+    with pytest.raises(ActionError, match=r"segment 0 \(image\): field 'file'"):
         runner.world.receive_private_message(10001, "[CQ:image,file=base64://*]")
 
 

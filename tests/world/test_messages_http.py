@@ -12,8 +12,8 @@ import json
 import pytest
 
 from helpers import HOWS, http_call, http_data, start_runner
+from onebot_ref.protocol.response import ActionError
 from onebot_ref.runner import Runner
-from onebot_ref.world import WorldInputError
 
 GROUP_OWNED, GROUP_AS_MEMBER, GROUP_AS_ADMIN = 20001, 20002, 20003  # the default world's roles
 FRIEND = 10001
@@ -239,7 +239,7 @@ def test_refused_segments_fail_100_naming_segment_and_field(runner, how, message
 ], ids=["SEG-7-member-at-all", "SEG-16-unknown-reply", "SEG-17-forward"])
 def test_a_user_message_is_checked_like_the_bots(runner, user_id, message, problem):
     before = runner.world.store.last_seq()
-    with pytest.raises(WorldInputError, match=problem.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(ActionError, match=problem.replace("(", r"\(").replace(")", r"\)")):
         runner.world.receive_group_message(GROUP_OWNED, user_id, message)
     assert runner.world.store.last_seq() == before  # nothing stored
 
