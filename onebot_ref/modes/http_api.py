@@ -1,7 +1,7 @@
-"""The HTTP API: ``GET|POST /:action`` (communication/http.md, spec-rules HTTP-*, AUTH-*, DATA-*).
+"""The HTTP API: ``GET|POST /:action`` (communication/http.md, HTTP-*, AUTH-*, DATA-*).
 
 One WSGI function answers every ``/:action``, so the order of checks is written out once, as
-the legacy server does it (spec-rules HTTP-13):
+the legacy server does it (HTTP-13):
 
     path (404) → method (405) → access token (401/403) → Content-Type (406) → body size (413)
     → body (400) → action (404) → 200 with the envelope of ``actions.call``
@@ -32,12 +32,12 @@ from ..protocol.auth import check_token, token_from_request
 from ..traffic import mask_secret
 from .http_params import Reject, parse_urlencoded, request_params
 
-# spec-rules HTTP-2: "^/([^/\s]+)/?$", the action being the path segment.
+# HTTP-2: "^/([^/\s]+)/?$", the action being the path segment.
 _ACTION_PATH = re.compile(r"/([^/\s]+)/?")
-# spec-rules DATA-1: "^/(data/(?:bface|image|record|show)/.+)$"
+# DATA-1: "^/(data/(?:bface|image|record|show)/.+)$"
 _DATA_PATH = re.compile(r"/data/(bface|image|record|show)/(.+)", re.DOTALL)
 
-_JSON_TYPE = "application/json; charset=UTF-8"  # spec-rules HTTP-15
+_JSON_TYPE = "application/json; charset=UTF-8"  # HTTP-15
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _CORS = (("Access-Control-Allow-Methods", "*"), ("Access-Control-Allow-Headers", "*"))
 _STATUS_LINES = {code: f"{code} {HTTPStatus(code).phrase}"
@@ -106,28 +106,28 @@ def create_app(config, actions, traffic=None) -> Flask:
     def api(environ, start_response) -> list[bytes]:
         method = environ["REQUEST_METHOD"]
         if serve_data_files and environ["PATH_INFO"].startswith("/data/"):
-            return flask_app(environ, start_response)  # spec-rules DATA-1
-        # spec-rules HTTP-2: the action is the raw path segment, not percent-decoded.
+            return flask_app(environ, start_response)  # DATA-1
+        # HTTP-2: the action is the raw path segment, not percent-decoded.
         raw_path = environ.get("RAW_URI", "")
         raw_path = raw_path.partition("?")[0] if raw_path.startswith("/") else environ["PATH_INFO"]
         match = _ACTION_PATH.fullmatch(raw_path)
         action = match.group(1) if match else None
         frame: dict = {"method": method, "action": action}
-        # spec-rules HTTP-3: any other path is 404.
+        # HTTP-3: any other path is 404.
         if action is None:
             return reject(environ, start_response, frame, 404,
                           f"no such path {raw_path}: the API is /:action")
         if method == "OPTIONS" and cors:
-            # spec-rules DATA-6: the CORS pre-flight.
+            # DATA-6: the CORS pre-flight.
             return reject(environ, start_response, frame, 200, "ok", _CORS)
         if method not in ("GET", "POST"):
-            # spec-rules HTTP-20 / A-41: other methods get 405.
+            # HTTP-20 / A-41: other methods get 405.
             return reject(environ, start_response, frame, 405,
                           f"method {method} not allowed: use GET or POST",
                           (("Allow", "GET, POST, OPTIONS" if cors else "GET, POST"),))
         query = parse_urlencoded(environ.get("QUERY_STRING", "").encode("latin-1")
                                  .decode("utf-8", "replace"), errors="replace")
-        # spec-rules AUTH-8: the token is checked before anything else about the request.
+        # AUTH-8: the token is checked before anything else about the request.
         authorization = environ.get("HTTP_AUTHORIZATION")
         given, how = token_from_request(
             {"Authorization": authorization} if authorization is not None else {}, query)
@@ -166,7 +166,7 @@ def create_app(config, actions, traffic=None) -> Flask:
                                   ("Content-Length", str(len(body))), *cors_headers])
         return [body]
 
-    # --- the cold paths, in Flask: data files (spec-rules DATA-1..5) --------------------------
+    # --- the cold paths, in Flask: data files (DATA-1..5) --------------------------
     def text_response(environ, frame: dict | None, status: int, reason: str) -> Response:
         record_rejection(environ, frame, status, reason)
         return Response(reason + "\n", status, cors_headers, mimetype="text/plain")

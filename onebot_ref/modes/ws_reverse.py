@@ -1,4 +1,4 @@
-"""Reverse WebSocket: onebot_ref dials the bot (communication/ws-reverse.md, spec-rules WSR-*,
+"""Reverse WebSocket: onebot_ref dials the bot (communication/ws-reverse.md, WSR-*,
 AUTH-10, A-32, A-33).
 
 One named thread per client (``ws-reverse:universal``, or ``ws-reverse:api`` and
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 #: communication/ws-reverse.md: X-Client-Role "对于 Event 客户端和 Universal 客户端，这里分别是
 #: Event 和 Universal" (and API for the API client); exact spelling (WSR-4).
 CLIENT_ROLE = {API: "API", EVENT: "Event", UNIVERSAL: "Universal"}
-#: spec-rules WSR-6 [LEGACY]: the User-Agent of the reverse clients.
+#: WSR-6 [LEGACY]: the User-Agent of the reverse clients.
 USER_AGENT = "CQHttp/4.15.0"
 #: How long the bot may take to accept the TCP connection and answer the upgrade (seconds).
 HANDSHAKE_TIMEOUT = 10.0
