@@ -93,7 +93,8 @@ NOTIFICATIONS = [
 
 
 def _message(scene: str, segments: list[dict]) -> dict:
-    extra = {"friend": {"friend": FRIEND}, "group": {"group": GROUP_ENTITY, "group_member": MEMBER},
+    extra = {"friend": {"friend": FRIEND},
+             "group": {"group": GROUP_ENTITY, "group_member": MEMBER},
              "temp": {"group": GROUP_ENTITY}}[scene]
     peer = GROUP if scene == "group" else ALICE
     return entities.incoming_message(message_scene=scene, peer_id=peer, message_seq=7,

@@ -81,7 +81,8 @@ def table_lines() -> dict[str, str]:
                       *map(_field, struct.base)]
             for variant in struct.variants:
                 words += ["|", variant.tag, variant.doc,
-                          f"ref({variant.ref})" if variant.ref else "", *map(_field, variant.fields)]
+                          f"ref({variant.ref})" if variant.ref else "",
+                          *map(_field, variant.fields)]
         lines[f"struct:{struct.name}"] = " ".join(words)
     return lines
 
