@@ -46,8 +46,6 @@ TAKES_REQUESTS = {API: True, EVENT: False, UNIVERSAL: True}
 GETS_EVENTS = {API: False, EVENT: True, UNIVERSAL: True}
 
 
-
-
 class _GuardedSocket:
     """The socket as simple-websocket's reader thread sees it: writes go through the session's
     lock and behind its backlog (every WebSocket send goes through a lock); the rest is the

@@ -15,7 +15,7 @@ class ConsoleViews(WorldCore):
     """The console's reading of the world; see world/__init__.py."""
 
     def snapshot(self) -> dict:
-        """``GET /sim/world`` (sim-contract.md): self, friends, groups with members; plus the
+        """``GET /sim/world`` (docs/console-api.md): self, friends, groups with members; plus the
         strangers and the pending requests."""
         with self.lock:
             now = self.now()
@@ -40,7 +40,7 @@ class ConsoleViews(WorldCore):
             }
 
     def messages_since(self, seq: int = 0, limit: int = 500) -> tuple[list[dict], int]:
-        """``GET /sim/messages?after=SEQ`` (sim-contract.md): messages with seq > ``seq``, the
+        """``GET /sim/messages?after=SEQ`` (docs/console-api.md): messages with seq > ``seq``, the
         bot's own (from_self) and the users', and the cursor to pass next time."""
         with self.lock:
             records = self.store.since(seq, limit)

@@ -11,7 +11,8 @@ import time
 
 import pytest
 import requests
-from simple_websocket import Client, ConnectionError as HandshakeRefused
+from simple_websocket import Client
+from simple_websocket import ConnectionError as HandshakeRefused
 
 from fakebot import connect
 

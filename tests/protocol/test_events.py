@@ -52,6 +52,7 @@ PINNED_HEADINGS = {
 def _digest(fields: list[str]) -> str:
     return hashlib.sha256(" ".join(fields).encode("utf-8")).hexdigest()[:16]
 
+
 #: The 字段名 column of each event table, in the spec's order.
 TABLES = {
     "private_message": "time self_id post_type message_type sub_type message_id user_id message "

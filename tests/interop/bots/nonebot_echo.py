@@ -28,8 +28,14 @@ import json
 import sys
 
 import nonebot
-from nonebot.adapters.onebot.v11 import (Adapter, Bot, HeartbeatMetaEvent, LifecycleMetaEvent,
-                                         MessageEvent, MessageSegment)
+from nonebot.adapters.onebot.v11 import (
+    Adapter,
+    Bot,
+    HeartbeatMetaEvent,
+    LifecycleMetaEvent,
+    MessageEvent,
+    MessageSegment,
+)
 
 
 def main() -> None:
