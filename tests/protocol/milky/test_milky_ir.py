@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from onebot_ref.protocol.milky.apis import APIS, CATEGORIES, TABLE as API_TABLE
+from onebot_ref.protocol.milky.apis import APIS, CATEGORIES
+from onebot_ref.protocol.milky.apis import TABLE as API_TABLE
 from onebot_ref.protocol.milky.schema import Field, Struct
-from onebot_ref.protocol.milky.structs import STRUCTS, TABLE as STRUCT_TABLE
+from onebot_ref.protocol.milky.structs import STRUCTS
+from onebot_ref.protocol.milky.structs import TABLE as STRUCT_TABLE
 
 #: A copy of ir.json at SaltifyDev/milky@65d6969 (milkyVersion 1.2), when one is given.
 IR = Path(os.environ.get("MILKY_IR") or "/nonexistent")
