@@ -15,12 +15,12 @@ enqueue (a slow WebSocket client has its own queue and never stalls the bus).
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import threading
 from typing import Callable
 
+from .protocol import wire
 from .protocol.message import to_format
 
 log = logging.getLogger(__name__)
@@ -59,8 +59,7 @@ class Published:
         when it checks the signature), encoded once per format."""
         body = self._bodies.get(fmt)
         if body is None:
-            body = json.dumps(self.as_dict(fmt), ensure_ascii=False,
-                              separators=(",", ":")).encode("utf-8")
+            body = wire.body(self.as_dict(fmt))
             self._bodies[fmt] = body
         return body
 

@@ -20,7 +20,6 @@ onebot_ref choices where the spec is silent (for the README):
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from http import HTTPStatus
@@ -28,6 +27,7 @@ from http import HTTPStatus
 from flask import Flask, Response, request, send_file
 from werkzeug.routing import Rule
 
+from ..protocol import wire
 from ..protocol.auth import check_token, token_from_request
 from ..traffic import mask_secret
 from .http_params import Reject, parse_urlencoded, request_params
@@ -38,7 +38,6 @@ _ACTION_PATH = re.compile(r"/([^/\s]+)/?")
 _DATA_PATH = re.compile(r"/data/(bface|image|record|show)/(.+)", re.DOTALL)
 
 _JSON_TYPE = "application/json; charset=UTF-8"  # spec-rules HTTP-15
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _CORS = (("Access-Control-Allow-Methods", "*"), ("Access-Control-Allow-Headers", "*"))
 _STATUS_LINES = {code: f"{code} {HTTPStatus(code).phrase}"
                  for code in (200, 400, 401, 403, 404, 405, 406, 413)}
@@ -161,7 +160,7 @@ def create_app(config, actions, traffic=None) -> Flask:
             notes = params.notes
             traffic.record("http", "out", _peer(environ), envelope,
                            verdict="; ".join(notes) if notes else None)
-        body = _encode(envelope).encode("utf-8")
+        body = wire.body(envelope)
         start_response("200 OK", [("Content-Type", _JSON_TYPE),
                                   ("Content-Length", str(len(body))), *cors_headers])
         return [body]

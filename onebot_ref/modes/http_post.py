@@ -35,7 +35,7 @@ from typing import Any
 import requests
 
 from ..actions.hidden import apply_quick_operation
-from ..protocol import events
+from ..protocol import events, wire
 from ..protocol.auth import signature
 from ..protocol.coerce import Params
 from ..protocol.response import ActionError
@@ -103,8 +103,7 @@ class HttpPoster:
 
     def _lifecycle(self, sub_type: str) -> _Job:
         event = events.lifecycle(self.world.self_id, int(time.time()), sub_type)
-        return _Job(event, json.dumps(event, ensure_ascii=False,
-                                      separators=(",", ":")).encode("utf-8"))
+        return _Job(event, wire.body(event))
 
     # --- the bus sink -----------------------------------------------------------------------
     def post_event(self, published) -> None:
