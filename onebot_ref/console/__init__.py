@@ -22,7 +22,7 @@ from flask import Flask, Response, jsonify, request, send_from_directory
 from flask.json.provider import DefaultJSONProvider
 
 from ..protocol import wire
-from ..protocol.auth import check_token, token_from_request
+from ..protocol.auth import authorize
 from . import kinds
 from .api import sim
 
@@ -57,12 +57,10 @@ def create_app(runner) -> Flask:
     def _check_access_token():
         if not needs_token(runner.config) or request.path.startswith(_OPEN_PATHS):
             return None
-        token, _how = token_from_request(request.headers, request.args)
-        status = check_token(runner.config.access_token, token)
-        if status is None:
+        refusal = authorize(runner.config.access_token, request.headers, request.args)
+        if refusal is None:
             return None
-        reason = ("access token missing: send Authorization: Bearer <token> or "
-                  "?access_token=<token>") if status == 401 else "access token does not match"
+        status, reason = refusal
         runner.traffic.record("console", "in", request.remote_addr or "",
                               {"method": request.method}, verdict=f"{status}: {reason}",
                               path=request.full_path.rstrip("?"),

@@ -25,10 +25,11 @@ import re
 from http import HTTPStatus
 
 from flask import Flask, Response, request, send_file
+from werkzeug.datastructures import EnvironHeaders
 from werkzeug.routing import Rule
 
 from ..protocol import wire
-from ..protocol.auth import check_token, token_from_request
+from ..protocol.auth import authorize
 from ..traffic import mask_secret
 from .http_params import Reject, parse_urlencoded, request_params
 
@@ -127,20 +128,11 @@ def create_app(config, actions, traffic=None) -> Flask:
         query = parse_urlencoded(environ.get("QUERY_STRING", "").encode("latin-1")
                                  .decode("utf-8", "replace"), errors="replace")
         # spec-rules AUTH-8: the token is checked before anything else about the request.
-        authorization = environ.get("HTTP_AUTHORIZATION")
-        given, how = token_from_request(
-            {"Authorization": authorization} if authorization is not None else {}, query)
-        status = check_token(token, given)
-        if status is not None:
-            # communication/http.md: "如果 access token 未提供，状态码为 401" /
-            # "如果 access token 不符合，状态码为 403"
-            if given is not None:
-                why = f"wrong token (from the {how})"
-            elif how == "header":
-                why = "no token: the Authorization header must be 'Bearer <token>'"
-            else:
-                why = "no token"
-            return reject(environ, start_response, frame, status, why)
+        # communication/http.md: "如果 access token 未提供，状态码为 401" /
+        # "如果 access token 不符合，状态码为 403"
+        refusal = authorize(token, EnvironHeaders(environ), query)
+        if refusal is not None:
+            return reject(environ, start_response, frame, *refusal)
         try:
             params = request_params(environ, query, limit)
         except Reject as rejection:
@@ -183,14 +175,9 @@ def create_app(config, actions, traffic=None) -> Flask:
             return text_response(environ, frame, 404, "data files are served on GET only")
         kind, relative = match.groups()
         # AUTH-12: the query access_token is not consulted for data files.
-        authorization = environ.get("HTTP_AUTHORIZATION")
-        given, _ = token_from_request(
-            {"Authorization": authorization} if authorization is not None else {}, {},
-            header_only=True)
-        status = check_token(token, given)
-        if status is not None:
-            return text_response(environ, frame, status, "wrong token" if given is not None else
-                                 "no token (data files take the Authorization header only)")
+        refusal = authorize(token, EnvironHeaders(environ), {}, header_only=True)
+        if refusal is not None:
+            return text_response(environ, frame, *refusal)
         try:  # PATH_INFO is the WSGI latin-1 form of the UTF-8 bytes
             relative = relative.encode("latin-1").decode("utf-8")
         except UnicodeError:
