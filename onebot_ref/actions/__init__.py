@@ -3,7 +3,7 @@
 Spec: api/README.md (异步调用, 限速调用), api/public.md, api/hidden.md (spec-rules ACT-*, RESP-*).
 
 Each action is a plain function named after its action, ``fn(ctx, <parameters>) -> data``, whose
-signature *is* the spec's parameter table (``protocol.coerce.bind`` reads it). It raises
+signature *is* the spec's parameter table (``protocol.coerce.call`` reads it). It raises
 ``ActionError`` to fail; :meth:`Actions.call` is the one place an ``ActionError`` becomes a failed
 envelope. An unexpected exception is a bug of onebot_ref: it is logged with its traceback and
 answered ``failed`` with retcode 103 ("operation failed", RESP-8) and the exception in
@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..protocol.coerce import Params, bind
+from ..protocol.coerce import Params, call
 from ..protocol.response import ActionError, Retcode, async_, failed, ok
 from . import group, hidden, info, message, request, system
 from .system import ASYNC
@@ -152,7 +152,7 @@ class Actions:
     def run(self, fn: Callable, params: Params) -> dict:
         """Bind the parameters, run the action, make the envelope (RESP-1..7)."""
         try:
-            data = fn(self.ctx, **bind(fn, params))
+            data = call(fn, self.ctx, params)
         except ActionError as err:
             return failed(err.retcode, err.message)
         except Exception as err:  # a bug: record it, answer anyway

@@ -25,6 +25,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
+from ..protocol.coerce import parse_int
 from ..protocol.message import normalize, to_format
 from ..protocol.response import ActionError
 from ..traffic import CHANNELS
@@ -76,12 +77,12 @@ def _int_field(data: dict, name: str, required: bool = True) -> int | None:
         if required:
             raise BadInput(f"{name}: missing")
         return None
-    # GEN-6: ids are JSON numbers; a decimal string is accepted as a convenience for curl users.
-    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
-        return int(value)
-    if not isinstance(value, int) or isinstance(value, bool):
+    # GEN-6: ids are JSON numbers; a decimal string is accepted as a convenience for curl users
+    # (read as an action parameter is: PARAM-3).
+    number = parse_int(value) if isinstance(value, str) else value
+    if not isinstance(number, int) or isinstance(number, bool):
         raise BadInput(f"{name}: expected an integer, got {value!r}")
-    return value
+    return number
 
 
 def _message_field(data: dict) -> str | list:
