@@ -26,6 +26,7 @@ from flask import Flask, Response, request
 from simple_websocket import Server
 
 from ..protocol.auth import authorize
+from . import peer as _peer
 from .ws_fanout import Fanout, close_all
 from .ws_session import API, EVENT, UNIVERSAL, Session
 
@@ -49,10 +50,6 @@ class _Upgraded(Response):
         with contextlib.suppress(OSError, KeyError):
             environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
         raise ConnectionError("the connection was a WebSocket")
-
-
-def _peer(environ: dict) -> str:
-    return f"{environ.get('REMOTE_ADDR', '?')}:{environ.get('REMOTE_PORT', '?')}"
 
 
 class WsForward:
