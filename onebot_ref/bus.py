@@ -28,6 +28,14 @@ log = logging.getLogger(__name__)
 STAGES = ("post", "push")
 
 
+def as_format(event: dict, fmt: str) -> dict:
+    """The event with ``message`` in ``fmt`` ("string" | "array"), as bots receive it; spec
+    event/README.md: "消息事件的 message 字段格式取决于 event.message_format 配置" (EVT-5)."""
+    if isinstance(event.get("message"), list):
+        return dict(event, message=to_format(event["message"], fmt))
+    return event
+
+
 class Published:
     """One published event, serialised at most once per message format (never once per client).
 
@@ -43,15 +51,11 @@ class Published:
         self._lock = threading.Lock()
 
     def as_dict(self, fmt: str) -> dict:
-        """The event with ``message`` in ``fmt`` ("string" | "array"); spec event/README.md:
-        "消息事件的 message 字段格式取决于 event.message_format 配置" (EVT-5)."""
+        """:func:`as_format` of the event, made once per format."""
         with self._lock:
             d = self._dicts.get(fmt)
             if d is None:
-                d = self.event
-                if isinstance(d.get("message"), list):
-                    d = dict(d, message=to_format(d["message"], fmt))
-                self._dicts[fmt] = d
+                d = self._dicts[fmt] = as_format(self.event, fmt)
             return d
 
     def body(self, fmt: str) -> bytes:

@@ -92,7 +92,7 @@ class Runner:
                            history_limit=config.history_limit,
                            message_format=config.post_message_format,
                            data_dir=self.data_dir)
-        self.actions = Actions(self.world, config, traffic=self.traffic)
+        self.actions = Actions(self.world, config)
         self.servers: dict[str, ServerThread] = {}
         self.services: list = []  # things with start()/stop(): HTTP POST, reverse WS, heartbeat
         self.ws_forward = None

@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ..config import Config
 from ..protocol.coerce import Params, call
 from ..protocol.response import ActionError, Retcode, async_, failed, ok
 from . import group, hidden, info, message, request, system
@@ -67,10 +68,6 @@ class Context:
     actions: "Actions"
     started_at: float
 
-    def setting(self, name: str, default: Any) -> Any:
-        """A config value by its legacy flat name (CFG-*)."""
-        return getattr(self.config, name, default)
-
     def call(self, action: str, params: dict) -> dict:
         """Run another action (quick operations call send_msg, delete_msg, ... this way)."""
         return self.actions.call(action, Params(params))
@@ -79,11 +76,12 @@ class Context:
 class Actions:
     """The dispatch table plus the two queues of the async and rate-limited calls."""
 
-    def __init__(self, world: Any, config: Any = None, traffic: Any = None):
-        self.world, self.config, self.traffic = world, config, traffic
+    def __init__(self, world: Any, config: Config | None = None):
+        #: every key at its default when none is given (tests of the actions alone)
+        self.world, self.config = world, config if config is not None else Config()
         self.table: dict[str, Callable] = {fn.__name__: fn for fn in PUBLIC} | HIDDEN
-        data_dir = os.path.abspath(getattr(config, "data_dir", "data") or "data")
-        self.ctx = Context(world, config, data_dir, self, time.time())
+        data_dir = os.path.abspath(self.config.data_dir or "data")
+        self.ctx = Context(world, self.config, data_dir, self, time.time())
         #: called by set_restart (after its delay); the runner may set it. None: nothing to do.
         self.on_restart: Callable[[], None] | None = None
         self._async_jobs: queue.SimpleQueue = queue.SimpleQueue()
@@ -188,7 +186,7 @@ class Actions:
             if job is None or self._stopping.is_set():
                 return
             self._execute(job)
-            interval = getattr(self.config, "rate_limit_interval", 500)
+            interval = self.config.rate_limit_interval
             if self._stopping.wait(max(interval, 0) / 1000):
                 return
 

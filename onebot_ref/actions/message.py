@@ -71,7 +71,7 @@ def get_msg(ctx, message_id: Id) -> dict:
     plus group_id for a group message (API-5 REC). ``message`` follows post_message_format like
     events do (MSG-24, A-38)."""
     record = ctx.world.get_message(message_id)
-    fmt = ctx.setting("post_message_format", "string")
+    fmt = ctx.config.post_message_format
     data = {"time": record["time"], "message_type": record["message_type"],
             "message_id": record["seq"], "real_id": record["seq"], "sender": record["sender"],
             "message": to_format(record["message"], fmt)}

@@ -25,8 +25,9 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
+from ..bus import as_format
 from ..protocol.coerce import parse_int
-from ..protocol.message import normalize, to_format
+from ..protocol.message import normalize
 from ..protocol.response import ActionError
 from ..traffic import CHANNELS
 
@@ -134,10 +135,7 @@ def _world_call(fn, *args, **kwargs) -> dict:
 
 def _as_pushed(event: dict) -> dict:
     """The event as the bots received it: ``message`` in ``post_message_format`` (EVT-5)."""
-    if isinstance(event.get("message"), list):
-        event = dict(event, message=to_format(event["message"],
-                                              _runner().config.post_message_format))
-    return event
+    return as_format(event, _runner().config.post_message_format)
 
 
 def _verdict(text: str) -> None:

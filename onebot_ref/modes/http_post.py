@@ -39,11 +39,10 @@ from ..protocol import events, wire
 from ..protocol.auth import signature
 from ..protocol.coerce import Params
 from ..protocol.response import ActionError
+from ..protocol.wire import USER_AGENT  # POST-3
 
 log = logging.getLogger(__name__)
 
-#: spec-rules POST-3 [LEGACY]: "User-Agent: CQHttp/4.15.0" (go-cqhttp sends the same).
-USER_AGENT = "CQHttp/4.15.0"
 #: spec-rules POST-2 [LEGACY]: "exactly application/json; charset=UTF-8".
 CONTENT_TYPE = "application/json; charset=UTF-8"
 #: The longest the bus waits for one POST (and its quick operation) before pushing the event

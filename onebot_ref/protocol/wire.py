@@ -1,4 +1,5 @@
-"""The JSON onebot_ref writes: every API response, event, WebSocket frame and stored message.
+"""What onebot_ref writes on the wire in its own name: the JSON of every API response, event,
+WebSocket frame and stored message, and the User-Agent of every request it makes.
 
 spec-rules GEN-3: every API response, event and WebSocket frame is JSON (communication/ws.md:
 "通过 WebSocket 消息发送的数据全部使用 JSON 格式"; http.md: "响应内容为 JSON 格式"). onebot_ref writes one form of it everywhere: compact separators and
@@ -16,6 +17,10 @@ from __future__ import annotations
 
 import json
 from typing import Any, Callable
+
+#: spec-rules POST-3 / WSR-6 [LEGACY]: legacy CQHTTP's User-Agent ("CQHttp/<plugin version>"),
+#: sent by HTTP POST and by the reverse WebSocket clients; go-cqhttp sends the same.
+USER_AGENT = "CQHttp/4.15.0"
 
 _ENCODER = json.JSONEncoder(
     ensure_ascii=False,      # UTF-8 text, not \\uXXXX escapes
