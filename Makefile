@@ -36,7 +36,11 @@ koishi:
 	    || echo "make koishi: npm ci failed; the Koishi interop test will skip"; \
 	else echo "make koishi: no node/npm; the Koishi interop test will skip"; fi
 
-test: install browser koishi
+# ruff with the rules of ruff.toml; make test runs it first.
+lint: install
+	$(PY) -m ruff check .
+
+test: install browser koishi lint
 	$(PY) -m pytest -q
 
 # The suite without installing anything (for a quick loop).
@@ -47,5 +51,5 @@ bench: install
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf build dist *.egg-info .pytest_cache .hypothesis
+	rm -rf build dist *.egg-info .pytest_cache .hypothesis .ruff_cache
 	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -1,14 +1,16 @@
 """HTTP API requests/s and latency, next to a bare Flask route on the same server kind.
 
     .venv/bin/python bench/bench_http.py [--rounds 5] [--duration 2] [--no-write] [--profile]
+                                         [--smoke]
 
 Target (the "Foundation" issue): onebot_ref's HTTP API serves at least 0.85 of the requests/s
 of a bare Flask route that returns a fixed envelope, both served by werkzeug's threaded
 ``make_server`` with the access log off. (onebot_ref's ``/:action`` is a plain WSGI function in
-front of its Flask app; ``--profile`` prints what each layer costs.) Cases: ``send_private_msg`` (POST, JSON body; it goes
-through the world, the message store and the event bus) and ``get_login_info`` (GET), at
-concurrency 1 and 8, the two servers interleaved (A B, B A, ...) for ``--rounds`` rounds of
-``--duration`` seconds per server each, alternating every ``duration / 8`` s.
+front of its Flask app; ``--profile`` prints what each layer costs.) Cases:
+``send_private_msg`` (POST, JSON body; it goes through the world, the message store and the
+event bus) and ``get_login_info`` (GET), at concurrency 1 and 8, the two servers interleaved
+(A B, B A, ...) for ``--rounds`` rounds of ``--duration`` seconds per server each, alternating
+every ``duration / 8`` s.
 
 The servers run in a child process so the clients' Python does not compete for the servers'
 GIL. Werkzeug's server closes every connection after one response (serving.py: "Always close
@@ -18,22 +20,15 @@ The figures go into BENCHMARKS.md under "## HTTP API" (other sections are left a
 
 from __future__ import annotations
 
-import argparse
 import cProfile
 import http.client
 import json
 import pstats
 import statistics
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
-from benchmarks_md import replace_section
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import harness
 
 FIXED_ENVELOPE = b'{"status":"ok","retcode":0,"data":{"message_id":1}}'
 JSON_TYPE = "application/json; charset=UTF-8"
@@ -56,26 +51,19 @@ def bare_app():
 
 
 def ours_runner():
-    from onebot_ref.config import from_mapping
-    from onebot_ref.runner import Runner
-
-    config = from_mapping({"host": "127.0.0.1", "port": 0, "use_ws": False,
-                           "use_console": False, "data_dir": "/tmp/onebot_ref_bench_data"})
-    return Runner(config).start()
+    return harness.start_runner()  # the HTTP API alone, the default world
 
 
-def serve_forever() -> int:
-    """Child: start both servers, print their URLs, run until stdin closes."""
+def serve_forever() -> None:
+    """Child: start both servers, say their ports, run until stdin closes."""
     from onebot_ref.runner import ServerThread
 
     runner = ours_runner()
     bare = ServerThread("bare-flask", "port", "127.0.0.1", 0, bare_app())
     bare.start()
-    print(json.dumps({"ours": runner.servers["http"].port, "bare": bare.port}), flush=True)
-    sys.stdin.read()
+    harness.answer_parent({"ours": runner.servers["http"].port, "bare": bare.port})
     bare.stop()
     runner.stop()
-    return 0
 
 
 # --- the clients (parent process) ---------------------------------------------------------
@@ -129,16 +117,9 @@ def measure(port: int, case: Case, concurrency: int, duration: float) -> tuple[i
     return len(merged), merged
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
 def run(rounds: int, duration: float) -> list[dict]:
-    child = subprocess.Popen([sys.executable, __file__, "--serve"], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    try:
-        ports = json.loads(child.stdout.readline())
+    with harness.Child(__file__, "serve") as child:
+        ports = child.hello
         conn = http.client.HTTPConnection("127.0.0.1", ports["ours"], timeout=10)
         friends = json.loads(request(conn, Case("get_friend_list", "GET", "/get_friend_list")))
         user_id = friends["data"][0]["user_id"]
@@ -150,8 +131,8 @@ def run(rounds: int, duration: float) -> list[dict]:
             assert envelope["status"] == "ok", envelope
         conn.close()
         for case in cases:  # warm up both servers
-            measure(ports["ours"], case, 2, 0.3)
-            measure(ports["bare"], case, 2, 0.3)
+            measure(ports["ours"], case, 2, min(0.3, duration))
+            measure(ports["bare"], case, 2, min(0.3, duration))
         totals: dict[tuple, dict] = {}
         for round_no in range(rounds):
             for case in cases:
@@ -160,8 +141,7 @@ def run(rounds: int, duration: float) -> list[dict]:
                     # servers alternate in short slices, A B B A A B ..., so both see the same.
                     done = {"ours": 0, "bare": 0}
                     for i in range(SLICES):
-                        order = ("ours", "bare") if i % 2 == 0 else ("bare", "ours")
-                        for server in order:
+                        for server in harness.order(i):
                             count, lat = measure(ports[server], case, concurrency,
                                                  duration / SLICES)
                             slot = totals.setdefault((case.name, concurrency, server),
@@ -172,10 +152,7 @@ def run(rounds: int, duration: float) -> list[dict]:
                     for server, count in done.items():
                         totals[(case.name, concurrency, server)]["rates"].append(
                             count / duration)
-            print(f"round {round_no + 1}/{rounds} done", file=sys.stderr, flush=True)
-    finally:
-        child.stdin.close()
-        child.wait(30)
+            harness.progress(f"round {round_no + 1}/{rounds} done")
     rows = []
     for case in cases:
         for concurrency in (1, 8):
@@ -185,8 +162,10 @@ def run(rounds: int, duration: float) -> list[dict]:
                 "case": case.name, "concurrency": concurrency,
                 "ours_rps": ours["count"] / (rounds * duration),
                 "bare_rps": bare["count"] / (rounds * duration),
-                "ours_p50": statistics.median(ours["lat"]), "ours_p99": percentile(ours["lat"], 99),
-                "bare_p50": statistics.median(bare["lat"]), "bare_p99": percentile(bare["lat"], 99),
+                "ours_p50": statistics.median(ours["lat"]),
+                "ours_p99": harness.percentile(ours["lat"], 99),
+                "bare_p50": statistics.median(bare["lat"]),
+                "bare_p99": harness.percentile(bare["lat"], 99),
                 "round_ratios": [o / b for o, b in zip(ours["rates"], bare["rates"])],
             })
     for row in rows:
@@ -195,16 +174,13 @@ def run(rounds: int, duration: float) -> list[dict]:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| action | conc. | onebot_ref req/s | bare Flask req/s | ratio | per-round ratios "
-             "| onebot_ref p50 / p99 ms | bare p50 / p99 ms |",
-             "|---|---:|---:|---:|---:|---|---:|---:|"]
-    for r in rows:
-        rounds = " ".join(f"{x:.2f}" for x in r["round_ratios"])
-        lines.append(f"| {r['case']} | {r['concurrency']} | {r['ours_rps']:.0f} | "
-                     f"{r['bare_rps']:.0f} | **{r['ratio']:.2f}** | {rounds} | "
-                     f"{r['ours_p50']:.2f} / {r['ours_p99']:.2f} | "
-                     f"{r['bare_p50']:.2f} / {r['bare_p99']:.2f} |")
-    return "\n".join(lines)
+    return harness.table(
+        ["action", "conc.", "onebot_ref req/s", "bare Flask req/s", "ratio", "per-round ratios",
+         "onebot_ref p50 / p99 ms", "bare p50 / p99 ms"], "lrrrrlrr",
+        [[r["case"], r["concurrency"], f"{r['ours_rps']:.0f}", f"{r['bare_rps']:.0f}",
+          f"**{r['ratio']:.2f}**", " ".join(f"{x:.2f}" for x in r["round_ratios"]),
+          f"{r['ours_p50']:.2f} / {r['ours_p99']:.2f}",
+          f"{r['bare_p50']:.2f} / {r['bare_p99']:.2f}"] for r in rows])
 
 
 def attribution(parts: list[tuple[str, list[float]]]) -> str:
@@ -232,7 +208,7 @@ def write_markdown(rows: list[dict], parts: list, rounds: int, duration: float) 
         "`http.client` threads (werkzeug closes every connection, so one TCP connection per "
         f"request). {rounds} rounds of {duration:g} s per server and cell, the two servers "
         f"alternating every {duration / SLICES:g} s "
-        f"({time.strftime('%Y-%m-%d')}, Python {sys.version.split()[0]}).\n"
+        f"({harness.stamp(cpus=False)}).\n"
         "Target: ratio ≥ 0.85.\n\n"
         f"{table(rows)}\n\n"
         f"Worst ratio: **{worst:.2f}** ({'meets' if worst >= 0.85 else 'misses'} the 0.85 target)."
@@ -241,7 +217,7 @@ def write_markdown(rows: list[dict], parts: list, rounds: int, duration: float) 
         "each layer added in turn.\n\n"
         f"{breakdown_table(parts)}\n\n"
         f"{attribution(parts)}\n")
-    replace_section(HEADING, section)
+    harness.write_section(HEADING, section)
 
 
 # --- where the time goes ------------------------------------------------------------------
@@ -309,35 +285,34 @@ def breakdown(requests: int = 200, with_cprofile: bool = False) -> list[tuple[st
 
 
 def breakdown_table(rows: list[tuple[str, list[float]]]) -> str:
-    lines = ["| WSGI app called directly (no sockets) | send_private_msg µs | get_login_info µs |",
-             "|---|---:|---:|"]
-    lines += [f"| {label} | {row[0]:.0f} | {row[1]:.0f} |" for label, row in rows]
-    return "\n".join(lines)
+    return harness.table(["WSGI app called directly (no sockets)", "send_private_msg µs",
+                          "get_login_info µs"], "lrr",
+                         [[label, f"{row[0]:.0f}", f"{row[1]:.0f}"] for label, row in rows])
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--duration", type=float, default=2.0, help="seconds per cell and round")
-    parser.add_argument("--no-write", action="store_true", help="do not update BENCHMARKS.md")
+def main(argv: list[str] | None = None) -> int:
+    parser = harness.options(__doc__, rounds=5, smoke={"duration": 0.2, "requests": 5},
+                             duration=(2.0, "seconds per cell and round"))
     parser.add_argument("--profile", action="store_true",
                         help="only the per-layer breakdown and a cProfile listing")
-    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.serve:
-        return serve_forever()
+    parser.set_defaults(requests=200)  # per layer and run of the breakdown
+    args = parser.parse_args(argv)
+    if args.child:  # ["serve"]
+        serve_forever()
+        return 0
     if args.profile:
         print(breakdown_table(breakdown(with_cprofile=True)))
         return 0
     rows = run(args.rounds, args.duration)
     print(table(rows))
     worst = min(r["ratio"] for r in rows)
-    print(f"\nworst ratio {worst:.2f} (target >= 0.85)\n")
-    parts = breakdown()
+    print()
+    harness.verdict([harness.Check("worst ratio", worst, ">= 0.85", worst >= 0.85)])
+    print()
+    parts = breakdown(args.requests)
     print(breakdown_table(parts))
     if not args.no_write:
         write_markdown(rows, parts, args.rounds, args.duration)
-        print("written to BENCHMARKS.md (## HTTP API)")
     return 0
 
 

@@ -1,6 +1,6 @@
 """Parse + render a ~10 KB CQ message of 500 segments; the bare reference is a JSON round trip.
 
-    .venv/bin/python bench/bench_message.py [runs]
+    .venv/bin/python bench/bench_message.py [runs] [--rounds 10] [--segments 500] [--smoke]
 
 Target (the "Messages" issue): parse + render under 5 ms. The reference,
 ``json.loads(json.dumps(segments))`` on the same segment array, is measured in the same run,
@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import json
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from onebot_ref.protocol import cqcode  # noqa: E402
+import harness
+from onebot_ref.protocol import cqcode
 
 
 def build_message(count: int = 500) -> list[dict]:
@@ -41,8 +38,13 @@ def median_ms(fn, runs: int) -> float:
     return statistics.median(samples)
 
 
-def main(runs: int = 300) -> int:
-    segments = build_message()
+def main(argv: list[str] | None = None) -> int:
+    parser = harness.options(__doc__, rounds=10, writes=False, segments=500,
+                             smoke={"runs": 10, "segments": 50})
+    parser.add_argument("runs", nargs="?", type=int, default=300, help="(default 300)")
+    args = parser.parse_args(argv)
+    runs = args.runs
+    segments = build_message(args.segments)
     cq = cqcode.render(segments)
     assert cqcode.parse(cq) == segments, "the benchmark message must round-trip"
 
@@ -56,10 +58,9 @@ def main(runs: int = 300) -> int:
     for fn in cases.values():  # warm up
         fn()
     # Interleave the cases, in blocks, so all of them see the same machine state.
-    blocks: dict[str, list[float]] = {name: [] for name in cases}
-    for _ in range(10):
-        for name, fn in cases.items():
-            blocks[name].append(median_ms(fn, max(runs // 10, 1)))
+    blocks = harness.interleave(args.rounds, {
+        name: lambda fn=fn: median_ms(fn, max(runs // args.rounds, 1))
+        for name, fn in cases.items()}, alternate=False)
     medians = {name: statistics.median(values) for name, values in blocks.items()}
     bare_med = medians["json.loads(json.dumps(segments)) (bare)"]
     ours_med = medians["cqcode.parse + cqcode.render"]
@@ -67,14 +68,11 @@ def main(runs: int = 300) -> int:
     print(f"message: {len(segments)} segments, a CQ string of {len(cq)} characters "
           f"({len(cq.encode())} bytes UTF-8), "
           f"median of {runs} runs")
-    print(f"| {'operation':<40} | {'median ms':>9} | {'ratio to bare':>13} |")
-    print(f"|{'-' * 42}|{'-' * 11}|{'-' * 15}|")
-    for name, med in medians.items():
-        print(f"| {name:<40} | {med:>9.3f} | {med / bare_med:>13.2f} |")
-    verdict = "OK" if ours_med < 5 else "OVER"
-    print(f"target parse + render < 5 ms: {verdict}")
+    print(harness.table(["operation", "median ms", "ratio to bare"], "lrr", [
+        [name, f"{med:.3f}", f"{med / bare_med:.2f}"] for name, med in medians.items()]))
+    harness.verdict([harness.Check("parse + render (ms)", ours_med, "< 5", ours_med < 5)])
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 300))
+    raise SystemExit(main())

@@ -1,7 +1,7 @@
 """HTTP POST events/s: onebot_ref's HTTP POST pipeline next to a bare ``requests`` loop, measured
 interleaved in the same run.
 
-    .venv/bin/python bench/bench_post.py [--rounds 3] [--events 1000] [--no-write]
+    .venv/bin/python bench/bench_post.py [--rounds 3] [--events 1000] [--no-write] [--smoke]
 
 Target (the "Event delivery" issue): events/s ≥ 0.9 of bare ``requests.Session().post`` in a
 loop. Both post the same event body to the same receiver (a Flask route on werkzeug's threaded
@@ -13,22 +13,13 @@ The figures go into BENCHMARKS.md under "## HTTP POST" (other sections are left 
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import statistics
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import requests
 
-from benchmarks_md import replace_section
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import harness
 
 HEADING = "## HTTP POST"
 SECRET = "bench-secret"
@@ -40,7 +31,7 @@ EVENT = {"time": 1700000000, "self_id": 10000, "post_type": "message", "message_
 
 
 # --- the receiver (child process) -------------------------------------------------------------
-def receive() -> int:
+def receive() -> None:
     from flask import Flask, Response, jsonify, request
 
     from onebot_ref.runner import ServerThread
@@ -72,86 +63,65 @@ def receive() -> int:
 
     server = ServerThread("receiver", "port", "127.0.0.1", 0, app)
     server.start()
-    print(json.dumps({"port": server.port}), flush=True)
-    sys.stdin.read()
+    harness.answer_parent({"port": server.port})
     server.stop()
-    return 0
 
 
 # --- the sender (child process) ----------------------------------------------------------------
-def send(url: str) -> int:
+def send(url: str) -> None:
     from onebot_ref.bus import Published
-    from onebot_ref.config import from_mapping
     from onebot_ref.protocol.auth import signature
-    from onebot_ref.runner import Runner
 
-    runner = Runner(from_mapping({"use_http": False, "use_console": False, "post_url": url,
-                                  "secret": SECRET,
-                                  "data_dir": "/tmp/onebot_ref_bench_data"})).start()
+    runner = harness.start_runner(use_http=False, post_url=url, secret=SECRET)
     body = Published(dict(EVENT)).body("string")  # the same bytes onebot_ref posts
     headers = {"Content-Type": "application/json; charset=UTF-8", "X-Self-ID": "10000",
                "X-Signature": signature(body, SECRET)}
     session = requests.Session()
-    print(json.dumps({"ready": True}), flush=True)
-    for line in sys.stdin:
-        cmd = json.loads(line)
+
+    def handle(cmd: dict) -> dict:
         if cmd["cmd"] == "bare":
             for _ in range(cmd["count"]):
                 session.post(url, data=body, headers=headers).raise_for_status()
         else:
             for _ in range(cmd["count"]):
                 runner.bus.publish(dict(EVENT))
-        print(json.dumps({"done": cmd["cmd"]}), flush=True)
+        return {"done": cmd["cmd"]}
+
+    harness.answer_parent({"ready": True}, handle)
     runner.stop()
-    return 0
 
 
 # --- the runs (parent) -------------------------------------------------------------------------
-def child(*args: str) -> tuple[subprocess.Popen, dict]:
-    proc = subprocess.Popen([sys.executable, __file__, *args], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    return proc, json.loads(proc.stdout.readline())
-
-
 def run(rounds: int, events: int) -> dict[str, list[float]]:
-    receiver, hello = child("--receive")
-    url = f"http://127.0.0.1:{hello['port']}"
-    sender, _ = child("--send", url + "/")
-    rates: dict[str, list[float]] = {"ours": [], "bare": []}
+    with harness.Child(__file__, "receive") as receiver:
+        url = f"http://127.0.0.1:{receiver.hello['port']}"
+        with harness.Child(__file__, "send", url + "/") as sender:
 
-    def timed(kind: str, count: int) -> float:
-        requests.get(url + "/reset", timeout=10)
-        began = time.perf_counter()
-        sender.stdin.write(json.dumps({"cmd": kind, "count": count}) + "\n")
-        sender.stdin.flush()
-        got = requests.get(url + "/wait", params={"n": count, "timeout": 60}, timeout=70).json()
-        elapsed = time.perf_counter() - began
-        sender.stdout.readline()
-        if got["count"] < count:
-            raise RuntimeError(f"{kind}: the receiver got {got['count']} of {count} POSTs")
-        return count / elapsed
+            def timed(kind: str, count: int) -> float:
+                requests.get(url + "/reset", timeout=10)
+                began = time.perf_counter()
+                sender.send(cmd=kind, count=count)
+                got = requests.get(url + "/wait", params={"n": count, "timeout": 60},
+                                   timeout=70).json()
+                elapsed = time.perf_counter() - began
+                sender.answer()
+                if got["count"] < count:
+                    raise RuntimeError(f"{kind}: the receiver got {got['count']} of {count} POSTs")
+                return count / elapsed
 
-    try:
-        timed("bare", 200)  # warm-up
-        timed("ours", 200)
-        for r in range(rounds):
-            for kind in (("ours", "bare") if r % 2 == 0 else ("bare", "ours")):
-                rates[kind].append(timed(kind, events))
-    finally:
-        sender.stdin.close()
-        sender.wait(30)
-        receiver.stdin.close()
-        receiver.wait(30)
-    return rates
+            timed("bare", min(200, events))  # warm-up
+            timed("ours", min(200, events))
+            return harness.interleave(rounds, {"ours": lambda: timed("ours", events),
+                                               "bare": lambda: timed("bare", events)})
 
 
 def table(rates: dict[str, list[float]]) -> tuple[str, float]:
     ours, bare = statistics.mean(rates["ours"]), statistics.mean(rates["bare"])
-    per = " ".join(f"{o / b:.2f}" for o, b in zip(rates["ours"], rates["bare"]))
-    text = ("| case | onebot_ref events/s | bare requests POSTs/s | ratio | per-round ratios | "
-            "target |\n|---|---:|---:|---:|---|---|\n"
-            f"| HTTP POST, one receiver answering 204 | {ours:.0f} | {bare:.0f} | "
-            f"**{ours / bare:.2f}** | {per} | ≥ 0.9 |")
+    text = harness.table(
+        ["case", "onebot_ref events/s", "bare requests POSTs/s", "ratio", "per-round ratios",
+         "target"], "lrrrll",
+        [["HTTP POST, one receiver answering 204", f"{ours:.0f}", f"{bare:.0f}",
+          f"**{ours / bare:.2f}**", harness.per_round(rates["ours"], rates["bare"]), "≥ 0.9"]])
     return text, ours / bare
 
 
@@ -163,35 +133,26 @@ def write_markdown(text: str, ratio: float, rounds: int, events: int) -> None:
         "ordering rule wants) next to a bare `requests.Session().post` loop sending the same "
         "signed body; the receiver is a Flask route answering 204 on werkzeug's threaded "
         "server (which closes every connection), each side in its own process. "
-        f"{rounds} rounds of {events} events, alternating "
-        f"({time.strftime('%Y-%m-%d')}, Python {sys.version.split()[0]}, "
-        f"{os.cpu_count()} CPUs).\n\n"
+        f"{rounds} rounds of {events} events, alternating ({harness.stamp()}).\n\n"
         f"{text}\n\n"
         f"{'Meets' if ratio >= 0.9 else 'Misses'} the 0.9 target.\n")
-    replace_section(HEADING, section)
+    harness.write_section(HEADING, section)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--events", type=int, default=1000, help="events per round and side")
-    parser.add_argument("--no-write", action="store_true", help="do not update BENCHMARKS.md")
-    parser.add_argument("--receive", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--send", metavar="URL", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.receive:
-        return receive()
-    if args.send:
-        return send(args.send)
+def main(argv: list[str] | None = None) -> int:
+    args = harness.options(__doc__, rounds=3, events=(1000, "events per round and side"),
+                           smoke={"events": 20}).parse_args(argv)
+    if args.child:  # ["receive"] or ["send", url]
+        receive() if args.child[0] == "receive" else send(args.child[1])
+        return 0
     began = time.monotonic()
     rates = run(args.rounds, args.events)
     text, ratio = table(rates)
     print(text)
-    print(f"{'ok  ' if ratio >= 0.9 else 'MISS'} HTTP POST events/s: {ratio:.2f} (target 0.9)")
+    harness.verdict([harness.Check("HTTP POST events/s", ratio, 0.9, ratio >= 0.9)])
     print(f"took {time.monotonic() - began:.0f} s")
     if not args.no_write:
         write_markdown(text, ratio, args.rounds, args.events)
-        print(f"written to BENCHMARKS.md ({HEADING})")
     return 0
 
 

@@ -1,5 +1,7 @@
 """Startup: time from process start until the HTTP API port accepts connections.
 
+    .venv/bin/python bench/bench_startup.py [--rounds 7] [--smoke]
+
 Issue target: `serve` is ready (port accepting) within 0.5 s of process start. Measured next to
 the bare stack in the same run, interleaved: a Python process that imports Flask and serves one
 route on werkzeug's make_server. Prints the median over the rounds and the ratio.
@@ -12,12 +14,10 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-ROUNDS = 7
+import harness
+
 BARE = """
 import sys
 from flask import Flask
@@ -28,15 +28,10 @@ make_server("127.0.0.1", int(sys.argv[1]), app, threaded=True).serve_forever()
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def time_until_accepting(cmd: list[str], port: int) -> float:
     began = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, cwd=harness.ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     try:
         while time.perf_counter() - began < 10:
             try:
@@ -50,28 +45,33 @@ def time_until_accepting(cmd: list[str], port: int) -> float:
         proc.wait(5)
 
 
-def main() -> None:
-    ours, bare = [], []
-    with tempfile.TemporaryDirectory() as tmp:
-        for _ in range(ROUNDS):  # interleaved: A B A B ...
-            port = free_port()
-            cfg = os.path.join(tmp, "c.yaml")
-            with open(cfg, "w") as fh:
-                fh.write(f"host: 127.0.0.1\nport: {port}\nuse_console: false\n"
-                         f"data_dir: {tmp}/data\n")
-            ours.append(time_until_accepting(
-                [sys.executable, "-m", "onebot_ref", "serve", "-c", cfg], port))
-            port = free_port()
-            bare.append(time_until_accepting([sys.executable, "-c", BARE, str(port)], port))
-    o, b = statistics.median(ours), statistics.median(bare)
-    print("| process | median ms to accepting | rounds (ms) |")
-    print("|---|---:|---|")
-    print(f"| onebot_ref serve | {o * 1000:.0f} | {' '.join(f'{x * 1000:.0f}' for x in ours)} |")
-    print(f"| bare Flask + make_server | {b * 1000:.0f} | "
-          f"{' '.join(f'{x * 1000:.0f}' for x in bare)} |")
-    print(f"\nratio (bare / onebot_ref, 1.0 = as fast as bare): {b / o:.2f}; "
-          f"target: ready within 500 ms -> {'met' if o < 0.5 else 'MISSED'}")
+def ours() -> float:
+    port = harness.free_port()
+    cfg = os.path.join(harness.data_dir(), "c.yaml")
+    with open(cfg, "w") as fh:
+        fh.write(f"host: 127.0.0.1\nport: {port}\nuse_console: false\n"
+                 f"data_dir: {harness.data_dir()}/data\n")
+    return time_until_accepting([sys.executable, "-m", "onebot_ref", "serve", "-c", cfg], port)
+
+
+def bare() -> float:
+    port = harness.free_port()
+    return time_until_accepting([sys.executable, "-c", BARE, str(port)], port)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = harness.options(__doc__, rounds=7, writes=False).parse_args(argv)
+    # interleaved, A B A B ...: each process starts right after the other one
+    runs = harness.interleave(args.rounds, {"ours": ours, "bare": bare}, alternate=False)
+    o, b = statistics.median(runs["ours"]), statistics.median(runs["bare"])
+    print(harness.table(["process", "median ms to accepting", "rounds (ms)"], "lrl", [
+        ["onebot_ref serve", f"{o * 1000:.0f}", " ".join(f"{x * 1000:.0f}" for x in runs["ours"])],
+        ["bare Flask + make_server", f"{b * 1000:.0f}",
+         " ".join(f"{x * 1000:.0f}" for x in runs["bare"])]]))
+    print(f"\nratio (bare / onebot_ref, 1.0 = as fast as bare): {b / o:.2f}")
+    harness.verdict([harness.Check("ready within (s)", o, "< 0.5", o < 0.5)])
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

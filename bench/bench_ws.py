@@ -1,7 +1,7 @@
 """WebSocket throughput, latency and memory: onebot_ref's forward WebSocket next to the bare
 simple-websocket stack, measured interleaved in the same run.
 
-    .venv/bin/python bench/bench_ws.py [--rounds 3] [--duration 2] [--no-write]
+    .venv/bin/python bench/bench_ws.py [--rounds 3] [--duration 2] [--no-write] [--smoke]
 
 Targets (the "Event delivery" issue):
 
@@ -23,7 +23,6 @@ The figures go into BENCHMARKS.md under "## WebSocket" (other sections are left 
 
 from __future__ import annotations
 
-import argparse
 import base64
 import json
 import os
@@ -31,20 +30,28 @@ import selectors
 import socket
 import statistics
 import struct
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
+from dataclasses import dataclass
 
-from benchmarks_md import replace_section
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import harness
 
 HEADING = "## WebSocket"
-FANOUT = [(1, 20000), (10, 4000), (100, 600), (500, 150)]  # (clients, events per burst)
-IDLE_CONNECTIONS = 200
+
+
+@dataclass
+class Sizes:
+    """What a run opens and sends (``--smoke``: a few of each)."""
+
+    fanout: list[tuple[int, int]]  # (clients, events per burst), clients added step by step
+    latency_clients: int  # the fan-out step at which the paced latency run happens
+    idle: int  # idle connections opened to measure memory and threads per connection
+
+
+FULL = Sizes(fanout=[(1, 20000), (10, 4000), (100, 600), (500, 150)], latency_clients=100,
+             idle=200)
+SMOKE = Sizes(fanout=[(1, 50), (10, 10)], latency_clients=10, idle=5)
+
 #: The event of the fan-out runs, as the world would publish it (message as segments).
 EVENT = {"time": 1700000000, "self_id": 10000, "post_type": "message", "message_type": "group",
          "sub_type": "normal", "message_id": 4242, "group_id": 20001, "user_id": 10001,
@@ -133,14 +140,8 @@ class Bare:
 
 class Ours:
     def __init__(self):
-        from onebot_ref.config import from_mapping
-        from onebot_ref.runner import Runner
-
-        config = from_mapping({"use_http": False, "use_ws": True, "ws_host": "127.0.0.1",
-                               "ws_port": 0, "use_console": False,
-                               "ws_send_queue_size": 100000,
-                               "data_dir": "/tmp/onebot_ref_bench_data"})
-        self.runner = Runner(config).start()
+        self.runner = harness.start_runner(use_http=False, use_ws=True,
+                                           ws_send_queue_size=100000)
         self.port, self.api_path = self.runner.ports["ws"], "/api"
 
     def connected(self) -> int:
@@ -176,46 +177,32 @@ def wait_until(moment: float) -> None:
         time.sleep(left)
 
 
-def serve(kind: str) -> int:
+def serve(kind: str) -> None:
     """Child: one server; JSON commands on stdin, one JSON answer line each on stdout."""
     baseline = rss_kb()
     server = Ours() if kind == "ours" else Bare()
-    print(json.dumps({"port": server.port, "api_path": server.api_path,
-                      "rss_kb": rss_kb(), "import_rss_kb": baseline}), flush=True)
-    for line in sys.stdin:
-        cmd = json.loads(line)
+
+    def handle(cmd: dict) -> dict:
         if cmd["cmd"] == "publish":
-            size = server.publish(cmd["count"], cmd.get("rate", 0))
-            answer = {"payload": size}
-        elif cmd["cmd"] == "connected":
-            answer = {"connected": server.connected()}
-        elif cmd["cmd"] == "rss":
-            answer = {"rss_kb": rss_kb(), "threads": threading.active_count()}
-        else:
-            answer = {"error": f"unknown command {cmd!r}"}
-        print(json.dumps(answer), flush=True)
+            return {"payload": server.publish(cmd["count"], cmd.get("rate", 0))}
+        if cmd["cmd"] == "connected":
+            return {"connected": server.connected()}
+        if cmd["cmd"] == "rss":
+            return {"rss_kb": rss_kb(), "threads": threading.active_count()}
+        return {"error": f"unknown command {cmd!r}"}
+
+    harness.answer_parent({"port": server.port, "api_path": server.api_path,
+                           "rss_kb": rss_kb(), "import_rss_kb": baseline}, handle)
     if kind == "ours":
         server.runner.stop()
-    return 0
 
 
-class Child:
+class Child(harness.Child):
+    """One server process; ``port`` and ``api_path`` from its hello."""
+
     def __init__(self, kind: str):
-        self.kind = kind
-        self.proc = subprocess.Popen([sys.executable, __file__, "--serve", kind],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                     cwd=ROOT)
-        hello = json.loads(self.proc.stdout.readline())
-        self.port, self.api_path = hello["port"], hello["api_path"]
-
-    def ask(self, **cmd) -> dict:
-        self.proc.stdin.write(json.dumps(cmd) + "\n")
-        self.proc.stdin.flush()
-        return json.loads(self.proc.stdout.readline())
-
-    def close(self) -> None:
-        self.proc.stdin.close()
-        self.proc.wait(30)
+        super().__init__(__file__, kind)
+        self.port, self.api_path = self.hello["port"], self.hello["api_path"]
 
 
 # --- raw clients (parent) ---------------------------------------------------------------------
@@ -369,38 +356,33 @@ def round_trips(port: int, path: str, connections: int, duration: float) -> int:
 
 
 # --- the runs -----------------------------------------------------------------------------------
-def run(rounds: int, duration: float) -> dict:
+def run(rounds: int, duration: float, sizes: Sizes) -> dict:
     children = {"ours": Child("ours"), "bare": Child("bare")}
     results: dict = {"rtt": {}, "fanout": {}, "latency": {}, "idle": {}}
     try:
         # RSS and threads per idle connection, on fresh servers
         for name, child in children.items():
             before = child.ask(cmd="rss")
-            socks = [raw_connect(child.port, child.api_path, False)
-                     for _ in range(IDLE_CONNECTIONS)]
+            socks = [raw_connect(child.port, child.api_path, False) for _ in range(sizes.idle)]
             time.sleep(0.5)  # let every connection's threads settle
             after = child.ask(cmd="rss")
             results["idle"][name] = {
-                "kb": (after["rss_kb"] - before["rss_kb"]) / IDLE_CONNECTIONS,
-                "threads": (after["threads"] - before["threads"]) / IDLE_CONNECTIONS}
+                "kb": (after["rss_kb"] - before["rss_kb"]) / sizes.idle,
+                "threads": (after["threads"] - before["threads"]) / sizes.idle}
             for sock in socks:
                 sock.close()
-        print("idle connections measured", file=sys.stderr, flush=True)
+        harness.progress("idle connections measured")
         # API round trips (interleaved, the order alternating per round)
         for conns in (1, 8):
-            for name, child in children.items():  # warm-up
-                round_trips(child.port, child.api_path, conns, 0.3)
-            rates = {"ours": [], "bare": []}
-            for r in range(rounds):
-                for name in (("ours", "bare") if r % 2 == 0 else ("bare", "ours")):
-                    child = children[name]
-                    rates[name].append(round_trips(child.port, child.api_path, conns,
-                                                   duration) / duration)
-            results["rtt"][conns] = rates
-        print("round trips measured", file=sys.stderr, flush=True)
+            for child in children.values():  # warm-up
+                round_trips(child.port, child.api_path, conns, min(0.3, duration))
+            results["rtt"][conns] = harness.interleave(rounds, {
+                name: lambda c=child, n=conns: round_trips(c.port, c.api_path, n, duration)
+                / duration for name, child in children.items()})
+        harness.progress("round trips measured")
         # fan-out: clients added step by step, bursts interleaved
         socks = {"ours": [], "bare": []}
-        for clients, count in FANOUT:
+        for clients, count in sizes.fanout:
             for name, child in children.items():
                 while len(socks[name]) < clients:
                     socks[name].append(raw_connect(child.port, "/event", name == "ours"))
@@ -408,80 +390,74 @@ def run(rounds: int, duration: float) -> dict:
                 while child.ask(cmd="connected")["connected"] < clients:
                     assert time.monotonic() < deadline, f"{name}: clients did not register"
                     time.sleep(0.05)
-            rates = {"ours": [], "bare": []}
-            for r in range(rounds):
-                for name in (("ours", "bare") if r % 2 == 0 else ("bare", "ours")):
-                    began = time.perf_counter()
-                    payload = children[name].ask(cmd="publish", count=count)["payload"]
-                    drain(socks[name], count * frame_size(payload))
-                    elapsed = time.perf_counter() - began
-                    rates[name].append(count * clients / elapsed)
-            results["fanout"][clients] = rates
-            if clients == 100:  # paced latency: 500 events/s for `duration` s
+
+            def burst(name: str, clients: int = clients, count: int = count) -> float:
+                began = time.perf_counter()
+                payload = children[name].ask(cmd="publish", count=count)["payload"]
+                drain(socks[name], count * frame_size(payload))
+                return count * clients / (time.perf_counter() - began)
+
+            results["fanout"][clients] = harness.interleave(
+                rounds, {name: lambda n=name: burst(n) for name in children})
+            if clients == sizes.latency_clients:  # paced latency: 500 events/s for `duration` s
                 for name in ("ours", "bare"):
                     count = int(500 * duration)
                     payload = children[name].ask(cmd="publish", count=count, rate=500)["payload"]
                     results["latency"][name] = latencies(socks[name], count, payload)
-            print(f"fan-out to {clients} measured", file=sys.stderr, flush=True)
+                results["latency_clients"] = clients
+            harness.progress(f"fan-out to {clients} measured")
         for sock in socks["ours"] + socks["bare"]:
             sock.close()
     finally:
         for child in children.values():
             child.close()
+    results["idle_connections"] = sizes.idle
     return results
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
-def tables(results: dict) -> tuple[str, list[tuple[str, float, float, bool]]]:
-    """The markdown tables and the (what, value, target, ok) checks."""
-    checks = []
-    lines = ["| case | onebot_ref | bare | ratio | per-round ratios | target |",
-             "|---|---:|---:|---:|---|---|"]
+def tables(results: dict) -> tuple[str, list[harness.Check]]:
+    """The markdown tables and the checks of the targets."""
+    checks, rows = [], []
     for conns, rates in results["rtt"].items():
-        ratio = statistics.mean(rates["ours"]) / statistics.mean(rates["bare"])
-        per = " ".join(f"{o / b:.2f}" for o, b in zip(rates["ours"], rates["bare"]))
-        lines.append(f"| API round trips/s, {conns} connection{'s' * (conns > 1)} | "
-                     f"{statistics.mean(rates['ours']):.0f} | {statistics.mean(rates['bare']):.0f}"
-                     f" | **{ratio:.2f}** | {per} | ≥ 0.8 |")
-        checks.append((f"API round trips, {conns} conn.", ratio, 0.8, ratio >= 0.8))
+        ratio = harness.ratio(rates["ours"], rates["bare"])
+        rows.append([f"API round trips/s, {conns} connection{'s' * (conns > 1)}",
+                     f"{statistics.mean(rates['ours']):.0f}",
+                     f"{statistics.mean(rates['bare']):.0f}", f"**{ratio:.2f}**",
+                     harness.per_round(rates["ours"], rates["bare"]), "≥ 0.8"])
+        checks.append(harness.Check(f"API round trips, {conns} conn.", ratio, 0.8, ratio >= 0.8))
     for clients, rates in results["fanout"].items():
-        ratio = statistics.mean(rates["ours"]) / statistics.mean(rates["bare"])
-        per = " ".join(f"{o / b:.2f}" for o, b in zip(rates["ours"], rates["bare"]))
-        target = "≥ 0.9" if clients >= 10 else "(none)"
-        lines.append(f"| event frames/s to {clients} /event client{'s' * (clients > 1)} | "
-                     f"{statistics.mean(rates['ours']):.0f} | "
-                     f"{statistics.mean(rates['bare']):.0f} | **{ratio:.2f}** | {per} | "
-                     f"{target} |")
+        ratio = harness.ratio(rates["ours"], rates["bare"])
+        rows.append([f"event frames/s to {clients} /event client{'s' * (clients > 1)}",
+                     f"{statistics.mean(rates['ours']):.0f}",
+                     f"{statistics.mean(rates['bare']):.0f}", f"**{ratio:.2f}**",
+                     harness.per_round(rates["ours"], rates["bare"]),
+                     "≥ 0.9" if clients >= 10 else "(none)"])
         if clients >= 10:
-            checks.append((f"fan-out to {clients}", ratio, 0.9, ratio >= 0.9))
-    lat = results["latency"]
-    lines += ["", "| 500 events/s to 100 clients | p50 ms | p99 ms | max ms | target |",
-              "|---|---:|---:|---:|---|"]
-    for name in ("ours", "bare"):
-        label = "onebot_ref" if name == "ours" else "bare"
-        values = lat[name]
-        lines.append(f"| {label} | {statistics.median(values):.1f} | "
-                     f"{percentile(values, 99):.1f} | {max(values):.1f} | "
-                     f"{'p99 < 50 ms' if name == 'ours' else ''} |")
-    p99 = percentile(lat["ours"], 99)
-    checks.append(("p99 delivery, 500 ev/s to 100", p99, 50, p99 < 50))
+            checks.append(harness.Check(f"fan-out to {clients}", ratio, 0.9, ratio >= 0.9))
+    text = harness.table(["case", "onebot_ref", "bare", "ratio", "per-round ratios", "target"],
+                         "lrrrll", rows)
+    lat, clients = results["latency"], results["latency_clients"]
+    text += "\n\n" + harness.table(
+        [f"500 events/s to {clients} clients", "p50 ms", "p99 ms", "max ms", "target"], "lrrrl",
+        [[label, f"{statistics.median(lat[name]):.1f}", f"{harness.percentile(lat[name], 99):.1f}",
+          f"{max(lat[name]):.1f}", "p99 < 50 ms" if name == "ours" else ""]
+         for name, label in (("ours", "onebot_ref"), ("bare", "bare"))])
+    p99 = harness.percentile(lat["ours"], 99)
+    checks.append(harness.Check(f"p99 delivery, 500 ev/s to {clients}", p99, 50, p99 < 50))
     idle = results["idle"]
-    lines += ["", f"| idle connection ({IDLE_CONNECTIONS} opened) | RSS KB each | threads each "
-              "| target |", "|---|---:|---:|---|",
-              f"| onebot_ref /api | {idle['ours']['kb']:.0f} | {idle['ours']['threads']:.1f} | "
-              "≤ 85 KB |",
-              f"| bare echo | {idle['bare']['kb']:.0f} | {idle['bare']['threads']:.1f} | |"]
-    checks.append(("RSS per idle connection (KB)", idle["ours"]["kb"], 85,
-                   idle["ours"]["kb"] <= 85))
-    return "\n".join(lines), checks
+    text += "\n\n" + harness.table(
+        [f"idle connection ({results['idle_connections']} opened)", "RSS KB each",
+         "threads each", "target"], "lrrl",
+        [["onebot_ref /api", f"{idle['ours']['kb']:.0f}", f"{idle['ours']['threads']:.1f}",
+          "≤ 85 KB"],
+         ["bare echo", f"{idle['bare']['kb']:.0f}", f"{idle['bare']['threads']:.1f}", ""]])
+    checks.append(harness.Check("RSS per idle connection (KB)", idle["ours"]["kb"], 85,
+                                idle["ours"]["kb"] <= 85))
+    return text, checks
 
 
-def write_markdown(text: str, checks, rounds: int, duration: float) -> None:
-    missed = [what for what, _, _, ok in checks if not ok]
+def write_markdown(text: str, checks: list[harness.Check], rounds: int, duration: float) -> None:
+    missed = [check.what for check in checks if not check.ok]
     section = (
         f"{HEADING}\n\n"
         "`bench/bench_ws.py`: onebot_ref's forward WebSocket (Runner, traffic journal on) next "
@@ -491,8 +467,7 @@ def write_markdown(text: str, checks, rounds: int, duration: float) -> None:
         "server in its own child process; API clients are simple-websocket threads, fan-out "
         "clients raw sockets read by one selector thread. "
         f"{rounds} rounds of {duration:g} s per cell, the servers alternating "
-        f"({time.strftime('%Y-%m-%d')}, Python {sys.version.split()[0]}, "
-        f"{os.cpu_count()} CPUs). onebot_ref runs with `ws_send_queue_size: 100000` here: the "
+        f"({harness.stamp()}). onebot_ref runs with `ws_send_queue_size: 100000` here: the "
         "bursts (up to 20000 events at once) are far beyond any chat, and with the default "
         "1000 such a burst drops the client by design.\n\n"
         f"{text}\n\n"
@@ -507,29 +482,23 @@ def write_markdown(text: str, checks, rounds: int, duration: float) -> None:
         "client pipelines. An idle connection holds the same two threads as the bare stack "
         "(werkzeug's request thread and simple-websocket's reader); the sender thread starts "
         "only when a client first falls behind.\n")
-    replace_section(HEADING, section)
+    harness.write_section(HEADING, section)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--duration", type=float, default=2.0,
-                        help="seconds per round-trip cell and of the paced latency run")
-    parser.add_argument("--no-write", action="store_true", help="do not update BENCHMARKS.md")
-    parser.add_argument("--serve", choices=["ours", "bare"], help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.serve:
-        return serve(args.serve)
+def main(argv: list[str] | None = None) -> int:
+    args = harness.options(__doc__, rounds=3, smoke={"duration": 0.2}, duration=(
+        2.0, "seconds per round-trip cell and of the paced latency run")).parse_args(argv)
+    if args.child:  # ["ours"] or ["bare"]
+        serve(args.child[0])
+        return 0
     began = time.monotonic()
-    results = run(args.rounds, args.duration)
+    results = run(args.rounds, args.duration, SMOKE if args.smoke else FULL)
     text, checks = tables(results)
     print(text)
-    for what, value, target, ok in checks:
-        print(f"{'ok  ' if ok else 'MISS'} {what}: {value:.2f} (target {target})")
+    harness.verdict(checks)
     print(f"took {time.monotonic() - began:.0f} s")
     if not args.no_write:
         write_markdown(text, checks, args.rounds, args.duration)
-        print(f"written to BENCHMARKS.md ({HEADING})")
     return 0
 
 

@@ -6,7 +6,7 @@ the WebSocket modes as ``"push"`` sinks. One named thread delivers events in pub
 The ordering rule of OneBot 11 lives here:
 
     communication/ws.md#event-接口: "当 HTTP POST 和 WebSocket 都开启时，事件先通过 HTTP POST
-    上报，处理完快速操作后，再推送给 WebSocket 客户端" (spec-rules POST-14, WSF-20)
+    上报，处理完快速操作后，再推送给 WebSocket 客户端" (POST-14, WSF-20)
 
 so for each event every "post" sink runs to completion (POST + quick operation) before any "push"
 sink sees it. A "post" sink must bound its own time (``post_timeout``); push sinks must only
@@ -59,7 +59,7 @@ class Published:
             return d
 
     def body(self, fmt: str) -> bytes:
-        """Compact UTF-8 JSON, not ASCII-escaped (spec-rules POST-7: the form Koishi re-creates
+        """Compact UTF-8 JSON, not ASCII-escaped (POST-7: the form Koishi re-creates
         when it checks the signature), encoded once per format."""
         body = self._bodies.get(fmt)
         if body is None:

@@ -1,7 +1,7 @@
 """Configuration: the flat legacy CQHTTP keys, validated into one dataclass.
 
 Spec: communication/*.md#相关配置 ("配置项名称仅供参考"): OneBot 11 lets implementations name their
-keys; onebot_ref uses the legacy CQHTTP v4 names (spec-rules CFG-*), so an old config works as is.
+keys; onebot_ref uses the legacy CQHTTP v4 names (CFG-*), so an old config works as is.
 
 Every key is one field below with its default, unit and spec page; ``config.example.yaml`` is
 checked against this table by the tests. Bad config never starts a half-working server:
@@ -90,12 +90,12 @@ class Config:
     rate_limit_interval: int = _key(500, "spacing of queued _rate_limited calls",
                                     "api/README.md#限速调用", "ms")
     enable_rate_limited_actions: bool = _key(
-        True, "accepted for legacy configs; _rate_limited is always available (spec-rules A-11)",
+        True, "accepted for legacy configs; _rate_limited is always available (A-11)",
         "api/README.md#限速调用")
     serve_data_files: bool = _key(False, "serve GET /data/<kind>/<path> from data_dir",
-                                  "spec-rules DATA-1")
+                                  "DATA-1")
     enable_cors: bool = _key(False, "CORS headers and OPTIONS pre-flight on the HTTP API",
-                             "spec-rules DATA-6")
+                             "DATA-6")
     max_body_bytes: int = _key(1048576, "largest accepted HTTP request body (larger: 413)",
                                "communication/http.md", "bytes")
     # --- forward WebSocket tuning ---

@@ -22,8 +22,8 @@ import collections
 import hashlib
 import hmac
 import itertools
-import socket
 import json as _json
+import socket
 import threading
 import time
 from dataclasses import dataclass, field

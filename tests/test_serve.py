@@ -60,6 +60,7 @@ def test_every_thread_is_named_and_gone_after_stop(make_runner):
     import threading
 
     import requests
+
     from fakebot import connect
 
     before = set(threading.enumerate())

@@ -1,6 +1,6 @@
 """Actions: one function per OneBot action, and the one dispatcher that runs them.
 
-Spec: api/README.md (异步调用, 限速调用), api/public.md, api/hidden.md (spec-rules ACT-*, RESP-*).
+Spec: api/README.md (异步调用, 限速调用), api/public.md, api/hidden.md (ACT-*, RESP-*).
 
 Each action is a plain function named after its action, ``fn(ctx, <parameters>) -> data``, whose
 signature *is* the spec's parameter table (``protocol.coerce.call`` reads it). It raises

@@ -1,4 +1,4 @@
-"""Group management actions (api/public.md, spec-rules API-8..17). The world decides what the
+"""Group management actions (api/public.md, API-8..17). The world decides what the
 bot's role allows (103) and publishes the notices the change implies (API-39)."""
 
 from __future__ import annotations

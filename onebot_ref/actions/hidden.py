@@ -1,4 +1,4 @@
-"""Hidden actions (api/hidden.md, spec-rules HID-*, ACT-10..12).
+"""Hidden actions (api/hidden.md, HID-*, ACT-10..12).
 
 ``.handle_quick_operation`` runs an event's quick operation exactly as an HTTP POST response
 would: :func:`apply_quick_operation` is shared with modes/http_post.py, and each step is an

@@ -1,5 +1,5 @@
 """Look-up actions: the bot's account, friends, strangers, groups, members, honors
-(api/public.md, spec-rules API-20..27). ``no_cache`` is accepted and has nothing to bypass: the
+(api/public.md, API-20..27). ``no_cache`` is accepted and has nothing to bypass: the
 simulated world is always current."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Message actions: send, recall, fetch (api/public.md, spec-rules API-1..7)."""
+"""Message actions: send, recall, fetch (api/public.md, API-1..7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Request actions: answer friend and group requests (api/public.md, spec-rules API-18/19,
+"""Request actions: answer friend and group requests (api/public.md, API-18/19,
 EVT-29: a flag is valid until it is handled once)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Credentials, media files, status and maintenance actions (api/public.md, spec-rules
+"""Credentials, media files, status and maintenance actions (api/public.md,
 API-28..37). Credentials are simulated but deterministic for a given bot account."""
 
 from __future__ import annotations

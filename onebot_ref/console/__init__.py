@@ -5,7 +5,7 @@
     GET /                 the web page (static/index.html; no build step, no CDN)
     GET /static/...       its script and style sheet
     GET /kinds.json       the notice / request kinds the page's event form offers (kinds.py)
-    /sim/...              the JSON API (api.py; shared/reference/sim-contract.md)
+    /sim/...              the JSON API (api.py; docs/console-api.md)
 
 Access: on a loopback host the console is open, like any local development server. On any
 other host (config.py refuses that without ``access_token``) every page and ``/sim`` request

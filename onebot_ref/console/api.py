@@ -1,4 +1,4 @@
-"""The console's JSON API: ``/sim/*`` (shared/reference/sim-contract.md, exactly).
+"""The console's JSON API: ``/sim/*`` (docs/console-api.md, exactly).
 
 Everything a person (or a test) does as "the other QQ users" goes through the same world and
 bus as the bot's own actions: an injected message gets a real ``message_id``, is stored (so
@@ -124,13 +124,13 @@ def _page_args() -> tuple[int, int, float]:
 
 
 def _world_call(fn, *args, **kwargs) -> dict:
-    """Call the world; its refusals (unknown user, not a member, bad field) become a 400."""
+    """Call the world. Its one error type, ActionError (unknown user, not a member, bad field),
+    becomes a 400 carrying the world's message; the retcode is the bot's vocabulary, not the
+    console's."""
     try:
         return fn(*args, **kwargs)
     except ActionError as err:
         raise BadInput(err.message) from None
-    except (ValueError, LookupError) as err:
-        raise BadInput(str(err.args[0]) if err.args else type(err).__name__) from None
 
 
 def _as_pushed(event: dict) -> dict:

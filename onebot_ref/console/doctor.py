@@ -203,7 +203,8 @@ def report(cfg: Config, source: str) -> Report:
     out.add(f"onebot_ref doctor: {source}: the config is valid",
             f"  bot account      {self_id} ({nickname})",
             f"  access_token     {'set: every SDK below must send it' if cfg.access_token else 'none'}",
-            f"  secret           {'set: HTTP POST bodies are signed (X-Signature)' if cfg.secret else 'none'}",
+            f"  secret           "
+            f"{'set: HTTP POST bodies are signed (X-Signature)' if cfg.secret else 'none'}",
             f"  message format   {cfg.post_message_format}",
             f"  console          {_server_state(cfg)}")
     enabled = [(cfg.use_http, _http_api), (bool(cfg.post_url), _http_post),

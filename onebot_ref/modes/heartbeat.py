@@ -1,4 +1,4 @@
-"""Heartbeat meta events (event/meta.md#心跳, spec-rules META-6..10, A-16).
+"""Heartbeat meta events (event/meta.md#心跳, META-6..10, A-16).
 
 One named thread (``heartbeat``) publishes a heartbeat every ``heartbeat_interval`` ms on the
 bus, so it reaches every event channel: HTTP POST, forward ``/event`` and ``/``, reverse Event

@@ -1,7 +1,7 @@
-"""The HTTP API: ``GET|POST /:action`` (communication/http.md, spec-rules HTTP-*, AUTH-*, DATA-*).
+"""The HTTP API: ``GET|POST /:action`` (communication/http.md, HTTP-*, AUTH-*, DATA-*).
 
 :class:`HttpApi` is a plain WSGI application (``app(environ, start_response)``) with one method
-per step of the spec's order of checks, as the legacy server makes them (spec-rules HTTP-13):
+per step of the spec's order of checks, as the legacy server makes them (HTTP-13):
 
     path (404) → method (405) → access token (401/403) → Content-Type (406) → body size (413)
     → body (400) → action (404) → 200 with the envelope of ``actions.call``
@@ -40,15 +40,15 @@ from ..traffic import mask_secret
 from . import peer
 from .http_params import Reject, query_params, request_params
 
-# spec-rules HTTP-2: "^/([^/\s]+)/?$", the action being the path segment.
+# HTTP-2: "^/([^/\s]+)/?$", the action being the path segment.
 _ACTION_PATH = re.compile(r"/([^/\s]+)/?")
-# spec-rules DATA-1: "^/(data/(?:bface|image|record|show)/.+)$"
+# DATA-1: "^/(data/(?:bface|image|record|show)/.+)$"
 _DATA_PATH = re.compile(r"/data/(bface|image|record|show)/(.+)", re.DOTALL)
 #: werkzeug's routing decides what is a data-file path at all (merge_slashes off, so that
 #: /data/image//etc/passwd reaches the DATA-3 check rather than being read as /etc/passwd).
 _DATA_ROUTE = Map([Rule("/data/<path:rest>", endpoint="data_file")], merge_slashes=False)
 
-_JSON_TYPE = "application/json; charset=UTF-8"  # spec-rules HTTP-15
+_JSON_TYPE = "application/json; charset=UTF-8"  # HTTP-15
 _CORS = (("Access-Control-Allow-Methods", "*"), ("Access-Control-Allow-Headers", "*"))
 _BODY_HEADERS = {"CONTENT_TYPE": "Content-Type", "CONTENT_LENGTH": "Content-Length"}
 _STATUS_LINES = {code: f"{code} {HTTPStatus(code).phrase}"
@@ -93,7 +93,7 @@ class HttpApi:
 
     def __call__(self, environ: dict, start_response) -> list[bytes]:
         if self.data_dir is not None and environ["PATH_INFO"].startswith("/data/"):
-            return self._data_file(environ, start_response)  # spec-rules DATA-1
+            return self._data_file(environ, start_response)  # DATA-1
         frame: dict = {"method": environ["REQUEST_METHOD"], "action": None}
         try:
             action = frame["action"] = self._route(environ)
@@ -113,22 +113,22 @@ class HttpApi:
         raw_path = raw_path.partition("?")[0] if raw_path.startswith("/") else environ["PATH_INFO"]
         match = _ACTION_PATH.fullmatch(raw_path)
         if match is None:
-            # spec-rules HTTP-3: any other path is 404.
+            # HTTP-3: any other path is 404.
             raise Reject(404, f"no such path {raw_path}: the API is /:action")
         return match.group(1)
 
     def _check_method(self, environ: dict) -> None:
         method = environ["REQUEST_METHOD"]
         if method == "OPTIONS" and self.cors:
-            # spec-rules DATA-6: the CORS pre-flight, answered at once.
+            # DATA-6: the CORS pre-flight, answered at once.
             raise Reject(200, "ok", _CORS)
         if method not in ("GET", "POST"):
-            # spec-rules HTTP-20 / A-41: other methods get 405.
+            # HTTP-20 / A-41: other methods get 405.
             raise Reject(405, f"method {method} not allowed: use GET or POST",
                          (("Allow", "GET, POST, OPTIONS" if self.cors else "GET, POST"),))
 
     def _authorize(self, environ: dict, query: dict[str, str]) -> None:
-        # spec-rules AUTH-8: the token is checked before anything else about the request.
+        # AUTH-8: the token is checked before anything else about the request.
         # communication/http.md: "如果 access token 未提供，状态码为 401" /
         # "如果 access token 不符合，状态码为 403"
         refusal = authorize(self.token, EnvironHeaders(environ), query)
@@ -183,7 +183,7 @@ class HttpApi:
                             headers=_journal_headers(environ),
                             path=environ.get("RAW_URI") or environ.get("PATH_INFO", ""))
 
-    # --- the cold path: data files (spec-rules DATA-1..5) -----------------------------------
+    # --- the cold path: data files (DATA-1..5) -----------------------------------
     def _data_file(self, environ: dict, start_response):
         """``/data/<kind>/<path>``, answered with werkzeug's routing, ``Response`` and
         ``send_file`` (HEAD, status lines and file streaming as werkzeug does them)."""

@@ -1,5 +1,5 @@
 """The parameters of one HTTP API request: query string, form or JSON body, merged
-(communication/http.md; spec-rules HTTP-6, HTTP-8..10, HTTP-16, HTTP-17, A-5, A-6, A-42).
+(communication/http.md; HTTP-6, HTTP-8..10, HTTP-16, HTTP-17, A-5, A-6, A-42).
 
 :func:`query_params` and :func:`request_params` read them from the WSGI environ;
 :func:`request_params` raises :class:`Reject` with the status (406, 413, 400) and the one-line
@@ -35,7 +35,7 @@ class Reject(Exception):
 
 
 def parse_urlencoded(text: str, errors: str = "strict") -> dict[str, str]:
-    """spec-rules HTTP-17: pairs split on ``&``, the name before the first ``=``, a pair
+    """HTTP-17: pairs split on ``&``, the name before the first ``=``, a pair
     without ``=`` has the value ``""``, an empty name is skipped; the first of a repeated name
     wins (A-42). HTTP-6: ``%XX`` and ``+`` are decoded."""
     values: dict[str, str] = {}
@@ -91,7 +91,7 @@ def _read_body(environ: dict, limit: int) -> bytes:
 
 
 def _parse_json_body(body: bytes) -> dict:
-    # spec-rules HTTP-10 / A-6: empty, unparsable or non-object JSON → 400.
+    # HTTP-10 / A-6: empty, unparsable or non-object JSON → 400.
     if not body.strip():
         raise Reject(400, "empty JSON body: send a JSON object such as {}")
     try:
@@ -120,14 +120,14 @@ def _parse_form_body(body: bytes) -> dict[str, str]:
 
 def request_params(environ: dict, query: dict[str, str], limit: int) -> Params:
     """The merged parameters (HTTP-16: query > form > JSON body); query/form keys are text."""
-    # spec-rules HTTP-9: only a POST has a body; a GET body is ignored.
+    # HTTP-9: only a POST has a body; a GET body is ignored.
     if environ["REQUEST_METHOD"] != "POST":
         return Params(query, query.keys())
     content_type = environ.get("CONTENT_TYPE", "")
-    # spec-rules HTTP-8: a POST without Content-Type uses the query only.
+    # HTTP-8: a POST without Content-Type uses the query only.
     if not content_type:
         return Params(query, query.keys())
-    # spec-rules A-5: the media type compared case-insensitively, parameters ignored.
+    # A-5: the media type compared case-insensitively, parameters ignored.
     media_type = content_type.partition(";")[0].strip().lower()
     if media_type not in (FORM, JSON):
         # communication/http.md: "如果 POST 请求的 Content-Type 不支持，状态码为 406"

@@ -1,5 +1,5 @@
 """HTTP POST: every event POSTed to ``post_url``, the answer's quick operation applied
-(communication/http-post.md, spec-rules POST-*, QOP-*, META-2/3, GEN-4).
+(communication/http-post.md, POST-*, QOP-*, META-2/3, GEN-4).
 
 The bus calls :meth:`HttpPoster.post_event` as its "post" sink; one named worker thread
 (``http-post``) POSTs the events in order with its own ``requests.Session``.
@@ -43,7 +43,7 @@ from ..protocol.wire import USER_AGENT  # POST-3
 
 log = logging.getLogger(__name__)
 
-#: spec-rules POST-2 [LEGACY]: "exactly application/json; charset=UTF-8".
+#: POST-2 [LEGACY]: "exactly application/json; charset=UTF-8".
 CONTENT_TYPE = "application/json; charset=UTF-8"
 #: The longest the bus waits for one POST (and its quick operation) before pushing the event
 #: to the WebSockets anyway (seconds).

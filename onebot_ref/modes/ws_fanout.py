@@ -1,6 +1,6 @@
 """The event side of a WebSocket mode: :class:`Fanout` is the set of event-receiving sessions
 of one mode and the bus "push" sink that feeds them: each event is serialised and framed once
-and offered to everyone (communication/ws.md, spec-rules WSF-13, WSR-14, A-47).
+and offered to everyone (communication/ws.md, WSF-13, WSR-14, A-47).
 :func:`close_all` closes a mode's sessions on stop.
 """
 

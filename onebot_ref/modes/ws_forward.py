@@ -1,7 +1,7 @@
-"""The forward WebSocket server: `/api`, `/event` and `/` (communication/ws.md, spec-rules WSF-*).
+"""The forward WebSocket server: `/api`, `/event` and `/` (communication/ws.md, WSF-*).
 
 A plain Flask app served by the runner's werkzeug server. Each route checks the access token
-**before** the upgrade (§21 A-8: a refused client gets HTTP 401/403 and never a socket, so no
+**before** the upgrade (A-8: a refused client gets HTTP 401/403 and never a socket, so no
 action can run for it), then ``simple_websocket.Server.accept`` takes the socket over and a
 :class:`~.ws_session.Session` serves it in the request's thread until it closes.
 

@@ -1,6 +1,6 @@
 """What a WebSocket session writes and answers: the JSON text of every frame (GEN-3), a server
 text frame's bytes, and the envelope answering one API request frame (communication/ws.md,
-spec-rules WSF-6..8, A-12, A-13, A-46).
+WSF-6..8, A-12, A-13, A-46).
 
 Pure functions, shared by :class:`~.ws_session.Session` and :class:`~.ws_fanout.Fanout`.
 """

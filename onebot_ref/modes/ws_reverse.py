@@ -1,4 +1,4 @@
-"""Reverse WebSocket: onebot_ref dials the bot (communication/ws-reverse.md, spec-rules WSR-*,
+"""Reverse WebSocket: onebot_ref dials the bot (communication/ws-reverse.md, WSR-*,
 AUTH-10, A-32, A-33).
 
 One named thread per client (``ws-reverse:universal``, or ``ws-reverse:api`` and

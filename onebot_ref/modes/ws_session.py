@@ -1,7 +1,7 @@
 """One connected WebSocket, forward or reverse, in role api | event | universal.
 
 Spec: communication/ws.md (the `/api`, `/event` and `/` interfaces), communication/ws-reverse.md
-("连接建立后，使用方式同正向 WebSocket"), event/meta.md#生命周期 (spec-rules WSF-*, WSR-8..10,
+("连接建立后，使用方式同正向 WebSocket"), event/meta.md#生命周期 (WSF-*, WSR-8..10,
 META-4, A-12, A-13, A-24, A-46).
 
 Receiving: :meth:`Session.run` reads frames in the caller's thread (werkzeug's request thread
@@ -44,8 +44,6 @@ API, EVENT, UNIVERSAL = "api", "event", "universal"
 #: communication/ws.md: "`/` 接口 ... 在一条连接上同时提供 `/api` 和 `/event` 的服务"
 TAKES_REQUESTS = {API: True, EVENT: False, UNIVERSAL: True}
 GETS_EVENTS = {API: False, EVENT: True, UNIVERSAL: True}
-
-
 
 
 class _GuardedSocket:

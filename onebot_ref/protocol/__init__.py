@@ -2,10 +2,11 @@
 
 Rule of this package: nothing here does I/O, starts threads, or imports Flask, requests or
 simple_websocket. Every function is a pure function of its arguments, so each rule can be read
-and tested on its own. Spec paths in comments are relative to ``shared/spec/onebot-11/``.
+and tested on its own. Spec paths in comments are pages of the OneBot 11 spec pinned in
+docs/rules.md.
 
 - ``response``  — the response envelope and the retcode table (api/README.md, communication/http.md)
-- ``coerce``    — typed parameters from strings (communication/http.md, spec-rules PARAM-*)
+- ``coerce``    — typed parameters from strings (communication/http.md, PARAM-*)
 - ``cqcode``    — CQ-code strings: escaping, parsing, rendering (message/string.md)
 - ``segments``  — the segment types and their fields (message/segment.md)
 - ``message``   — string / array / single segment normalisation (message/README.md, array.md)

@@ -12,7 +12,7 @@ import hmac
 import re
 from typing import Mapping
 
-# spec-rules AUTH-6: the legacy full-match regex `(?:[Tt]oken|Bearer)\s+(.*)`, with the scheme
+# AUTH-6: the legacy full-match regex `(?:[Tt]oken|Bearer)\s+(.*)`, with the scheme
 # case-insensitive (REC: auth schemes are case-insensitive in HTTP). Koishi sends `Token <t>`.
 _AUTHORIZATION = re.compile(r"(?:token|bearer)\s+(.*)", re.IGNORECASE | re.DOTALL)
 
@@ -99,7 +99,7 @@ def authorize(expected: str, headers: Mapping, query: Mapping, *,
 
 
 def signature(body: bytes, secret: str) -> str:
-    """The ``X-Signature`` header value for an HTTP POST body (spec-rules POST-5).
+    """The ``X-Signature`` header value for an HTTP POST body (POST-5).
 
     Signed over the exact bytes sent, so serialise once and sign those bytes.
     """

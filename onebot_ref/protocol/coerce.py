@@ -1,4 +1,4 @@
-"""Typed action parameters from strings: the "JSON-in-string coercion" (spec-rules PARAM-*).
+"""Typed action parameters from strings: the "JSON-in-string coercion" (PARAM-*).
 
 communication/http.md: "参数可能有不同的类型，当用户通过 query 参数或 urlencoded 表单传参，
 或在 JSON 中使用字符串作为参数值时，OneBot 实现需要从字符串解析出对应类型的数据。"
@@ -25,7 +25,7 @@ onebot_ref choices where the rules leave room (for the README):
 - A value that is given but cannot be read as the declared type fails with retcode 100 naming
   the parameter, also for optional parameters (legacy would quietly use the default, PARAM-3/5):
   a bot developer who sends ``auto_escape=maybe`` wants to hear about it.
-- Integers are strict (``^\\s*[+-]?\\d+\\s*$``, spec-rules §21 A-4); JSON floats and booleans are
+- Integers are strict (``^\\s*[+-]?\\d+\\s*$``, A-4); JSON floats and booleans are
   not integers (PARAM-2).
 - An id (``user_id``, ``group_id``, ``message_id``) of 0 or less is retcode 100 (PARAM-15),
   checked once every parameter has its type, so a wrong type is reported first.
@@ -93,7 +93,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-# spec-rules PARAM-3 [REC] / §21 A-4: an integer string is digits with an optional sign.
+# PARAM-3 [REC] / A-4: an integer string is digits with an optional sign.
 _INTEGER = re.compile(r"\s*[+-]?\d+\s*")
 
 # PARAM-5: "true"/"yes"/"1" → true; "false"/"no"/"0" → false, case-insensitive. message/segment.md

@@ -1,8 +1,8 @@
 """CQ-code strings: escaping, parsing a string into segments, rendering segments into a string.
 
 Spec: message/string.md (CQ 码格式, 转义) and message/array.md (the text segment).
-Pure: no I/O. ``parse`` never raises: a malformed CQ code stays literal text (spec-rules MSG-15,
-§21 A-26). The output of ``parse`` is segment dicts whose ``data`` values are all strings; a
+Pure: no I/O. ``parse`` never raises: a malformed CQ code stays literal text (MSG-15,
+A-26). The output of ``parse`` is segment dicts whose ``data`` values are all strings; a
 ``node``'s ``content`` stays the nested CQ string here (``message.normalize`` turns it into an
 array).
 """

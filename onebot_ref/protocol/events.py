@@ -1,7 +1,7 @@
 """Event builders: one function per event of event/*.md, each built from one table row.
 
 Spec: event/README.md, event/message.md, event/notice.md, event/request.md, event/meta.md
-(spec-rules EVT-*, META-*). Pure: no I/O, no clock (the caller passes ``time``).
+(EVT-*, META-*). Pure: no I/O, no clock (the caller passes ``time``).
 
 Where the spec is a table the code is a table: :data:`SHAPES` has one :class:`Shape` per event
 table, its fields in the spec's order. :func:`build` makes the dict and checks every field

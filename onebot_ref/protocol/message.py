@@ -108,7 +108,7 @@ def validate_outgoing(segments: list[dict]) -> None:
     (MSG-19); an unknown type; a receive-only type (``forward``, "合并转发 <收>"); a contact or
     music whose ``type`` names no table; a missing or empty required field; ``node`` segments
     mixed with other segments (A-44). The same rules apply inside a ``node``'s ``content``.
-    This overrides spec-rules SEG-21 on purpose (the issue asks for 100).
+    This overrides SEG-21 on purpose (the issue asks for 100).
 
     Receive-only *fields* (``url`` of image/record/video, ``name`` of poke) and fields the spec
     does not list are tolerated and kept: a bot that repeats a received segment sends them back.

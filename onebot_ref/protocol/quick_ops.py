@@ -1,7 +1,7 @@
 """Quick operations: what an event's quick-operation object asks for, as a list of action calls.
 
 Spec: communication/http-post.md#快速操作, event/README.md#快速操作, event/message.md#快速操作,
-event/request.md#快速操作, api/hidden.md (spec-rules QOP-*, HID-*).
+event/request.md#快速操作, api/hidden.md (QOP-*, HID-*).
 
 Pure: :func:`plan` reads the event (``context``) and the operation and returns the actions to
 run, in order, as ``(action, params)`` pairs; the caller runs each through ``actions.call`` (the

@@ -13,7 +13,7 @@ from typing import Any
 
 class Retcode(IntEnum):
     """communication/http.md#响应, communication/ws.md#api-接口 and the legacy retcode table
-    (spec-rules RESP-8). onebot_ref's use of 100/102/103 is spec-rules RESP-9."""
+    (RESP-8). onebot_ref's use of 100/102/103 is RESP-9."""
 
     #: "ok 表示操作成功，同时 retcode（返回码）会等于 0"
     OK = 0
@@ -45,7 +45,7 @@ class ActionError(Exception):
 
 
 def status_of(retcode: int) -> str:
-    """The ``status`` string is derived from ``retcode`` alone (spec-rules RESP-2..4)."""
+    """The ``status`` string is derived from ``retcode`` alone (RESP-2..4)."""
     # "ok 表示操作成功，同时 retcode 会等于 0" / "async ... retcode 为 1" /
     # "failed 表示操作失败，此时 retcode 既不是 0 也不是 1"
     if retcode == Retcode.OK:

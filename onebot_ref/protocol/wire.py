@@ -1,7 +1,7 @@
 """What onebot_ref writes on the wire in its own name: the JSON of every API response, event,
 WebSocket frame and stored message, and the User-Agent of every request it makes.
 
-spec-rules GEN-3: every API response, event and WebSocket frame is JSON (communication/ws.md:
+GEN-3: every API response, event and WebSocket frame is JSON (communication/ws.md:
 "通过 WebSocket 消息发送的数据全部使用 JSON 格式"; http.md: "响应内容为 JSON 格式"). onebot_ref writes one form of it everywhere: compact separators and
 UTF-8 text, not ``\\uXXXX`` escapes, so Chinese stays readable in the traffic journal and the
 bytes are the ones Koishi re-creates when it checks an HTTP POST signature (POST-7: it signs
@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-#: spec-rules POST-3 / WSR-6 [LEGACY]: legacy CQHTTP's User-Agent ("CQHttp/<plugin version>"),
+#: POST-3 / WSR-6 [LEGACY]: legacy CQHTTP's User-Agent ("CQHttp/<plugin version>"),
 #: sent by HTTP POST and by the reverse WebSocket clients; go-cqhttp sends the same.
 USER_AGENT = "CQHttp/4.15.0"
 

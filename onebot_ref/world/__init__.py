@@ -4,8 +4,16 @@ merged forwards (sqlite3), one RLock around all of it. Changes publish their eve
     world = World(world_config, bus, database=None, history_limit=10000, message_format="string",
                   data_dir=None)
 
-The bot's side (called by actions/; errors are ``ActionError``: 102 no such target, 103 the
-bot's role does not allow it — owner > admin > member, RESP-9):
+Where things are: world/core.py ``WorldCore`` holds the state, the lock, the clock (``now()``),
+the look-ups, the role and ban checks, storing a message and publishing an event; each side
+below inherits it and adds what its caller needs; world/state.py's ``World`` is all of them.
+
+One error type: every refusal is ``ActionError(retcode, message)`` (RESP-9: 100 bad input, 102
+no such target, 103 not permitted; for the bot: its role, owner > admin > member, does not allow
+it), raised before anything changes. The actions answer it as a failed envelope, the console as
+a 400 with the message (a console field's refusal starts with the field's name: "group_id: ...").
+
+The bot's side (world/bot.py, world/info.py; called by actions/):
 
     send_private(user_id, segments) -> message_id      send_group(group_id, segments) -> id
     get_message(message_id) -> record                  get_forward(id) -> [node segments]
@@ -35,17 +43,31 @@ What the bot's role allows (onebot_ref's reading of QQ; a refusal is 103 and cha
                       approve join requests
     owner only        set_group_admin, set_group_special_title
 
-The other users' side (called by the console; errors are :class:`WorldInputError`, a
-ValueError naming the problem, raised before anything changes):
+The other users' side (world/users.py, world/injected.py; called by the console). A banned user
+cannot speak either, by the same check as the bot:
 
     receive_private_message(user_id, message, group_id=None) -> event
     receive_group_message(group_id, user_id, message, anonymous=None) -> event
     inject_event(partial) -> event
+
+What the console shows (world/console_views.py):
+
+    snapshot() -> dict                                        # GET /sim/world
     messages_since(seq, limit=500) -> (messages, cursor)     # GET /sim/messages
     wait_message(after, timeout) -> bool                      # its long poll
-    snapshot() -> dict                                        # GET /sim/world
     media_file(kind, file) -> path | None     # the file to show for an image/record/video
     self_id, nickname
+
+The core, for the sides (the caller holds ``lock``; ``field``: the console's field name that
+starts the message, None for the bot's wording):
+
+    lock  message_stored (a Condition)  now()  close()
+    account(user_id, field) group(group_id, field) member(group, user_id, field)     # 102
+    pending_request(flag, request_type) (102)  new_flag()
+    bot_role(group)  require_role(group, role, what)  require_outrank(group, member, what)
+    require_may_speak(group, member, now)                                            # 103
+    prepare(segments, group_id, role) -> segments   store_message(...) -> record
+    publish(event) -> event
 
 Restart: the ``world:`` config is re-applied on every start (friends, groups, members as the
 file says); message history and merged forwards persist in ``database`` (a file), and message
@@ -54,9 +76,7 @@ ids keep increasing. Pending requests do not survive a restart (their flags beco
 
 from __future__ import annotations
 
-from .config import DEFAULT_WORLD, validate_world_config
-from .state import World, WorldConfigError
-from .model import WorldInputError
+from .config import DEFAULT_WORLD, WorldConfigError, validate_world_config
+from .state import World
 
-__all__ = ["DEFAULT_WORLD", "World", "WorldConfigError", "WorldInputError",
-           "validate_world_config"]
+__all__ = ["DEFAULT_WORLD", "World", "WorldConfigError", "validate_world_config"]

@@ -48,6 +48,15 @@ DEFAULT_WORLD: dict = {
     ],
 }
 
+
+class WorldConfigError(ValueError):
+    """The ``world:`` section is invalid; ``problems`` has one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
 _ACCOUNT = {"user_id": "id", "nickname": "str", "sex": "sex", "age": "count", "area": "str"}
 _KEYS = {
     "world": {"self": "map", "friends": "list", "strangers": "list", "groups": "list"},

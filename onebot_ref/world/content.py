@@ -1,7 +1,7 @@
 """What the simulated QQ checks in a message before storing it, whoever sends it (the bot or a
 user of the console): the targets of ``at`` and ``reply``, then the media files (world/media.py).
 
-The segment table checks (types, required fields: spec-rules SEG-*, A-44) are pure and done
+The segment table checks (types, required fields: SEG-*, A-44) are pure and done
 before, by protocol.message.validate_outgoing. onebot_ref's reading of QQ (README decisions):
 
     at qq=all      @全体成员: in a group only an admin or the owner may (103 otherwise); in a
@@ -17,20 +17,23 @@ from __future__ import annotations
 from ..protocol.response import ActionError, Retcode
 from . import media
 from .model import rank
+from .store import MessageStore
 
 
-def prepare(world, segments: list[dict], group_id: int | None, role: str) -> list[dict]:
+def prepare(segments: list[dict], group_id: int | None, role: str, store: MessageStore,
+            data_dir: str | None) -> list[dict]:
     """The message as the world stores it. ``group_id``: the group it is sent in (None for a
-    private message); ``role``: the sender's role there. Raises ActionError before anything is
-    written."""
+    private message); ``role``: the sender's role there; ``store``: the messages a reply may
+    quote; ``data_dir``: where media files are saved (world/media.py). Raises ActionError
+    before anything is written."""
     for index, segment in enumerate(segments):
         kind, data = segment["type"], segment.get("data") or {}
         label = f"segment {index} ({kind})"
         if kind == "at":
             _check_at(label, data.get("qq", ""), group_id, role)
         elif kind == "reply":
-            _check_reply(world, label, data.get("id", ""))
-    return media.keep(segments, world.data_dir)
+            _check_reply(store, label, data.get("id", ""))
+    return media.keep(segments, data_dir)
 
 
 def _check_at(label: str, qq: str, group_id: int | None, role: str) -> None:
@@ -46,14 +49,14 @@ def _check_at(label: str, qq: str, group_id: int | None, role: str) -> None:
                           f"{label}: field 'qq' must be a QQ number or all, got {qq!r}")
 
 
-def _check_reply(world, label: str, message_id: str) -> None:
+def _check_reply(store: MessageStore, label: str, message_id: str) -> None:
     # message/segment.md 回复: "`id` | 回复时引用的消息 ID"
     try:
         number = int(message_id)
     except ValueError:
         raise ActionError(Retcode.BAD_PARAMS,
                           f"{label}: field 'id' must be a message id, got {message_id!r}") from None
-    record = world.store.get(number)
+    record = store.get(number)
     if record is None or record["recalled"]:
         why = "was recalled" if record else "is unknown or older than the history kept"
         raise ActionError(Retcode.NO_TARGET, f"{label}: field 'id': message {number} {why}")

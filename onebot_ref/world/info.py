@@ -1,13 +1,16 @@
 """What the bot can look up: its account, friends, strangers, groups, members, honors.
 
-Part of :class:`~onebot_ref.world.state.World` (a mixin). Each method returns the response data
-of the named action of api/public.md; an unknown user, group or member is 102 (RESP-9).
+Built on :class:`~onebot_ref.world.core.WorldCore` (its look-ups). Each method returns the
+response data of the named action of api/public.md; an unknown user, group or member is 102
+(RESP-9).
 """
 
 from __future__ import annotations
 
 from ..protocol.response import ActionError, Retcode
 from . import views
+from .core import WorldCore
+from .model import Group
 
 #: api/public.md#get_group_honor_info: type "`talkative` `performer` `legend` `strong_newbie`
 #: `emotion` ... 或传入 `all` 获取所有数据"
@@ -21,7 +24,7 @@ def avatar(user_id: int) -> str:
     return f"https://q1.qlogo.cn/g?b=qq&nk={user_id}&s=640"
 
 
-class InfoSide:
+class InfoSide(WorldCore):
     """The bot's read-only look-ups; see world/__init__.py."""
 
     def login_info(self) -> dict:
@@ -29,31 +32,31 @@ class InfoSide:
         return {"user_id": self.self_id, "nickname": self.nickname}
 
     def stranger_info(self, user_id: int) -> dict:
-        with self._lock:
-            return views.stranger_info(self._account(user_id))
+        with self.lock:
+            return views.stranger_info(self.account(user_id))
 
     def friend_list(self) -> list[dict]:
-        with self._lock:
+        with self.lock:
             return [views.friend(self.accounts[uid], remark)
                     for uid, remark in self.friends.items()]
 
     def group_info(self, group_id: int) -> dict:
-        with self._lock:
-            return views.group_info(self._group(group_id))
+        with self.lock:
+            return views.group_info(self.group(group_id))
 
     def group_list(self) -> list[dict]:
-        with self._lock:
+        with self.lock:
             return [views.group_info(group) for group in self.groups.values()]
 
     def member_info(self, group_id: int, user_id: int) -> dict:
-        with self._lock:
-            group = self._group(group_id)
-            member = self._member(group, user_id)
+        with self.lock:
+            group = self.group(group_id)
+            member = self.member(group, user_id)
             return views.member_info(group, self.accounts[user_id], member)
 
     def member_list(self, group_id: int) -> list[dict]:
-        with self._lock:
-            group = self._group(group_id)
+        with self.lock:
+            group = self.group(group_id)
             return [views.member_info(group, self.accounts[m.user_id], m)
                     for m in group.members.values()]
 
@@ -61,8 +64,8 @@ class InfoSide:
         """api/public.md#get_group_honor_info: "仅 type 为 talkative 或 all 时有数据": only the
         selected lists are present. The simulated honors are deterministic: the member who
         spoke last is the current 龙王; each list names the members in id order."""
-        with self._lock:
-            group = self._group(group_id)
+        with self.lock:
+            group = self.group(group_id)
             others = sorted(uid for uid in group.members if uid != self.self_id)
             chosen = HONOR_TYPES if honor_type == "all" else (honor_type,)
             data: dict = {"group_id": group_id}
@@ -75,7 +78,7 @@ class InfoSide:
                     for uid in others[:3]]
             return data
 
-    def _current_talkative(self, group) -> dict | None:
+    def _current_talkative(self, group: Group) -> dict | None:
         speakers = [m for m in group.members.values() if m.user_id != self.self_id]
         if not speakers:
             return None
@@ -85,13 +88,13 @@ class InfoSide:
 
     def stats(self) -> dict:
         """Counts for get_status (onebot_ref extras next to online/good)."""
-        with self._lock:
+        with self.lock:
             return dict(self.counters, friends=len(self.friends), groups=len(self.groups),
                         messages_stored=self.store.count())
 
     def has_media(self, kind: str, file: str) -> bool:
         """Whether a sent or received ``kind`` segment (image, record) named ``file`` exists."""
-        with self._lock:
+        with self.lock:
             return self.store.has_media(kind, file)
 
 

@@ -1,6 +1,6 @@
 """The media files of image, record and video segments: what the simulated QQ keeps of them.
 
-Spec: message/segment.md 图片 [1] (语音 and 短视频 refer to it; spec-rules SEG-4..6):
+Spec: message/segment.md 图片 [1] (语音 and 短视频 refer to it; SEG-4..6):
 "发送时，`file` 参数除了支持使用收到的图片文件名直接发送外，还支持：绝对路径 ... `file` URI、
 网络 URL ... Base64 编码 ...". onebot_ref's reading (README decisions):
 

@@ -1,7 +1,7 @@
 """The simulated QQ as plain dataclasses: accounts, friends, groups, members, pending requests.
 
-These hold no lock and do no I/O; :class:`~onebot_ref.world.state.World` owns them and guards
-them with its one RLock. Messages and merged forwards are not here: they live in the sqlite
+These hold no lock and do no I/O; :class:`~onebot_ref.world.core.WorldCore` owns them and
+guards them with its one RLock. Messages and merged forwards are not here: they live in the sqlite
 store (world/store.py) because they persist across restarts.
 """
 
@@ -16,10 +16,6 @@ SEXES = ("male", "female", "unknown")
 
 #: event/message.md (EVT-11 [LEGACY]): "sub_type anonymous goes with user_id 80000000"
 ANONYMOUS_USER_ID = 80000000
-
-
-class WorldInputError(ValueError):
-    """A simulated user's action or an injected event that the world refuses (console: 400)."""
 
 
 def rank(role: str) -> int:

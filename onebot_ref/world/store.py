@@ -3,7 +3,7 @@ restart).
 
 A message's id is its row number in an AUTOINCREMENT table: positive, never reused, monotonic
 across restarts with the same file, and (for fewer than 2**31 messages) within int32 as
-spec-rules A-37 asks, so it fits both ``message_id: int32`` (message events, send responses) and
+A-37 asks, so it fits both ``message_id: int32`` (message events, send responses) and
 the int64 of the recall notices. The same number is the ``seq`` of ``/sim/messages``.
 
 The caller (World) holds its RLock around every call; the connection is opened with

@@ -57,7 +57,7 @@ def anonymous_sender(anonymous: dict) -> dict:
 
 
 def sim_message(record: dict) -> dict:
-    """One entry of ``GET /sim/messages`` (shared/reference/sim-contract.md), from a stored
+    """One entry of ``GET /sim/messages`` (docs/console-api.md), from a stored
     record: group messages carry ``group_id``, private ones ``target_id`` (the bot's peer)."""
     entry = {"seq": record["seq"], "message_id": record["seq"],
              "message_type": record["message_type"], "user_id": record["user_id"]}

@@ -1,4 +1,4 @@
-"""The console's JSON API (shared/reference/sim-contract.md) over a real socket, against the
+"""The console's JSON API (docs/console-api.md) over a real socket, against the
 real world, bus and actions of a Runner (no mode needed: the world is checked directly and
 through ``actions.call``, the way a bot would see it)."""
 
@@ -10,9 +10,7 @@ import time
 import pytest
 import requests
 
-from conftest import runner_config
-from onebot_ref.protocol.coerce import Params
-from onebot_ref.runner import Runner
+from helpers import direct_call, start_runner
 
 TIMEOUT = 5
 
@@ -28,8 +26,7 @@ def console(make_runner):
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory):
     """One runner for the tests that must not change anything (the 400 table)."""
-    config = runner_config(tmp_path_factory.mktemp("shared"), use_console=True)
-    with Runner(config) as runner:
+    with start_runner(tmp_path_factory.mktemp("shared"), use_console=True) as runner:
         runner.base = runner.url("console")
         yield runner
 
@@ -42,14 +39,10 @@ def post(runner, path, body=None, **kwargs):
     return requests.post(runner.base + path, json=body, timeout=TIMEOUT, **kwargs)
 
 
-def call(runner, action, **params):
-    return runner.actions.call(action, Params(params))
-
-
 # --- GET /sim/world ----------------------------------------------------------------------------
 
 def test_world_has_self_friends_groups_with_members(console):
-    """sim-contract: GET /sim/world -> {"self", "friends", "groups": [{..., "members"}]}."""
+    """docs/console-api.md: GET /sim/world -> {"self", "friends", "groups": [{..., "members"}]}."""
     world = get(console, "/sim/world").json()
     assert world["self"]["user_id"] == 10000
     assert {f["user_id"] for f in world["friends"]} >= {10001, 10002}
@@ -70,7 +63,7 @@ def test_private_message_is_a_real_stored_message(console):
         ("message", "private", "friend")
     assert event["user_id"] == 10001 and event["self_id"] == 10000
     assert event["message"] == "hello"  # post_message_format string (EVT-5)
-    stored = call(console, "get_msg", message_id=body["message_id"])
+    stored = direct_call(console.actions, "get_msg", message_id=body["message_id"])
     assert stored["status"] == "ok" and stored["data"]["sender"]["user_id"] == 10001
 
 
@@ -112,7 +105,8 @@ def test_friend_request_gets_a_flag_that_set_friend_add_request_accepts(console)
     event = post(console, "/sim/event", {"post_type": "request", "request_type": "friend",
                                          "user_id": 10009, "comment": "hi"}).json()["event"]
     assert event["self_id"] == 10000 and isinstance(event["time"], int) and event["flag"]
-    answer = call(console, "set_friend_add_request", flag=event["flag"], approve=True)
+    answer = direct_call(console.actions, "set_friend_add_request", flag=event["flag"],
+                         approve=True)
     assert answer["status"] == "ok"
     friends = {f["user_id"] for f in get(console, "/sim/world").json()["friends"]}
     assert 10009 in friends
@@ -124,7 +118,7 @@ def test_group_increase_adds_the_member(console):
                                           "sub_type": "approve", "group_id": 20001,
                                           "operator_id": 10000, "user_id": 10004})
     assert answer.status_code == 200, answer.text
-    members = call(console, "get_group_member_list", group_id=20001)["data"]
+    members = direct_call(console.actions, "get_group_member_list", group_id=20001)["data"]
     assert 10004 in {m["user_id"] for m in members}
 
 
@@ -298,7 +292,7 @@ def test_unknown_endpoint_and_method_answer_json(shared):
 
 def test_messages_page_by_seq_and_include_the_bots_own(console):
     first = post(console, "/sim/private_message", {"user_id": 10001, "message": "one"}).json()
-    sent = call(console, "send_private_msg", user_id=10001, message="two")
+    sent = direct_call(console.actions, "send_private_msg", user_id=10001, message="two")
     assert sent["status"] == "ok"
     page = get(console, "/sim/messages", after=0).json()
     assert [m["raw_message"] for m in page["messages"]] == ["one", "two"]
@@ -326,7 +320,7 @@ def test_messages_long_poll_returns_when_a_message_arrives(console):
     started = time.monotonic()
     poller.start()
     time.sleep(0.2)  # let the poll reach the server first: the test is that it waits
-    call(console, "send_group_msg", group_id=20001, message="woke you")
+    direct_call(console.actions, "send_group_msg", group_id=20001, message="woke you")
     poller.join(TIMEOUT)
     assert not poller.is_alive() and time.monotonic() - started < 5
     assert [m["raw_message"] for m in result["page"]["messages"]] == ["woke you"]

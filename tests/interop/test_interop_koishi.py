@@ -22,8 +22,15 @@ from pathlib import Path
 
 import pytest
 
-from interop_harness import (FRIEND_ID, REPLY_TIMEOUT, SELF_ID, assert_echoes, free_port,
-                             start_bot, start_runner)
+from interop_harness import (
+    FRIEND_ID,
+    REPLY_TIMEOUT,
+    SELF_ID,
+    assert_echoes,
+    free_port,
+    start_bot,
+    start_runner,
+)
 
 KOISHI = Path(__file__).parent / "koishi"
 NODE = shutil.which("node")

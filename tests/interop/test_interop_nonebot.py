@@ -12,8 +12,17 @@ import contextlib
 
 import pytest
 
-from interop_harness import (FRIEND_ID, GROUP_ID, SELF_ID, assert_echoes, free_port, last_seq,
-                             start_bot, start_runner, wait_reply)
+from interop_harness import (
+    FRIEND_ID,
+    GROUP_ID,
+    SELF_ID,
+    assert_echoes,
+    free_port,
+    last_seq,
+    start_bot,
+    start_runner,
+    wait_reply,
+)
 
 TOKEN = "interop-token"
 SECRET = "interop-secret"

@@ -7,16 +7,13 @@ import pytest
 import requests
 
 from fakebot import connect
+from helpers import start_runner
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from conftest import runner_config
-    from onebot_ref.runner import Runner
-
-    runner = Runner(runner_config(tmp_path_factory.mktemp("envelope"), use_ws=True)).start()
-    yield runner
-    runner.stop()
+    with start_runner(tmp_path_factory.mktemp("envelope"), use_ws=True) as runner:
+        yield runner
 
 
 def get(server, path: str, **params) -> requests.Response:

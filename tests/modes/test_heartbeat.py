@@ -1,4 +1,4 @@
-"""Heartbeat meta events on every event channel (event/meta.md#心跳, spec-rules META-6..10,
+"""Heartbeat meta events on every event channel (event/meta.md#心跳, META-6..10,
 A-16)."""
 
 from __future__ import annotations

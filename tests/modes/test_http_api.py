@@ -1,4 +1,4 @@
-"""The HTTP API over real sockets (communication/http.md; spec-rules HTTP-*, AUTH-*, DATA-*, PARAM-*).
+"""The HTTP API over real sockets (communication/http.md; HTTP-*, AUTH-*, DATA-*, PARAM-*).
 
 Every server here is a real :class:`onebot_ref.runner.Runner` (Config, World, Actions, traffic)
 on 127.0.0.1 port 0; requests go over TCP with ``requests`` or, where the exact bytes of the
@@ -15,7 +15,7 @@ import socket
 import pytest
 import requests
 
-from onebot_ref.config import from_mapping
+from helpers import HOWS, http_call, start_runner
 from onebot_ref.runner import Runner
 
 TOKEN = "s3cret-token"
@@ -23,28 +23,19 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 LIMIT = 64 * 1024
 
 
-def start(tmp_path_factory, **keys) -> Runner:
-    data_dir = tmp_path_factory.mktemp("data")
-    config = from_mapping({"host": "127.0.0.1", "port": 0, "use_ws": False, "use_console": False,
-                           "data_dir": str(data_dir), **keys})
-    return Runner(config).start()
-
-
 @pytest.fixture(scope="module")
 def secured(tmp_path_factory):
     """access_token set, data files served, CORS off, a 64 KiB body limit."""
-    runner = start(tmp_path_factory, access_token=TOKEN, serve_data_files=True,
-                   max_body_bytes=LIMIT)
-    yield runner
-    runner.stop()
+    with start_runner(tmp_path_factory.mktemp("secured"), access_token=TOKEN,
+                      serve_data_files=True, max_body_bytes=LIMIT) as runner:
+        yield runner
 
 
 @pytest.fixture(scope="module")
 def open_server(tmp_path_factory):
     """No access_token, CORS on, data files not served."""
-    runner = start(tmp_path_factory, enable_cors=True)
-    yield runner
-    runner.stop()
+    with start_runner(tmp_path_factory.mktemp("open"), enable_cors=True) as runner:
+        yield runner
 
 
 def raw_request(runner: Runner, method: str, target: str, headers: dict | None = None,
@@ -451,33 +442,32 @@ def test_data_files_off_DATA_2(open_server):
 
 
 # --- every public action of api/public.md answers ok, via each encoding ------------------------
-@pytest.fixture(scope="module", params=["get", "form", "json"])
+@pytest.fixture(scope="module", params=HOWS)
 def prepared(request, tmp_path_factory):
     """A fresh default world per encoding, with what some actions need to exist: a received
     message with an image and a record, a message the bot sent, a merged forward, pending
     friend and group requests, and an anonymous sender."""
-    runner = start(tmp_path_factory)
-    world, call = runner.world, runner.actions.call
-    received = world.receive_private_message(10001, [
-        {"type": "text", "data": {"text": "look"}},
-        {"type": "image", "data": {"file": "cat.jpg"}},
-        {"type": "record", "data": {"file": "meow.amr"}}])
-    sent = call("send_private_msg", {"user_id": 10001, "message": "to recall"})["data"]
-    forward = call("send_private_msg", {"user_id": 10002, "message": [
-        {"type": "node", "data": {"user_id": "10001", "nickname": "Alice", "content": "hi"}}]})
-    anonymous = world.receive_group_message(20003, 10002, "psst", anonymous=True)["anonymous"]
-    state = {
-        "received": received["message_id"], "sent": sent["message_id"],
-        "forward_id": world.get_message(forward["data"]["message_id"])["message"][0]["data"]["id"],
-        "friend_flag": world.inject_event({"post_type": "request", "request_type": "friend",
-                                           "user_id": 10009, "comment": "hi"})["flag"],
-        "group_flag": world.inject_event({"post_type": "request", "request_type": "group",
-                                          "sub_type": "add", "group_id": 20001,
-                                          "user_id": 10004, "comment": "let me in"})["flag"],
-        "anonymous": anonymous,
-    }
-    yield request.param, runner, state
-    runner.stop()
+    with start_runner(tmp_path_factory.mktemp("prepared")) as runner:
+        world, call = runner.world, runner.actions.call
+        received = world.receive_private_message(10001, [
+            {"type": "text", "data": {"text": "look"}},
+            {"type": "image", "data": {"file": "cat.jpg"}},
+            {"type": "record", "data": {"file": "meow.amr"}}])
+        sent = call("send_private_msg", {"user_id": 10001, "message": "to recall"})["data"]
+        forward = call("send_private_msg", {"user_id": 10002, "message": [
+            {"type": "node", "data": {"user_id": "10001", "nickname": "Alice", "content": "hi"}}]})
+        anonymous = world.receive_group_message(20003, 10002, "psst", anonymous=True)["anonymous"]
+        state = {
+            "received": received["message_id"], "sent": sent["message_id"],
+            "forward_id": world.get_message(forward["data"]["message_id"])["message"][0]["data"]["id"],
+            "friend_flag": world.inject_event({"post_type": "request", "request_type": "friend",
+                                               "user_id": 10009, "comment": "hi"})["flag"],
+            "group_flag": world.inject_event({"post_type": "request", "request_type": "group",
+                                              "sub_type": "add", "group_id": 20001,
+                                              "user_id": 10004, "comment": "let me in"})["flag"],
+            "anonymous": anonymous,
+        }
+        yield request.param, runner, state
 
 
 #: (action, params from the prepared state, expected status). Destructive ones come last.
@@ -531,15 +521,6 @@ PUBLIC_CALLS = [
 ]
 
 
-def as_text(value) -> str:
-    """A parameter value the way a query or form carries it (PARAM-1, PARAM-9/10)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
 def test_public_calls_cover_api_public_md():
     """The table below names every action of api/public.md (the actions package lists them)."""
     from onebot_ref.actions import PUBLIC
@@ -551,16 +532,7 @@ def test_public_calls_cover_api_public_md():
                          ids=[f"API-{name}" for name, _, _ in PUBLIC_CALLS])
 def test_every_public_action_answers(prepared, action, make_params, status):
     """HTTP-4/5 + PARAM-1: GET + query, POST + urlencoded form, POST + JSON, same answer."""
-    encoding, runner, state = prepared
-    params = make_params(state)
-    url = runner.url("http") + "/" + action
-    if encoding == "get":
-        r = requests.get(url, params={k: as_text(v) for k, v in params.items()}, timeout=10)
-    elif encoding == "form":
-        r = requests.post(url, data={k: as_text(v) for k, v in params.items()}, timeout=10)
-    else:
-        r = requests.post(url, json=params, timeout=10)
-    assert r.status_code == 200, r.text
-    envelope = r.json()
+    how, runner, state = prepared
+    envelope = http_call(runner, action, how=how, **make_params(state))
     assert envelope["status"] == status, envelope
     assert envelope["retcode"] == {"ok": 0, "async": 1}[status]

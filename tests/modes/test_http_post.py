@@ -1,4 +1,4 @@
-"""HTTP POST to a fake bot over real sockets (communication/http-post.md, spec-rules POST-*,
+"""HTTP POST to a fake bot over real sockets (communication/http-post.md, POST-*,
 QOP-*, META-2/3, GEN-4, A-17, A-34)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import requests
 
 from fakebot import Answer, connect
 from onebot_ref.protocol.coerce import Params
-from onebot_ref.world import WorldInputError
+from onebot_ref.protocol.response import ActionError
 
 ALICE, BOB, CAROL, DAVE, MALLORY = 10001, 10002, 10003, 10004, 10009
 GROUP, ANON_GROUP = 20001, 20003
@@ -142,7 +142,7 @@ def test_ban_of_an_anonymous_sender(make_runner, fakebot):
     with make_runner(post_url=fakebot.post_url) as runner:
         runner.world.receive_group_message(ANON_GROUP, BOB, "boo", anonymous=True)
         answered(runner, "quick operation applied: ban")
-        with pytest.raises(WorldInputError, match="banned"):
+        with pytest.raises(ActionError, match="banned"):
             runner.world.receive_group_message(ANON_GROUP, BOB, "again", anonymous=True)
 
 

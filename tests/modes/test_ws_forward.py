@@ -1,4 +1,4 @@
-"""The forward WebSocket server over real sockets (communication/ws.md, spec-rules WSF-*, AUTH-9,
+"""The forward WebSocket server over real sockets (communication/ws.md, WSF-*, AUTH-9,
 META-4, A-8, A-12, A-25, A-46)."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import time
 
 import pytest
 import requests
-from simple_websocket import Client, ConnectionError as HandshakeRefused
+from simple_websocket import Client
+from simple_websocket import ConnectionError as HandshakeRefused
 
 from fakebot import connect
 

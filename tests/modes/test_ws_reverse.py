@@ -1,5 +1,5 @@
 """Reverse WebSocket clients against the fake bot's WS server (communication/ws-reverse.md,
-spec-rules WSR-*, AUTH-10, A-32, A-33)."""
+WSR-*, AUTH-10, A-32, A-33)."""
 
 from __future__ import annotations
 

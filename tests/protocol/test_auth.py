@@ -1,4 +1,4 @@
-"""Access tokens (spec-rules AUTH-*) and the HTTP POST signature (POST-5)."""
+"""Access tokens (AUTH-*) and the HTTP POST signature (POST-5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Typed parameters: spec-rules PARAM-1..14 (communication/http.md, api/README.md#参数)."""
+"""Typed parameters: PARAM-1..14 (communication/http.md, api/README.md#参数)."""
 
 from __future__ import annotations
 

@@ -1,12 +1,15 @@
 """Event builders against the spec's own tables (EVT-*, META-*).
 
 TABLES copies the field column of every event table of event/*.md; a builder that drops, adds or
-reorders a field fails here. When the spec tree is present, TABLES is checked against it too.
+reorders a field fails here. TABLES is checked against the pinned spec: its text when
+ONEBOT11_SPEC names a checkout, else the digests recorded from it (PINNED_TABLES).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
@@ -15,8 +18,40 @@ import pytest
 from onebot_ref.protocol import events
 from onebot_ref.protocol.events import SHAPES, EventError, build, shape_of
 
-SPEC = Path("/work/shared/spec/onebot-11")
-needs_spec = pytest.mark.skipif(not SPEC.exists(), reason="the OneBot 11 spec tree is not here")
+#: A checkout of the OneBot 11 spec at the commit docs/rules.md pins (botuniverse/onebot-11
+#: @d4456ee), when one is given: TABLES are then compared with the spec's own text.
+SPEC = Path(os.environ.get("ONEBOT11_SPEC") or "/nonexistent")
+
+#: Without a checkout (CI: the spec repository has no licence to vendor it, and GitHub may be
+#: out of reach), TABLES are compared with what the extraction below gave at the pinned commit:
+#: sha256 of the space-joined field names (first 16 hex digits). Recorded with ONEBOT11_SPEC set;
+#: a TABLES edit that does not come from the spec fails here.
+PINNED_TABLES = {
+    "friend_add": "bfa990b05f946bf6", "friend_recall": "10c49b402ee7b7fd",
+    "friend_request": "35ab639351f8c508", "group_admin": "ddbe0edd010bc730",
+    "group_ban": "1a34a3838d947361", "group_decrease": "ddf2ac88f225d967",
+    "group_increase": "ddf2ac88f225d967", "group_message": "a61f1daf7f402565",
+    "group_recall": "e2e94c7f1759bb75", "group_request": "323b3502bab19434",
+    "group_upload": "cf3e0a05444dd49a", "heartbeat": "dc726db904db4582",
+    "honor": "f8d50d36bf1cf58a", "lifecycle": "d5c8365c0ead5830",
+    "lucky_king": "ac0f298a48009326", "poke": "ac0f298a48009326",
+    "private_message": "9e1dd4a78382ad50",
+}
+#: The event headings (## ...) of event/message.md, notice.md, request.md, meta.md at the pinned
+#: commit, as SHAPES names them.
+PINNED_HEADINGS = {
+    "event/message.md#私聊消息", "event/message.md#群消息", "event/notice.md#群文件上传",
+    "event/notice.md#群管理员变动", "event/notice.md#群成员减少", "event/notice.md#群成员增加",
+    "event/notice.md#群禁言", "event/notice.md#好友添加", "event/notice.md#群消息撤回",
+    "event/notice.md#好友消息撤回", "event/notice.md#群内戳一戳", "event/notice.md#群红包运气王",
+    "event/notice.md#群成员荣誉变更", "event/request.md#加好友请求", "event/request.md#加群请求邀请",
+    "event/meta.md#生命周期", "event/meta.md#心跳",
+}
+
+
+def _digest(fields: list[str]) -> str:
+    return hashlib.sha256(" ".join(fields).encode("utf-8")).hexdigest()[:16]
+
 
 #: The 字段名 column of each event table, in the spec's order.
 TABLES = {
@@ -96,20 +131,25 @@ def test_builder_emits_exactly_the_spec_table_in_order(name):
     json.dumps(event)  # GEN-3: plain JSON values only
 
 
-@needs_spec
 @pytest.mark.parametrize("name", sorted(SHAPES))
 def test_tables_are_copied_from_the_spec(name):
-    assert TABLES[name].split() == spec_fields(SHAPES[name].spec)
+    if SPEC.is_dir():
+        assert TABLES[name].split() == spec_fields(SHAPES[name].spec)
+    else:  # the pinned extraction (see PINNED_TABLES)
+        assert _digest(TABLES[name].split()) == PINNED_TABLES[name], (
+            f"TABLES[{name!r}] differs from event/*.md at the pinned commit: check it against "
+            "the spec with ONEBOT11_SPEC=<checkout> and update PINNED_TABLES only from there")
 
 
-@needs_spec
 def test_every_event_table_of_the_spec_has_a_builder():
     """One builder per event heading of event/message.md, notice.md, request.md, meta.md."""
-    headings = set()
-    for page in ("message.md", "notice.md", "request.md", "meta.md"):
-        text = (SPEC / "event" / page).read_text(encoding="utf-8")
-        headings |= {f"event/{page}#{h.replace('／', '')}"
-                     for h in re.findall(r"^## (.+)$", text, flags=re.M) if h != "相关配置"}
+    headings = PINNED_HEADINGS
+    if SPEC.is_dir():
+        headings = set()
+        for page in ("message.md", "notice.md", "request.md", "meta.md"):
+            text = (SPEC / "event" / page).read_text(encoding="utf-8")
+            headings |= {f"event/{page}#{h.replace('／', '')}"
+                         for h in re.findall(r"^## (.+)$", text, flags=re.M) if h != "相关配置"}
     assert headings == {shape.spec for shape in SHAPES.values()}
 
 

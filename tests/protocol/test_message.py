@@ -61,7 +61,8 @@ NORMALIZE = [
                  [seg("node", user_id="10001000", nickname="某人", content=[FACE, text("哈喽～")])],
                  id="SEG-19-node-example-2-content-array"),
     pytest.param("[CQ:node,user_id=10001000,nickname=某人,content=&#91;CQ:face&#44;id=123&#93;哈喽～]",
-                 True, [text("[CQ:node,user_id=10001000,nickname=某人,content=&#91;CQ:face&#44;id=123&#93;哈喽～]")],
+                 True, [text("[CQ:node,user_id=10001000,nickname=某人,"
+                             "content=&#91;CQ:face&#44;id=123&#93;哈喽～]")],
                  id="MSG-20-auto-escape-node-string"),
     pytest.param("[CQ:node,user_id=10001000,nickname=某人,content=&#91;CQ:face&#44;id=123&#93;哈喽～]",
                  False,

@@ -1,5 +1,5 @@
 // onebot_ref console: play the other QQ users, watch every frame. Plain JS, no build step.
-// Talks only to the JSON API of this server (/sim/*, see shared/reference/sim-contract.md),
+// Talks only to the JSON API of this server (/sim/*, see docs/console-api.md),
 // with long polling (?wait=) for messages and traffic, so updates arrive without reloading.
 "use strict";
 

@@ -11,7 +11,7 @@ types the two ways aiocqhttp offers, so that both paths are exercised:
 * private: ``await bot.send(event, ...)`` (an API call: HTTP API when it gets events by HTTP
   POST, the API/Universal connection in reverse WebSocket);
 * group: it *returns* a quick operation ``{"reply": ...}`` (the HTTP POST response body, or
-  ``.handle_quick_operation_async`` over the reverse WebSocket, spec-rules ACT-12).
+  ``.handle_quick_operation_async`` over the reverse WebSocket, ACT-12).
 
 On stdout it prints ``WS <role>`` when aiocqhttp has registered a reverse WebSocket connection
 with that ``X-Client-Role`` (lower-cased: api, event, universal), and ``CONNECT <self_id>`` /

@@ -17,7 +17,7 @@ adapter's settings (``onebot_ws_urls``, ``onebot_api_roots``, ``onebot_access_to
   reaches a bot that has read it, whereas READY in reverse WS comes before onebot_ref's client
   may even have finished its handshake. ENABLE is POSTed when onebot_ref starts (META-3);
 * ``HEARTBEAT <self_id> interval=<ms>`` for a heartbeat that parsed as NoneBot's
-  ``HeartbeatMetaEvent`` (its ``status`` model, spec-rules META-10);
+  ``HeartbeatMetaEvent`` (its ``status`` model, META-10);
 * ``REPLY <message_id> from <user_id> to_me=<bool>`` before answering a message that replies
   to another one: NoneBot resolved it with ``get_msg`` into its ``Reply`` model.
 """
@@ -28,8 +28,14 @@ import json
 import sys
 
 import nonebot
-from nonebot.adapters.onebot.v11 import (Adapter, Bot, HeartbeatMetaEvent, LifecycleMetaEvent,
-                                         MessageEvent, MessageSegment)
+from nonebot.adapters.onebot.v11 import (
+    Adapter,
+    Bot,
+    HeartbeatMetaEvent,
+    LifecycleMetaEvent,
+    MessageEvent,
+    MessageSegment,
+)
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ if (bot.protocol === 'http') {
   // *response* body (undefined), so every HTTP POST crashes it; its source upstream reads
   // `ctx.request.body`. This route, registered before the adapter's on the same path, hands
   // it the parsed request body; the adapter still checks X-Signature over
-  // JSON.stringify(body) (spec-rules POST-7) and sets the status (204, or 401/403); the
+  // JSON.stringify(body) (POST-7) and sets the status (204, or 401/403); the
   // body is taken back so that it is not sent as the answer.
   ctx.inject(['server'], (ctx) => ctx.server.post(bot.path ?? '/onebot', async (c, next) => {
     c.body = c.request.body

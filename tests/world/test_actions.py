@@ -9,11 +9,12 @@ import time
 
 import pytest
 
+from helpers import direct_call as call  # the envelope of Actions.call, no transport
+from helpers import direct_data as data_of  # its data, checked ok / retcode 0
 from onebot_ref import __version__
 from onebot_ref.actions import PUBLIC, Actions
 from onebot_ref.bus import Bus
 from onebot_ref.config import Config
-from onebot_ref.protocol.coerce import Params
 from onebot_ref.world import World
 
 
@@ -34,17 +35,6 @@ def actions(world, config):
     a = Actions(world, config)
     yield a
     a.stop()
-
-
-def call(actions: Actions, action: str, **params) -> dict:
-    return actions.call(action, Params(params))
-
-
-def data_of(actions: Actions, action: str, **params):
-    envelope = call(actions, action, **params)
-    assert envelope["status"] == "ok", envelope
-    assert envelope["retcode"] == 0
-    return envelope["data"]
 
 
 def test_the_table_is_api_public_md():

@@ -155,7 +155,7 @@ def test_history_is_bounded_oldest_first():
 
 
 def test_messages_since_shape_and_cursor(world):
-    """sim-contract.md /sim/messages: both directions, group_id / target_id, a cursor."""
+    """docs/console-api.md /sim/messages: both directions, group_id / target_id, a cursor."""
     mine = world.send_private(10001, TEXT)
     event = world.receive_group_message(20001, 10002, "hi")
     messages, cursor = world.messages_since(0)

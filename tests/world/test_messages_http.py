@@ -10,59 +10,26 @@ from __future__ import annotations
 import json
 
 import pytest
-import requests
 
-from onebot_ref.config import from_mapping
+from helpers import HOWS, http_call, http_data, start_runner
+from onebot_ref.protocol.response import ActionError
 from onebot_ref.runner import Runner
-from onebot_ref.world import WorldInputError
 
 GROUP_OWNED, GROUP_AS_MEMBER, GROUP_AS_ADMIN = 20001, 20002, 20003  # the default world's roles
 FRIEND = 10001
-HOWS = ("query", "form", "json")  # GET + query, POST + urlencoded form, POST + JSON body
 
 
 @pytest.fixture(scope="module", params=["string", "array"])
 def runner(request, tmp_path_factory):
     """One server per post_message_format (CFG: post_message_format, MSG-24)."""
-    data_dir = tmp_path_factory.mktemp(f"data-{request.param}")
-    started = Runner(from_mapping({"host": "127.0.0.1", "port": 0, "use_ws": False,
-                                   "use_console": False, "data_dir": str(data_dir),
-                                   "post_message_format": request.param})).start()
-    yield started
-    started.stop()
-
-
-def as_text(value) -> str:
-    """How a value travels in a query or a form: JSON text for arrays, objects and booleans
-    (PARAM-9: a message array from query/form arrives as a JSON string)."""
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict, bool)) \
-        else str(value)
-
-
-def call(runner: Runner, action: str, params: dict, how: str = "json") -> dict:
-    url = f"{runner.url('http')}/{action}"
-    if how == "query":
-        response = requests.get(url, params={k: as_text(v) for k, v in params.items()},
-                                timeout=10)
-    elif how == "form":
-        response = requests.post(url, data={k: as_text(v) for k, v in params.items()},
-                                 timeout=10)
-    else:
-        response = requests.post(url, json=params, timeout=10)
-    # communication/http.md: "剩下的所有情况，无论操作实际成功与否，状态码都是 200"
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def ok_data(runner: Runner, action: str, params: dict, how: str = "json"):
-    envelope = call(runner, action, params, how)
-    assert envelope["status"] == "ok" and envelope["retcode"] == 0, envelope
-    return envelope["data"]
+    with start_runner(tmp_path_factory.mktemp(f"data-{request.param}"),
+                      post_message_format=request.param) as started:
+        yield started
 
 
 def stored(runner: Runner, message_id: int):
     """``message`` of get_msg, in the runner's post_message_format."""
-    return ok_data(runner, "get_msg", {"message_id": message_id})["message"]
+    return http_data(runner, "get_msg", message_id=message_id)["message"]
 
 
 def text(value: str) -> dict:
@@ -95,19 +62,19 @@ SENDS = [
                          ids=[s[0] for s in SENDS])
 def test_send_msg_stores_what_the_user_meant(runner, how, params, segments, cq):
     """API-3 + MSG-24: every input form is read back by get_msg in the configured format."""
-    sent = ok_data(runner, "send_msg", {"group_id": GROUP_OWNED, **params}, how)
+    sent = http_data(runner, "send_msg", how=how, group_id=GROUP_OWNED, **params)
     expected = cq if runner.config.post_message_format == "string" else segments
     assert stored(runner, sent["message_id"]) == expected
-    data = ok_data(runner, "get_msg", {"message_id": sent["message_id"]}, how)
+    data = http_data(runner, "get_msg", how=how, message_id=sent["message_id"])
     assert data["message_type"] == "group" and data["group_id"] == GROUP_OWNED
 
 
 @pytest.mark.parametrize("how", HOWS)
 def test_send_private_msg_round_trip(runner, how):
     """API-1, API-5: a private message is read back with message_type private."""
-    mid = ok_data(runner, "send_private_msg", {"user_id": FRIEND, "message": [FACE]},
-                  how)["message_id"]
-    data = ok_data(runner, "get_msg", {"message_id": mid}, how)
+    mid = http_data(runner, "send_private_msg", how=how, user_id=FRIEND,
+                    message=[FACE])["message_id"]
+    data = http_data(runner, "get_msg", how=how, message_id=mid)
     assert data["message_type"] == "private" and "group_id" not in data
     assert data["message"] == ("[CQ:face,id=178]" if runner.config.post_message_format ==
                                "string" else [FACE])
@@ -152,7 +119,7 @@ AT_ALL = {"type": "at", "data": {"qq": "all"}}
         "SEG-7-all-in-private-kept"])
 def test_at_all_needs_admin_in_a_group(runner, target, retcode):
     """@全体成员 (qq=all): in QQ only an admin or the owner may (onebot_ref: 103 otherwise)."""
-    envelope = call(runner, "send_msg", {**target, "message": [AT_ALL, text(" hi")]})
+    envelope = http_call(runner, "send_msg", **target, message=[AT_ALL, text(" hi")])
     assert envelope["retcode"] == retcode, envelope
     if retcode:
         assert "segment 0 (at)" in envelope["message"] and "qq=all" in envelope["message"]
@@ -163,15 +130,15 @@ def test_at_all_needs_admin_in_a_group(runner, target, retcode):
 
 @pytest.mark.parametrize("qq", ["abc", "0", "-5", ""], ids=lambda q: f"SEG-7-qq-{q!r}")
 def test_at_needs_a_qq_number_or_all(runner, qq):
-    envelope = call(runner, "send_group_msg", {"group_id": GROUP_OWNED,
-                                               "message": f"[CQ:at,qq={qq}]x"})
+    envelope = http_call(runner, "send_group_msg", group_id=GROUP_OWNED,
+                         message=f"[CQ:at,qq={qq}]x")
     assert envelope["retcode"] == 100
     assert "segment 0 (at)" in envelope["message"] and "'qq'" in envelope["message"]
 
 
 def test_at_a_member_is_stored_as_given(runner):
-    mid = ok_data(runner, "send_group_msg", {"group_id": GROUP_OWNED,
-                                             "message": "[CQ:at,qq=10002] hi"})["message_id"]
+    mid = http_data(runner, "send_group_msg", group_id=GROUP_OWNED,
+                    message="[CQ:at,qq=10002] hi")["message_id"]
     assert stored(runner, mid) in ("[CQ:at,qq=10002] hi",
                                    [{"type": "at", "data": {"qq": "10002"}}, text(" hi")])
 
@@ -179,9 +146,8 @@ def test_at_a_member_is_stored_as_given(runner):
 def test_reply_quotes_a_stored_message(runner):
     """SEG-16: reply id = a message id the world knows; read back by get_msg."""
     quoted = runner.world.receive_group_message(GROUP_OWNED, FRIEND, "question")["message_id"]
-    mid = ok_data(runner, "send_group_msg", {"group_id": GROUP_OWNED,
-                                             "message": f"[CQ:reply,id={quoted}]answer"}
-                  )["message_id"]
+    mid = http_data(runner, "send_group_msg", group_id=GROUP_OWNED,
+                    message=f"[CQ:reply,id={quoted}]answer")["message_id"]
     reply = {"type": "reply", "data": {"id": str(quoted)}}
     assert stored(runner, mid) in (f"[CQ:reply,id={quoted}]answer", [reply, text("answer")])
 
@@ -189,12 +155,12 @@ def test_reply_quotes_a_stored_message(runner):
 def test_reply_to_unknown_recalled_or_bad_id_fails(runner):
     """SEG-16: an unknown or recalled id is 102 (as get_msg answers), a non-number 100; each
     names the segment and the field."""
-    recalled = ok_data(runner, "send_group_msg", {"group_id": GROUP_OWNED,
-                                                  "message": "oops"})["message_id"]
-    ok_data(runner, "delete_msg", {"message_id": recalled})
+    recalled = http_data(runner, "send_group_msg", group_id=GROUP_OWNED,
+                         message="oops")["message_id"]
+    http_data(runner, "delete_msg", message_id=recalled)
     for message_id, retcode in ((999999, 102), (recalled, 102), ("x", 100)):
-        envelope = call(runner, "send_group_msg", {"group_id": GROUP_OWNED, "message": [
-            {"type": "reply", "data": {"id": message_id}}, text("hi")]})
+        envelope = http_call(runner, "send_group_msg", group_id=GROUP_OWNED, message=[
+            {"type": "reply", "data": {"id": message_id}}, text("hi")])
         assert envelope["retcode"] == retcode, envelope
         assert "segment 0 (reply)" in envelope["message"] and "'id'" in envelope["message"]
 
@@ -213,8 +179,8 @@ def test_merged_forward_is_readable_by_get_forward_msg(runner, how):
     nodes = [node("10001", "Alice", "hi [CQ:face,id=178]"),
              node("10002", "Bob", [text("yo")]),
              {"type": "node", "data": {"id": str(quoted["message_id"])}}]
-    mid = ok_data(runner, "send_group_msg", {"group_id": GROUP_OWNED, "message": nodes},
-                  how)["message_id"]
+    mid = http_data(runner, "send_group_msg", how=how, group_id=GROUP_OWNED,
+                    message=nodes)["message_id"]
     message = stored(runner, mid)
     if runner.config.post_message_format == "string":
         assert message.startswith("[CQ:forward,id=") and message.endswith("]")
@@ -222,12 +188,12 @@ def test_merged_forward_is_readable_by_get_forward_msg(runner, how):
     else:
         assert [s["type"] for s in message] == ["forward"]
         forward_id = message[0]["data"]["id"]
-    data = ok_data(runner, "get_forward_msg", {"id": forward_id}, how)
+    data = http_data(runner, "get_forward_msg", how=how, id=forward_id)
     assert data["message"] == data["messages"] == [
         node("10001", "Alice", [text("hi "), FACE]),
         node("10002", "Bob", [text("yo")]),
         node("10001", "Alice", [FACE, text("original")])]
-    assert call(runner, "get_forward_msg", {"id": "F999999"}, how)["retcode"] == 102
+    assert http_call(runner, "get_forward_msg", how=how, id="F999999")["retcode"] == 102
 
 
 # --- refused segments: 100 naming the segment and field, over every parameter source ---------
@@ -258,7 +224,7 @@ REFUSED = [
 @pytest.mark.parametrize("message, fragments", [r[1:] for r in REFUSED],
                          ids=[r[0] for r in REFUSED])
 def test_refused_segments_fail_100_naming_segment_and_field(runner, how, message, fragments):
-    envelope = call(runner, "send_msg", {"group_id": GROUP_OWNED, "message": message}, how)
+    envelope = http_call(runner, "send_msg", how=how, group_id=GROUP_OWNED, message=message)
     assert envelope["status"] == "failed" and envelope["retcode"] == 100, envelope
     for fragment in fragments:
         assert fragment in envelope["message"]
@@ -273,7 +239,7 @@ def test_refused_segments_fail_100_naming_segment_and_field(runner, how, message
 ], ids=["SEG-7-member-at-all", "SEG-16-unknown-reply", "SEG-17-forward"])
 def test_a_user_message_is_checked_like_the_bots(runner, user_id, message, problem):
     before = runner.world.store.last_seq()
-    with pytest.raises(WorldInputError, match=problem.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(ActionError, match=problem.replace("(", r"\(").replace(")", r"\)")):
         runner.world.receive_group_message(GROUP_OWNED, user_id, message)
     assert runner.world.store.last_seq() == before  # nothing stored
 

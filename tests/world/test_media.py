@@ -12,9 +12,9 @@ import os
 from pathlib import Path
 
 import pytest
-import requests
 
-from onebot_ref.world import WorldInputError
+from helpers import http_call, http_data
+from onebot_ref.protocol.response import ActionError
 from onebot_ref.world.media import MEDIA_KINDS, extension, find
 
 GROUP = 20001  # the bot is its owner in the default world
@@ -27,24 +27,12 @@ def b64(content: bytes) -> str:
     return "base64://" + base64.b64encode(content).decode()
 
 
-def call(runner, action: str, **params) -> dict:
-    response = requests.post(f"{runner.url('http')}/{action}", json=params, timeout=10)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def ok_data(runner, action: str, **params):
-    envelope = call(runner, action, **params)
-    assert envelope["status"] == "ok", envelope
-    return envelope["data"]
-
-
 def send(runner, message) -> int:
-    return ok_data(runner, "send_group_msg", group_id=GROUP, message=message)["message_id"]
+    return http_data(runner, "send_group_msg", group_id=GROUP, message=message)["message_id"]
 
 
 def stored_segments(runner, message_id: int) -> list[dict]:
-    return ok_data(runner, "get_msg", message_id=message_id)["message"]
+    return http_data(runner, "get_msg", message_id=message_id)["message"]
 
 
 def inside(path: str, folder: str) -> bool:
@@ -73,7 +61,7 @@ def test_base64_image_is_decoded_into_the_data_dir(runner, form):
     assert segment == {"type": "image", "data": {"file": name, "type": "flash",
                                                  "url": Path(path).as_uri()}}
     assert Path(path).read_bytes() == PNG
-    assert ok_data(runner, "get_image", file=name)["file"] == path
+    assert http_data(runner, "get_image", file=name)["file"] == path
     assert runner.world.media_file("image", name) == path  # the console's look-up
     # raw_message stays short: the CQ string names the file, not the base64 text
     assert "base64://" not in runner.world.get_message(runner.world.store.last_seq())["raw_message"]
@@ -102,9 +90,9 @@ def test_base64_record_and_video_and_get_record(runner):
     assert Path(runner.data_dir, "record", record_name).read_bytes() == amr
     assert Path(runner.data_dir, "video", video_name).read_bytes() == video
     assert record_name.endswith(".amr") and video_name.endswith(".mp4")
-    kept = ok_data(runner, "get_record", file=record_name, out_format="amr")["file"]
+    kept = http_data(runner, "get_record", file=record_name, out_format="amr")["file"]
     assert kept == os.path.join(runner.data_dir, "record", record_name)
-    converted = ok_data(runner, "get_record", file=record_name, out_format="mp3")["file"]
+    converted = http_data(runner, "get_record", file=record_name, out_format="mp3")["file"]
     assert converted.endswith(".mp3") and inside(converted, os.path.join(runner.data_dir,
                                                                          "record"))
 
@@ -120,7 +108,7 @@ def test_base64_record_and_video_and_get_record(runner):
 ], ids=["SEG-4-bad-alphabet", "SEG-5-bad-padding", "SEG-6-empty", "SEG-19-inside-a-node"])
 def test_bad_base64_is_100_naming_the_segment(runner, message, label):
     before = runner.world.store.last_seq()
-    envelope = call(runner, "send_group_msg", group_id=GROUP, message=message)
+    envelope = http_call(runner, "send_group_msg", group_id=GROUP, message=message)
     assert envelope["retcode"] == 100, envelope
     assert label in envelope["message"] and "base64" in envelope["message"]
     assert runner.world.store.last_seq() == before  # nothing stored
@@ -129,7 +117,7 @@ def test_bad_base64_is_100_naming_the_segment(runner, message, label):
 
 def test_a_later_bad_segment_writes_no_file(runner):
     """Nothing is written before every segment decoded."""
-    envelope = call(runner, "send_group_msg", group_id=GROUP, message=[
+    envelope = http_call(runner, "send_group_msg", group_id=GROUP, message=[
         {"type": "image", "data": {"file": b64(PNG)}},
         {"type": "image", "data": {"file": "base64://?"}}])
     assert envelope["retcode"] == 100 and "segment 1 (image)" in envelope["message"]
@@ -141,21 +129,21 @@ def test_base64_inside_a_merged_forward_is_kept_too(runner):
                                                   "content": [{"type": "image",
                                                                "data": {"file": b64(PNG)}}]}}])
     forward_id = stored_segments(runner, mid)[0]["data"]["id"]
-    image = ok_data(runner, "get_forward_msg", id=forward_id)["message"][0]["data"]["content"][0]
+    image = http_data(runner, "get_forward_msg", id=forward_id)["message"][0]["data"]["content"][0]
     assert image["data"]["file"] == hashlib.sha1(PNG).hexdigest() + ".png"
     assert runner.world.media_file("image", image["data"]["file"]) is not None
 
 
 def test_a_user_may_send_base64_and_bad_base64_is_refused(runner):
-    """The console's users go through the same rule (bad input: WorldInputError, a 400)."""
+    """The console's users go through the same rule (bad input: ActionError, a 400)."""
     event = runner.world.receive_private_message(10001, [{"type": "image",
                                                           "data": {"file": b64(PNG)}}])
     name = event["message"][0]["data"]["file"]
     assert event["raw_message"] == (f"[CQ:image,file={name},url="
                                     f"{event['message'][0]['data']['url']}]")
-    assert ok_data(runner, "get_image", file=name)["file"] == runner.world.media_file("image",
-                                                                                      name)
-    with pytest.raises(WorldInputError, match=r"segment 0 \(image\): field 'file'"):
+    assert http_data(runner, "get_image", file=name)["file"] == \
+        runner.world.media_file("image", name)
+    with pytest.raises(ActionError, match=r"segment 0 \(image\): field 'file'"):
         runner.world.receive_private_message(10001, "[CQ:image,file=base64://*]")
 
 
@@ -168,7 +156,7 @@ def test_http_url_is_recorded_as_given_and_never_fetched(runner, fakebot):
     mid = send(runner, [{"type": "image", "data": {"file": url, "cache": "0"}}])
     assert stored_segments(runner, mid) == [{"type": "image", "data": {"file": url,
                                                                        "cache": "0"}}]
-    path = ok_data(runner, "get_image", file=url)["file"]
+    path = http_data(runner, "get_image", file=url)["file"]
     assert inside(path, os.path.join(runner.data_dir, "image")) and path.endswith(".png")
     assert fakebot.posts == []  # nothing fetched, during the send or get_image
     assert runner.world.media_file("image", url) is None
@@ -180,7 +168,7 @@ def test_file_uri_inside_the_data_dir_is_answered_as_is(runner):
     path.write_bytes(PNG)
     mid = send(runner, f"[CQ:image,file={path.as_uri()}]")
     assert stored_segments(runner, mid)[0]["data"] == {"file": path.as_uri()}
-    assert ok_data(runner, "get_image", file=path.as_uri())["file"] == str(path)
+    assert http_data(runner, "get_image", file=path.as_uri())["file"] == str(path)
     assert runner.world.media_file("image", path.as_uri()) == str(path)
     assert runner.world.media_file("image", "cat.png") == str(path)
 
@@ -215,7 +203,7 @@ def test_crafted_file_names_never_reach_outside_the_data_dir(runner, tmp_path, k
     for name in crafted_names(runner.data_dir, secret):
         mid = send(runner, [{"type": kind, "data": {"file": name}}])
         assert stored_segments(runner, mid)[0]["data"]["file"] == name  # recorded as given
-        path = ok_data(runner, action, file=name, **extra)["file"]
+        path = http_data(runner, action, file=name, **extra)["file"]
         assert inside(path, str(folder)), (name, path)
         assert Path(path).read_bytes() != SECRET, name
         assert runner.world.media_file(kind, name) is None, name
@@ -226,7 +214,7 @@ def test_crafted_file_names_never_reach_outside_the_data_dir(runner, tmp_path, k
 def test_get_image_of_a_name_no_message_carried_is_102(runner):
     """API-32: the file of a received (or sent) image; anything else is no target."""
     for name in ("never-sent.png", "/etc/passwd", "file:///etc/passwd"):
-        assert call(runner, "get_image", file=name)["retcode"] == 102
+        assert http_call(runner, "get_image", file=name)["retcode"] == 102
 
 
 @pytest.mark.parametrize("file", ["cat.png", "../cat.png", "/etc/passwd", "file:///etc/passwd",

@@ -1,5 +1,5 @@
 """The other users' side of the world (what the console calls): messages in, injected events
-that change the world, requests and their flags (EVT-6..29, sim-contract.md)."""
+that change the world, requests and their flags (EVT-6..29, docs/console-api.md)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from onebot_ref.bus import Bus
 from onebot_ref.protocol.response import ActionError
-from onebot_ref.world import World, WorldInputError
+from onebot_ref.world import World
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_anonymous_message_and_ban_by_flag(world):
     again = world.receive_group_message(20003, 10002, "again", anonymous=True)
     assert again["anonymous"] == anonymous  # the same identity, the same flag
     world.anonymous_ban(20003, anonymous["flag"], 60)
-    with pytest.raises(WorldInputError, match="banned"):
+    with pytest.raises(ActionError, match="banned"):
         world.receive_group_message(20003, 10002, "x", anonymous=True)
 
 
@@ -78,14 +78,14 @@ def test_anonymous_message_and_ban_by_flag(world):
 ], ids=["unknown-user", "the-bot", "MSG-19-empty", "PARAM-8-number", "temp-session-non-member",
         "unknown-group", "non-member", "anonymous-not-allowed"])
 def test_bad_user_input_is_named_and_publishes_nothing(world, published, call, problem):
-    with pytest.raises(WorldInputError, match=problem):
+    with pytest.raises(ActionError, match=problem):
         call(world)
     assert published == [] and world.messages_since(0)[0] == []
 
 
 def test_whole_ban_silences_members_not_admins(world):
     world.whole_ban(20001, True)
-    with pytest.raises(WorldInputError, match="whole-group ban"):
+    with pytest.raises(ActionError, match="whole-group ban"):
         world.receive_group_message(20001, 10002, "x")
     assert world.receive_group_message(20001, 10001, "admin speaks")["user_id"] == 10001
 
@@ -181,7 +181,7 @@ def test_inject_recall_marks_the_message(world, published):
         "EVT-21-unknown-message", "META-own", "self_id", "message-id-filled-in"])
 def test_inject_refuses_without_half_applying(world, published, partial, problem):
     before = world.snapshot()
-    with pytest.raises(WorldInputError, match=problem):
+    with pytest.raises(ActionError, match=problem):
         world.inject_event(partial)
     assert world.snapshot() == before and published == []
 
@@ -239,13 +239,13 @@ def test_group_invitation_approved_makes_the_bot_join(world, published):
 
 def test_kicked_with_reject_add_request_cannot_ask_again(world):
     world.kick(20001, 10002, reject_add_request=True)
-    with pytest.raises(WorldInputError, match="reject_add_request"):
+    with pytest.raises(ActionError, match="reject_add_request"):
         world.inject_event({"post_type": "request", "request_type": "group", "sub_type": "add",
                             "group_id": 20001, "user_id": 10002})
 
 
 def test_snapshot_is_the_sim_world_body(world):
-    """sim-contract.md GET /sim/world: self, friends, groups with members."""
+    """docs/console-api.md GET /sim/world: self, friends, groups with members."""
     snap = world.snapshot()
     assert snap["self"]["user_id"] == 10000
     assert {f["user_id"] for f in snap["friends"]} == {10001, 10002, 10003, 10004}
