@@ -131,6 +131,8 @@ class HttpApi:
         # AUTH-8: the token is checked before anything else about the request.
         # communication/http.md: "如果 access token 未提供，状态码为 401" /
         # "如果 access token 不符合，状态码为 403"
+        if not self.token:  # AUTH-1: nothing to check; skip building the header view (0.5 µs)
+            return
         refusal = authorize(self.token, EnvironHeaders(environ), query)
         if refusal is not None:
             raise Reject(*refusal)

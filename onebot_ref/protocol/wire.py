@@ -2,9 +2,10 @@
 WebSocket frame and stored message, and the User-Agent of every request it makes.
 
 GEN-3: every API response, event and WebSocket frame is JSON (communication/ws.md:
-"通过 WebSocket 消息发送的数据全部使用 JSON 格式"; http.md: "响应内容为 JSON 格式"). onebot_ref writes one form of it everywhere: compact separators and
-UTF-8 text, not ``\\uXXXX`` escapes, so Chinese stays readable in the traffic journal and the
-bytes are the ones Koishi re-creates when it checks an HTTP POST signature (POST-7: it signs
+"通过 WebSocket 消息发送的数据全部使用 JSON 格式"; http.md: "响应内容为 JSON 格式").
+onebot_ref writes one form of it everywhere: compact separators and UTF-8 text, not
+``\\uXXXX`` escapes, so Chinese stays readable in the traffic journal and the bytes are the ones
+Koishi re-creates when it checks an HTTP POST signature (POST-7: it signs
 ``JSON.stringify(body)``, which is exactly this form).
 
 One encoder, built once (``json.dumps`` would build a new one on every call). NaN and the

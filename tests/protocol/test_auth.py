@@ -7,8 +7,14 @@ import hmac
 
 import pytest
 
-from onebot_ref.protocol.auth import (MISSING_HEADER_ONLY, REASONS, authorize, check_token,
-                                      signature, token_from_request)
+from onebot_ref.protocol.auth import (
+    MISSING_HEADER_ONLY,
+    REASONS,
+    authorize,
+    check_token,
+    signature,
+    token_from_request,
+)
 
 
 @pytest.mark.parametrize("headers, query, expected", [
