@@ -25,7 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Flask, Response, request
 from simple_websocket import Server
 
-from ..protocol.auth import check_token, token_from_request
+from ..protocol.auth import authorize
+from . import peer as _peer
 from .ws_fanout import Fanout, close_all
 from .ws_session import API, EVENT, UNIVERSAL, Session
 
@@ -49,10 +50,6 @@ class _Upgraded(Response):
         with contextlib.suppress(OSError, KeyError):
             environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
         raise ConnectionError("the connection was a WebSocket")
-
-
-def _peer(environ: dict) -> str:
-    return f"{environ.get('REMOTE_ADDR', '?')}:{environ.get('REMOTE_PORT', '?')}"
 
 
 class WsForward:
@@ -122,11 +119,9 @@ class WsForward:
             return self._refuse(environ, 503, "server stopping")
         # communication/authorization.md: the token from the Authorization header or the
         # access_token query parameter; AUTH-9 / A-8: checked before the upgrade.
-        given, how = token_from_request(request.headers, request.args)
-        status = check_token(self.cfg.access_token, given)
-        if status is not None:
-            return self._refuse(environ, status, f"wrong token (from the {how})"
-                                if given is not None else "no token")
+        refusal = authorize(self.cfg.access_token, request.headers, request.args)
+        if refusal is not None:
+            return self._refuse(environ, *refusal)
         offered = "permessage-deflate" in environ.get("HTTP_SEC_WEBSOCKET_EXTENSIONS", "")
         if not self.cfg.ws_compression:
             # simple-websocket accepts permessage-deflate whenever the client offers it; hide

@@ -28,6 +28,7 @@ from simple_websocket import Client, ConnectionError as HandshakeError
 from wsproto.events import AcceptConnection, RejectConnection, Request
 from wsproto.utilities import ProtocolError
 
+from ..protocol.wire import USER_AGENT  # WSR-6
 from ..traffic import mask_url
 from .ws_fanout import Fanout, close_all
 from .ws_session import API, EVENT, UNIVERSAL, Session
@@ -37,8 +38,6 @@ log = logging.getLogger(__name__)
 #: communication/ws-reverse.md: X-Client-Role "对于 Event 客户端和 Universal 客户端，这里分别是
 #: Event 和 Universal" (and API for the API client); exact spelling (WSR-4).
 CLIENT_ROLE = {API: "API", EVENT: "Event", UNIVERSAL: "Universal"}
-#: WSR-6 [LEGACY]: the User-Agent of the reverse clients.
-USER_AGENT = "CQHttp/4.15.0"
 #: How long the server may take to answer the upgrade request (seconds).
 HANDSHAKE_TIMEOUT = 10.0
 API_WORKERS = 4
