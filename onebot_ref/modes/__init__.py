@@ -16,3 +16,8 @@
 The rules themselves live in ``onebot_ref.protocol`` and the actions in ``onebot_ref.actions``;
 a mode only moves bytes between the wire and ``actions.call`` / the event bus.
 """
+
+
+def peer(environ: dict) -> str:
+    """The client of a WSGI request as the traffic journal names it: ``"127.0.0.1:50412"``."""
+    return f"{environ.get('REMOTE_ADDR', '?')}:{environ.get('REMOTE_PORT', '?')}"

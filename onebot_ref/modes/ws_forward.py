@@ -25,7 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, Response, request
 
-from ..protocol.auth import check_token, token_from_request
+from ..protocol.auth import authorize
+from . import peer as _peer
 from .ws_fanout import Fanout, close_all
 from .ws_session import API, EVENT, UNIVERSAL, Session
 from .ws_transport import HandshakeError, accept
@@ -50,10 +51,6 @@ class _Upgraded(Response):
         with contextlib.suppress(OSError, KeyError):
             environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
         raise ConnectionError("the connection was a WebSocket")
-
-
-def _peer(environ: dict) -> str:
-    return f"{environ.get('REMOTE_ADDR', '?')}:{environ.get('REMOTE_PORT', '?')}"
 
 
 class WsForward:
@@ -123,11 +120,9 @@ class WsForward:
             return self._refuse(environ, 503, "server stopping")
         # communication/authorization.md: the token from the Authorization header or the
         # access_token query parameter; AUTH-9 / A-8: checked before the upgrade.
-        given, how = token_from_request(request.headers, request.args)
-        status = check_token(self.cfg.access_token, given)
-        if status is not None:
-            return self._refuse(environ, status, f"wrong token (from the {how})"
-                                if given is not None else "no token")
+        refusal = authorize(self.cfg.access_token, request.headers, request.args)
+        if refusal is not None:
+            return self._refuse(environ, *refusal)
         # werkzeug hands over the request's socket. Nothing past the head is expected: RFC 6455
         # 4.1, the client "MUST wait for a response from the server before sending any further
         # data". 4.2.1: for a bad upgrade "the server MUST stop processing the client's

@@ -23,6 +23,7 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from ..protocol.wire import USER_AGENT  # WSR-6
 from ..traffic import mask_url
 from .ws_fanout import Fanout, close_all
 from .ws_session import API, EVENT, UNIVERSAL, Session
@@ -33,8 +34,6 @@ log = logging.getLogger(__name__)
 #: communication/ws-reverse.md: X-Client-Role "对于 Event 客户端和 Universal 客户端，这里分别是
 #: Event 和 Universal" (and API for the API client); exact spelling (WSR-4).
 CLIENT_ROLE = {API: "API", EVENT: "Event", UNIVERSAL: "Universal"}
-#: WSR-6 [LEGACY]: the User-Agent of the reverse clients.
-USER_AGENT = "CQHttp/4.15.0"
 #: How long the bot may take to accept the TCP connection and answer the upgrade (seconds).
 HANDSHAKE_TIMEOUT = 10.0
 API_WORKERS = 4

@@ -16,6 +16,8 @@ import json
 import sqlite3
 from typing import Any
 
+from ..protocol.wire import dumps as _dumps  # GEN-3: the one JSON form onebot_ref writes
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -42,7 +44,6 @@ CREATE TABLE IF NOT EXISTS forwards (
 _COLUMNS = ("seq", "time", "message_type", "sub_type", "user_id", "group_id", "target_id",
             "from_self", "message", "raw_message", "sender", "anonymous", "font", "recalled")
 _JSON_COLUMNS = ("message", "sender", "anonymous")
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class MessageStore:
