@@ -21,6 +21,7 @@ The figures go into BENCHMARKS.md under "## HTTP API" (other sections are left a
 from __future__ import annotations
 
 import cProfile
+import dataclasses
 import http.client
 import json
 import pstats
@@ -228,7 +229,7 @@ def breakdown(requests: int = 200, with_cprofile: bool = False) -> list[tuple[st
     ``with_cprofile``: also print cProfile of the full app on send_private_msg."""
     from werkzeug.test import EnvironBuilder
 
-    from onebot_ref.modes.http_api import create_app
+    from onebot_ref.modes.http_api import HttpApi
 
     class FixedActions:
         def call(self, action, params):
@@ -239,9 +240,10 @@ def breakdown(requests: int = 200, with_cprofile: bool = False) -> list[tuple[st
         ours = runner.servers["http"].server.app
         apps = {
             "bare Flask route": bare_app(),
-            "HTTP layer (fixed action, no journal)": create_app(runner.config, FixedActions(), None),
-            "HTTP layer + traffic journal": create_app(runner.config, FixedActions(),
-                                                       runner.traffic),
+            "HTTP layer (fixed action, no journal)": HttpApi(
+                dataclasses.replace(runner.parts, actions=FixedActions(), traffic=None)),
+            "HTTP layer + traffic journal": HttpApi(
+                dataclasses.replace(runner.parts, actions=FixedActions())),
             "onebot_ref (+ real actions and world)": ours,
         }
 

@@ -145,7 +145,7 @@ class Ours:
         self.port, self.api_path = self.runner.ports["ws"], "/api"
 
     def connected(self) -> int:
-        return len(self.runner.ws_forward.fanout.sessions)
+        return len(self.runner.modes["ws"].fanout.sessions)
 
     def publish(self, count: int, paced_rate: float = 0) -> int:
         from onebot_ref.bus import Published
