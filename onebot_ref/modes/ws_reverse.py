@@ -112,7 +112,8 @@ class ReverseClients:
             self._record("out", peer, {"event": "connect", "role": CLIENT_ROLE[role],
                                        "attempt": attempt}, "connecting", headers)
             try:
-                ws = connect(url, headers, timeout=HANDSHAKE_TIMEOUT)
+                ws = connect(url, headers, timeout=HANDSHAKE_TIMEOUT,
+                             max_message_size=self.cfg.max_body_bytes)
             except HandshakeError as err:
                 why = (f"handshake refused: HTTP {err.status_code}" if err.status_code
                        else f"handshake failed: {err.reason}")

@@ -359,3 +359,19 @@ def test_a_ping_is_answered_through_the_session_lock(runner):
     assert kinds[1] is TextMessage, "the lifecycle connect frame comes whole, first"
     pong = next(e for e in seen if isinstance(e, Pong))
     assert pong.payload == b"are-you-there"
+
+
+def test_a_deflate_bomb_closes_with_1009_and_others_are_served(make_runner):
+    """ws_compression on: a compressed message that inflates past max_body_bytes closes its
+    connection with 1009 (RFC 6455 7.4.1), like an uncompressed one; the server serves on."""
+    from wsproto.events import TextMessage
+
+    from helpers import close_code_sent_to, deflate_client
+
+    with make_runner(use_ws=True, ws_compression=True, max_body_bytes=4096) as runner:
+        sock, client = deflate_client(runner.ports["ws"])
+        sock.sendall(client.send(TextMessage('{"action": "get_status", "echo": "%s"}'
+                                             % ("a" * 20_000_000))))
+        assert close_code_sent_to(sock, client) == 1009
+        sock.close()
+        assert connect(ws_url(runner, "/api")).call("get_status")["status"] == "ok"
