@@ -30,7 +30,7 @@ import queue
 import re
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
@@ -41,6 +41,9 @@ from ..protocol.coerce import Params
 from ..protocol.response import ActionError
 from ..protocol.wire import USER_AGENT  # POST-3
 from . import Parts
+
+if TYPE_CHECKING:
+    from ..bus import Published
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +113,7 @@ class HttpPoster:
         return _Job(event, wire.body(event))
 
     # --- the bus sink -----------------------------------------------------------------------
-    def post_event(self, published) -> None:
+    def post_event(self, published: Published) -> None:
         """The bus "post" sink: queue the event, then wait for it within the ordering bound."""
         job = _Job(published.event, published.body(self.message_format))
         if not self._queue(job) or self.lagging:

@@ -55,7 +55,7 @@ def opened(sock: socket.socket) -> None:
 
 def readable(sock: socket.socket, timeout: float | None) -> bool:
     """Wait at most ``timeout`` seconds (None: for ever) until there is something to read."""
-    if is_tls(sock) and sock.pending():  # decrypted bytes already wait inside the SSL object
+    if isinstance(sock, ssl.SSLSocket) and sock.pending():  # decrypted bytes already wait
         return True
     poller = select.poll()  # not select(): descriptors above 1023 (many clients)
     poller.register(sock, select.POLLIN)
