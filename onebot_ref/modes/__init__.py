@@ -11,6 +11,8 @@
 - ``ws_fanout``  — the event-receiving connections of a mode, each event framed once
 - ``ws_transport`` — one WebSocket connection on a socket (RFC 6455 via wsproto): the only
   module that touches a WebSocket library; ``accept`` (server side) and ``connect``
+- ``ws_socket``  — the socket under a connection, plain or TLS (``wss://``): read by one thread,
+  written by others without blocking
 - ``heartbeat``  — heartbeat meta events on every channel (event/meta.md#心跳)
 
 The rules themselves live in ``onebot_ref.protocol`` and the actions in ``onebot_ref.actions``;
