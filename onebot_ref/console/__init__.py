@@ -82,9 +82,9 @@ def create_app(parts: Parts) -> Flask:
             return None
         status, reason = refusal
         parts.traffic.record("console", "in", request.remote_addr or "",
-                              {"method": request.method}, verdict=f"{status}: {reason}",
-                              path=request.full_path.rstrip("?"),
-                              headers=dict(request.headers))
+                             {"method": request.method}, verdict=f"{status}: {reason}",
+                             path=request.full_path.rstrip("?"),
+                             headers=dict(request.headers))
         response = jsonify(error=reason)
         response.status_code = status
         return response

@@ -159,7 +159,7 @@ def _journal(response: Response) -> Response:
             error = (response.get_json(silent=True) or {}).get("error", "")
             verdict = f"{response.status_code}: {error}"
         _parts().traffic.record("console", "in", request.remote_addr or "", data,
-                                 verdict=verdict, path=request.path)
+                                verdict=verdict, path=request.path)
     return response
 
 
