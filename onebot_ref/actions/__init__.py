@@ -2,8 +2,9 @@
 
 Spec: api/README.md (异步调用, 限速调用), api/public.md, api/hidden.md (ACT-*, RESP-*).
 
-Each action is a plain function named after its action, ``fn(ctx, <parameters>) -> data``, whose
-signature *is* the spec's parameter table (``protocol.coerce.call`` reads it). It raises
+Each action is a plain function named after its action, ``fn(ctx: Context, <parameters>) ->
+data`` (``Context``: actions/context.py), whose signature *is* the spec's parameter table
+(``protocol.coerce.call`` reads it). It raises
 ``ActionError`` to fail; :meth:`Actions.call` is the one place an ``ActionError`` becomes a failed
 envelope. An unexpected exception is a bug of onebot_ref: it is logged with its traceback and
 answered ``failed`` with retcode 103 ("operation failed", RESP-8) and the exception in
