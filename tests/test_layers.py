@@ -20,6 +20,7 @@ FORBIDDEN = {
               "simple_websocket"},
     "actions": {"modes", "console", "runner", "cli", "flask", "requests", "simple_websocket"},
     "bus": {"world", "actions", "modes", "console", "runner"},
+    "workers": {"world", "actions", "modes", "console", "runner", "bus", "protocol"},
 }
 
 
