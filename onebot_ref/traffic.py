@@ -17,7 +17,9 @@ from typing import Any, Mapping
 #: Headers whose values are credentials: kept as scheme + first 2 characters.
 _SECRET_HEADERS = {"authorization", "x-signature"}
 _TOKEN_IN_QUERY = re.compile(r"(access_token=)([^&\s]*)")
-CHANNELS = ("http", "http_post", "ws", "ws_reverse", "console")
+#: ``server``: onebot_ref's reports about itself (a thread's job that failed, a worker that
+#: stopped and runs again: see workers.py)
+CHANNELS = ("http", "http_post", "ws", "ws_reverse", "console", "server")
 
 
 def mask_secret(value: str) -> str:
