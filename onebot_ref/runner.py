@@ -4,7 +4,9 @@ The only module that knows all the pieces. The modes are the table :data:`MODES`
 from the runner's one :class:`~.modes.Parts` and is a :class:`~.modes.Mode` (``start()``,
 ``stop()``, ``app``). A mode with an ``app`` is served by werkzeug's threaded server in a named
 thread; its socket is bound here first so that a port in use becomes a clear
-:class:`ConfigError` naming the key (werkzeug itself would print and ``sys.exit(1)``).
+:class:`ConfigError` naming the key (werkzeug itself would print and ``sys.exit(1)``). Every
+long-lived thread is a worker of the runner's one :class:`~.workers.Workers` registry
+(``runner.workers``): supervised, stopped on shutdown, and what ``get_status`` reads (SUP-1..3).
 
     with Runner(config) as runner:          # port 0 in config -> runner.ports["http"] is real
         requests.get(runner.url("http") + "/get_login_info")
@@ -15,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -30,6 +33,7 @@ from .modes import Mode, Parts, WsgiApp
 from .modes.heartbeat import Heartbeat
 from .modes.http_api import HttpApi
 from .traffic import Traffic
+from .workers import Workers
 from .world import World
 
 log = logging.getLogger(__name__)
@@ -44,10 +48,14 @@ class QuietRequestHandler(WSGIRequestHandler):
 
 
 class ServerThread:
-    """One werkzeug threaded server on an already bound socket, in a named thread."""
+    """One werkzeug threaded server on an already bound socket, in a supervised thread (a
+    :meth:`~.workers.Workers.thread` of the registry); a request's uncaught exception is
+    reported like any failed job (SUP-1) instead of printed on stderr."""
 
-    def __init__(self, name: str, key: str, host: str, port: int, app: WsgiApp):
-        self.name = name
+    def __init__(self, name: str, key: str, host: str, port: int, app: WsgiApp,
+                 workers: Workers | None = None):
+        #: the runner's registry; a bench's bare server has one of its own
+        self.name, self.workers = name, workers if workers is not None else Workers()
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -62,9 +70,9 @@ class ServerThread:
         sock.close()  # werkzeug holds its own duplicate of the descriptor
         self.server.daemon_threads = True
         self.server.process_request = self._process_request  # named request threads
+        self.server.handle_error = self._request_failed
         self.host, self.port = host, self.server.port
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={
-            "poll_interval": 0.1}, name=name, daemon=True)
+        self.worker = self.workers.thread(name, self.server.serve_forever, 0.1)
 
     def _process_request(self, request, client_address) -> None:
         """socketserver.ThreadingMixIn's, with a thread name saying which server and peer
@@ -73,13 +81,20 @@ class ServerThread:
                          args=(request, client_address), daemon=True,
                          name=f"{self.name} {client_address[0]}:{client_address[1]}").start()
 
+    def _request_failed(self, request, client_address) -> None:
+        """socketserver's hook, in the request's thread, for what its handler let through."""
+        self.workers.failed(threading.current_thread().name, "a request", sys.exc_info()[1])
+
+    @property
+    def started(self) -> bool:
+        return self.worker.alive
+
     def start(self) -> None:
-        self.thread.start()
+        self.worker.start()
 
     def stop(self) -> None:
-        self.server.shutdown()
+        self.worker.stop(wake=self.server.shutdown)  # serve_forever returns, closing the socket
         self.server.server_close()
-        self.thread.join(2)
 
 
 def _display_host(host: str) -> str:
@@ -154,13 +169,16 @@ class Runner:
         self.started_at = time.time()
         self.data_dir = os.path.abspath(config.data_dir)
         self.traffic = Traffic()
-        self.bus = Bus(config.post_message_format)
+        #: every long-lived thread, supervised (SUP-1..3); get_status reads its problems
+        self.workers = Workers(self.traffic)
+        self.bus = Bus(config.post_message_format, self.workers)
         self.world = World(config.world or None, self.bus, database=config.database or None,
                            history_limit=config.history_limit,
                            message_format=config.post_message_format,
                            data_dir=self.data_dir)
-        self.actions = Actions(self.world, config)
-        self.parts = Parts(config, self.world, self.bus, self.actions, self.traffic)
+        self.actions = Actions(self.world, config, self.workers)
+        self.parts = Parts(config, self.world, self.bus, self.actions, self.traffic,
+                           self.workers)
         #: the enabled modes by name ("http", "ws", "http_post", ...), in the order of MODES
         self.modes: dict[str, Mode] = {}
         #: the servers of the modes that serve an app, by the mode's name
@@ -180,7 +198,7 @@ class Runner:
                 assert mode.app is not None, f"mode {row.name} serves no app"
                 self.servers[row.name] = ServerThread(
                     where.thread, where.port_key, getattr(cfg, where.host_key),
-                    getattr(cfg, where.port_key), mode.app)
+                    getattr(cfg, where.port_key), mode.app, self.workers)
 
     # --- lifecycle ------------------------------------------------------------------------
     def start(self) -> "Runner":
@@ -195,6 +213,7 @@ class Runner:
             server.start()
         for mode in self.modes.values():  # HTTP POST posts lifecycle enable once servers are up
             mode.start()
+        self.workers.open()  # from now on a worker that is not running is a problem (SUP-2)
         return self
 
     def stop(self) -> None:
@@ -206,11 +225,12 @@ class Runner:
         self._close_servers()
         self.actions.stop()
         self.bus.stop()
+        self.workers.stop()  # SUP-3: whatever still runs, stopped and joined within a bound
         self.world.close()
 
     def _close_servers(self) -> None:
         for server in self.servers.values():
-            if server.thread.is_alive():
+            if server.started:
                 server.stop()
             else:  # built but never started (a later server failed to bind)
                 server.server.server_close()
