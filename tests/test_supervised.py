@@ -10,6 +10,10 @@ what case 3's ``set_restart`` delay did): the parameter and config layers refuse
 
 from __future__ import annotations
 
+import base64
+import os
+import socket
+import struct
 import threading
 import time
 
@@ -213,3 +217,59 @@ def test_the_heartbeat_survives_a_wait_that_raises_and_beats_again(make_runner):
                                    timeout=WAIT, after=after)
         assert "heartbeat" in thread_names()
         ws.close()
+
+
+# --- a connection's own sender thread (SUP-4) ------------------------------------------------
+
+def stuck_client(runner):
+    """A raw /event connection that never reads, with a small receive buffer: the server's
+    writes to it soon stop going through, and its ws-send thread takes over."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(WAIT)
+    sock.connect(("127.0.0.1", runner.ports["ws"]))
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock.sendall((f"GET /event HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                  f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                  "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+    head = b""
+    while b'"connect"' not in head:  # the 101, then the lifecycle connect: in the fan-out
+        chunk = sock.recv(4096)
+        assert chunk, "closed during the handshake"
+        head += chunk
+    return sock
+
+
+def test_a_sender_that_fails_drops_its_own_connection_only(make_runner):
+    """The stuck client resets its connection while its ws-send thread has a backlog: the send
+    fails, that connection is dropped and journalled, the thread ends, and the other client
+    gets every event."""
+    with make_runner(use_ws=True, ws_send_queue_size=100_000) as runner:
+        good = connect(runner.url("ws") + "/event")
+        good.next_event()
+        stuck = stuck_client(runner)
+        pad = "x" * 100_000
+        for n in range(200):
+            runner.bus.publish({"time": 1, "self_id": 10000, "post_type": "notice",
+                                "notice_type": "test", "n": n, "pad": pad})
+            assert good.next_event(lambda e: e.get("notice_type") == "test")["n"] == n
+            if any(name.startswith("ws-send ws event") for name in thread_names()):
+                break
+        senders = [t for t in threading.enumerate() if t.name.startswith("ws-send ws event")]
+        assert senders, "no sender thread: the stuck client's socket never filled"
+        after = runner.traffic.cursor
+        # an RST: SO_LINGER on with a zero timeout, then close
+        stuck.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        stuck.close()
+        runner.bus.publish({"time": 1, "self_id": 10000, "post_type": "notice",
+                            "notice_type": "test", "n": -1, "pad": pad})
+        assert good.next_event(lambda e: e.get("notice_type") == "test")["n"] == -1
+        assert runner.traffic.find(lambda f: f["channel"] == "ws" and (
+            "disconnected" in f.get("verdict", "") or "1006" in f.get("verdict", "")),
+            timeout=WAIT, after=after)
+        for sender in senders:
+            sender.join(WAIT)
+            assert not sender.is_alive()
+        eventually(lambda: len(runner.modes["ws"].fanout.sessions) == 1, "the stuck one left")
+        assert http_data(runner, "get_status")["good"] is True
+        good.close()
