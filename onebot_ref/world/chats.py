@@ -7,8 +7,9 @@ while OneBot 11's ``message_id`` stays the world-wide id. A chat the world canno
 a private chat needs a known user, a group chat a group the bot is in.
 
     chat_message(message_type, peer_id, seq) -> record       102 unknown, dropped or recalled
+    chat_message_facts(message_type, peer_id, seq) -> message facts (world/facts.py)
     chat_message_id(message_type, peer_id, seq) -> id | None  for a reply: None if not quotable
-    chat_history(message_type, peer_id, start, limit) -> (records oldest first, next start)
+    chat_history(message_type, peer_id, start, limit) -> (message facts oldest first, next)
     mark_read(message_type, peer_id, seq)
     message_record(message_id) -> record | None               recalled ones too
     forward_time(forward_id) -> int
@@ -55,6 +56,12 @@ class ChatSide(WorldCore):
                                                      f"recalled")
             return record
 
+    def chat_message_facts(self, message_type: str, peer_id: int, seq: int) -> dict:
+        """chat_message's record with its peer, group and sender as they are now (the facts
+        kind ``message``)."""
+        with self.lock:
+            return self.message_facts(self.chat_message(message_type, peer_id, seq))
+
     def chat_message_id(self, message_type: str, peer_id: int, seq: int) -> int | None:
         """The message id of message ``seq`` of the chat, or None when it cannot be quoted."""
         with self.lock:
@@ -64,16 +71,16 @@ class ChatSide(WorldCore):
     def chat_history(self, message_type: str, peer_id: int, start: int | None,
                      limit: int) -> tuple[list[dict], int | None]:
         """Up to ``limit`` (1..HISTORY_MAX, 100 otherwise) messages numbered ``start`` or lower
-        (None: from the newest), oldest first, recalled ones left out; and the number the next
-        (older) page starts at, None when there is none."""
+        (None: from the newest), as message facts, oldest first, recalled ones left out; and
+        the number the next (older) page starts at, None when there is none."""
         if not 1 <= limit <= HISTORY_MAX:
             raise ActionError(Retcode.BAD_PARAMS, f"limit: 1 to {HISTORY_MAX} messages, got "
                                                   f"{limit}")
         with self.lock:
             rows = self.store.page(self._chat(message_type, peer_id), start, limit + 1)
-        following = rows[limit]["peer_seq"] if len(rows) > limit else None
-        kept = [r for r in rows[:limit] if not r["recalled"]]
-        return kept[::-1], following
+            following = rows[limit]["peer_seq"] if len(rows) > limit else None
+            return [self.message_facts(r) for r in reversed(rows[:limit])
+                    if not r["recalled"]], following
 
     def mark_read(self, message_type: str, peer_id: int, seq: int) -> None:
         """"该消息及更早的消息将被标记为已读": the chat's read mark moves up to ``seq`` (never
