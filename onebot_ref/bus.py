@@ -23,17 +23,25 @@ Nothing here reads the facts or serialises them: a OneBot 11 sink costs what it 
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import threading
 from typing import Any, Callable
 
+from .protocol import wire
 from .protocol.message import to_format
 
 log = logging.getLogger(__name__)
 
 STAGES = ("post", "push")
+
+
+def as_format(event: dict, fmt: str) -> dict:
+    """The event with ``message`` in ``fmt`` ("string" | "array"), as bots receive it; spec
+    event/README.md: "消息事件的 message 字段格式取决于 event.message_format 配置" (EVT-5)."""
+    if isinstance(event.get("message"), list):
+        return dict(event, message=to_format(event["message"], fmt))
+    return event
 
 
 class Published:
@@ -66,15 +74,11 @@ class Published:
             return self._memo[key]
 
     def as_dict(self, fmt: str) -> dict:
-        """The event with ``message`` in ``fmt`` ("string" | "array"); spec event/README.md:
-        "消息事件的 message 字段格式取决于 event.message_format 配置" (EVT-5)."""
+        """:func:`as_format` of the event, made once per format."""
         with self._lock:
             d = self._dicts.get(fmt)
             if d is None:
-                d = self.event
-                if isinstance(d.get("message"), list):
-                    d = dict(d, message=to_format(d["message"], fmt))
-                self._dicts[fmt] = d
+                d = self._dicts[fmt] = as_format(self.event, fmt)
             return d
 
     def body(self, fmt: str) -> bytes:
@@ -82,8 +86,7 @@ class Published:
         when it checks the signature), encoded once per format."""
         body = self._bodies.get(fmt)
         if body is None:
-            body = json.dumps(self.as_dict(fmt), ensure_ascii=False,
-                              separators=(",", ":")).encode("utf-8")
+            body = wire.body(self.as_dict(fmt))
             self._bodies[fmt] = body
         return body
 

@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from .protocol.coerce import parse_bool, parse_int
+
 
 class ConfigError(Exception):
     """A configuration problem; ``str()`` is one line per problem, each naming the key."""
@@ -136,7 +138,6 @@ UNSUPPORTED_WHEN_SET = {
 }
 
 _FIELDS = {f.name: f for f in fields(Config)}
-_BOOL_STRINGS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 _CHOICES = {
     "post_message_format": ("string", "array"),
     "ws_reverse_auth_scheme": ("Bearer", "Token"),
@@ -153,18 +154,21 @@ _URL_SCHEMES = {"post_url": _HTTP, "ws_reverse_url": _WS, "ws_reverse_api_url": 
 
 
 def _convert(name: str, value: Any, kind: type) -> Any:
-    """CFG-22: booleans also accept yes/true/1 and no/false/0; integers accept decimal strings."""
+    """CFG-22: booleans also accept yes/true/1 and no/false/0; integers accept decimal strings
+    (read as action parameters are: PARAM-3, PARAM-5)."""
     if kind is bool:
         if isinstance(value, bool):
             return value
-        if isinstance(value, (str, int)) and str(value).strip().lower() in _BOOL_STRINGS:
-            return _BOOL_STRINGS[str(value).strip().lower()]
+        word = parse_bool(str(value)) if isinstance(value, (str, int)) else None
+        if word is not None:
+            return word
         raise ValueError(f"{name}: expected a boolean (true/false), got {value!r}")
     if kind is int:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
-            return int(value)
+        number = parse_int(value) if isinstance(value, str) else None
+        if number is not None:
+            return number
         raise ValueError(f"{name}: expected an integer, got {value!r}")
     if kind is str:
         if value is None:

@@ -92,7 +92,7 @@ class Runner:
                            history_limit=config.history_limit,
                            message_format=config.post_message_format,
                            data_dir=self.data_dir)
-        self.actions = Actions(self.world, config, traffic=self.traffic)
+        self.actions = Actions(self.world, config)
         self.servers: dict[str, ServerThread] = {}
         self.services: list = []  # things with start()/stop(): HTTP POST, reverse WS, heartbeat
         self.ws_forward = None
@@ -103,9 +103,9 @@ class Runner:
         cfg = self.config
         os.makedirs(self.data_dir, exist_ok=True)
         if cfg.use_http:
-            from .modes.http_api import create_app
+            from .modes.http_api import HttpApi
             self.servers["http"] = ServerThread("http-api", "port", cfg.host, cfg.port,
-                                                create_app(cfg, self.actions, self.traffic))
+                                                HttpApi(cfg, self.actions, self.traffic))
         if cfg.use_ws:
             from .modes.ws_forward import WsForward
             self.ws_forward = WsForward(cfg, self.actions, self.bus, self.traffic, self.world)

@@ -14,6 +14,8 @@
 :func:`connect` opens a forward WebSocket to the server under test and returns the same
 :class:`BotSocket` (JSON frames: ``send``, ``receive``, ``call``, ``next_event``).
 Every wait has a timeout and raises ``TimeoutError`` naming what it waited for.
+Both WebSocket ends are onebot_ref's own transport (``onebot_ref.modes.ws_transport``), read by
+one thread each as a bot's event loop would: pings and closes are answered at once.
 """
 
 from __future__ import annotations
@@ -23,17 +25,20 @@ import hashlib
 import hmac
 import itertools
 import json as _json
-import socket
+import queue
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from flask import Flask, Response, request
-from simple_websocket import Client, ConnectionClosed, Server
-from simple_websocket import ConnectionError as HandshakeRefused
 from werkzeug.serving import WSGIRequestHandler, make_server
-from wsproto.events import AcceptConnection, RejectConnection, Request
+
+from onebot_ref.modes import ws_transport
+from onebot_ref.modes.ws_transport import ConnectionClosed, HandshakeError, WebSocket
+
+__all__ = ["Answer", "BotSocket", "ConnectionClosed", "FakeBot", "HandshakeError",
+           "ReceivedPost", "connect"]
 
 DEFAULT_TIMEOUT = 5.0
 
@@ -83,12 +88,73 @@ class Answer:
     delay: float = 0.0
 
 
+class Reader:
+    """A WebSocket and the one thread reading it (``run``: here, or in a thread of its own):
+    raw messages wait in a queue for :meth:`receive`."""
+
+    _closed = object()
+
+    def __init__(self, ws: WebSocket):
+        self.ws = ws
+        self.thread: threading.Thread | None = None
+        self._inbox: queue.Queue = queue.Queue()
+        self._done = threading.Event()
+
+    def start(self, name: str) -> "Reader":
+        self.thread = threading.Thread(target=self.run, name=name, daemon=True)
+        self.thread.start()
+        return self
+
+    def run(self) -> None:
+        try:
+            while True:
+                self._inbox.put(self.ws.receive())
+        except ConnectionClosed:
+            pass
+        finally:
+            self._inbox.put(self._closed)
+            self._done.set()
+
+    @property
+    def connected(self) -> bool:
+        return self.ws.open
+
+    @property
+    def close_code(self) -> int | None:
+        """The close code the other side sent (None while open; 1005: none; 1006: dropped)."""
+        return None if self.ws.open else (self.ws.close_code or 1005)
+
+    def send(self, data: str | bytes) -> None:
+        with self.ws.lock:
+            self.ws.write(self.ws.frame(data))
+
+    def receive(self, timeout: float | None = None) -> str | bytes | None:
+        """The next message; None after ``timeout``; ConnectionClosed once it is over."""
+        try:
+            data = self._inbox.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        if data is self._closed:
+            self._inbox.put(data)
+            raise ConnectionClosed(self.ws.close_code, self.ws.close_reason)
+        return data
+
+    def close(self, code: int = 1000, reason: str = "") -> None:
+        """Send a close frame; the reading thread ends when the other side answers."""
+        with self.ws.lock:
+            self.ws.write(self.ws.frame_close(code, reason))
+
+    def wait_closed(self, timeout: float) -> bool:
+        return self._done.wait(timeout)
+
+
 class BotSocket:
-    """One WebSocket as a bot sees it: JSON frames out and in, every received frame kept."""
+    """One WebSocket as a bot sees it: JSON frames out and in, every received frame kept.
+    ``ws`` is its :class:`Reader` (raw messages)."""
 
     _echoes = itertools.count(1)
 
-    def __init__(self, ws, path: str = "", headers: dict[str, str] | None = None):
+    def __init__(self, ws: Reader, path: str = "", headers: dict[str, str] | None = None):
         self.ws = ws
         self.path = path
         self.headers = headers or {}
@@ -106,7 +172,7 @@ class BotSocket:
     @property
     def close_code(self) -> int | None:
         """The close code the server sent (None while open; 1005: none sent)."""
-        return None if self.ws.connected else int(self.ws.close_reason)
+        return self.ws.close_code
 
     def send(self, value: Any) -> None:
         self.ws.send(_json.dumps(value, ensure_ascii=False))
@@ -174,53 +240,22 @@ class BotSocket:
     def close(self, code: int = 1000, reason: str = "") -> None:
         try:
             self.ws.close(code, reason)
-        except ConnectionClosed:
+        except (ConnectionClosed, OSError):
             pass
 
     def wait_closed(self, timeout: float = DEFAULT_TIMEOUT) -> int:
         """Wait until the other side closes; returns the close code it sent."""
-        self.ws.thread.join(timeout)
-        if self.ws.thread.is_alive():
+        if not self.ws.wait_closed(timeout):
             raise TimeoutError(f"connection {self.path} still open after {timeout} s")
-        return int(self.ws.close_reason)
-
-
-class _Client(Client):
-    """simple-websocket's Client, but its handshake reads only the HTTP response head.
-
-    simple-websocket 1.1 reads up to 4096 bytes for the 101 response; a frame the server sends
-    right after it (the lifecycle ``connect``) lands in that read and then sits in wsproto's
-    buffer until some later frame arrives. Peeking first leaves the frames in the socket for
-    the reader thread.
-    """
-
-    def handshake(self):
-        self.sock.send(self.ws.send(Request(host=self.host, target=self.path,
-                                            subprotocols=self.subprotocols,
-                                            extra_headers=self.extra_headeers)))
-        head = b""
-        while b"\r\n\r\n" not in head:
-            peeked = self.sock.recv(self.receive_bytes, socket.MSG_PEEK)
-            if not peeked:
-                raise HandshakeRefused(400)
-            end = (head + peeked).find(b"\r\n\r\n")
-            head += self.sock.recv(len(peeked) if end < 0 else end + 4 - len(head))
-        self.ws.receive_data(head)
-        event = next(self.ws.events())
-        if isinstance(event, RejectConnection):
-            raise HandshakeRefused(event.status_code)
-        if not isinstance(event, AcceptConnection):
-            raise HandshakeRefused(400)
-        self.subprotocol = event.subprotocol
-        self.connected = True
+        return self.ws.close_code
 
 
 def connect(url: str, headers: dict[str, str] | None = None) -> BotSocket:
-    """Open a forward WebSocket (e.g. ``runner.url("ws") + "/event"``).
+    """Open a forward WebSocket (e.g. ``runner.url("ws") + "/event"``), read by its own thread.
 
-    Raises ``simple_websocket.ConnectionError`` (``.status_code``) when the handshake is
-    refused."""
-    return BotSocket(_Client.connect(url, headers=headers), path=url)
+    Raises :class:`HandshakeError` (``.status_code``) when the handshake is refused."""
+    ws = ws_transport.connect(url, headers, timeout=DEFAULT_TIMEOUT)
+    return BotSocket(Reader(ws).start(f"fakebot-ws {url}"), path=url)
 
 
 class FakeBot:
@@ -368,10 +403,17 @@ class FakeBot:
             self._cond.notify_all()
         if status is not None:
             return Response("refused by fakebot\n", status)
-        ws = Server.accept(request.environ)
-        conn = BotSocket(ws, "/" + path, headers)
+        environ = request.environ
+        try:
+            ws = ws_transport.accept(environ["werkzeug.socket"], request.method,
+                                     environ.get("RAW_URI") or request.path,
+                                     request.headers.items())
+        except HandshakeError as err:
+            return Response(f"fakebot: {err}\n", err.status_code or 400)
+        reader = Reader(ws)
+        conn = BotSocket(reader, "/" + path, headers)
         with self._cond:
             self.connections.append(conn)
             self._cond.notify_all()
-        ws.thread.join()  # hold the request thread while the connection lives
+        reader.run()  # this request's thread reads the connection until it ends
         return _Upgraded()

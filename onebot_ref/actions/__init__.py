@@ -3,7 +3,7 @@
 Spec: api/README.md (异步调用, 限速调用), api/public.md, api/hidden.md (ACT-*, RESP-*).
 
 Each action is a plain function named after its action, ``fn(ctx, <parameters>) -> data``, whose
-signature *is* the spec's parameter table (``protocol.coerce.bind`` reads it). It raises
+signature *is* the spec's parameter table (``protocol.coerce.call`` reads it). It raises
 ``ActionError`` to fail; :meth:`Actions.call` is the one place an ``ActionError`` becomes a failed
 envelope. An unexpected exception is a bug of onebot_ref: it is logged with its traceback and
 answered ``failed`` with retcode 103 ("operation failed", RESP-8) and the exception in
@@ -24,7 +24,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..protocol.coerce import Params, bind
+from ..config import Config
+from ..protocol.coerce import Params, call
 from ..protocol.response import ActionError, Retcode, async_, failed, ok
 from . import group, hidden, info, message, request, system
 from .system import ASYNC
@@ -67,10 +68,6 @@ class Context:
     actions: "Actions"
     started_at: float
 
-    def setting(self, name: str, default: Any) -> Any:
-        """A config value by its legacy flat name (CFG-*)."""
-        return getattr(self.config, name, default)
-
     def call(self, action: str, params: dict) -> dict:
         """Run another action (quick operations call send_msg, delete_msg, ... this way)."""
         return self.actions.call(action, Params(params))
@@ -79,11 +76,12 @@ class Context:
 class Actions:
     """The dispatch table plus the two queues of the async and rate-limited calls."""
 
-    def __init__(self, world: Any, config: Any = None, traffic: Any = None):
-        self.world, self.config, self.traffic = world, config, traffic
+    def __init__(self, world: Any, config: Config | None = None):
+        #: every key at its default when none is given (tests of the actions alone)
+        self.world, self.config = world, config if config is not None else Config()
         self.table: dict[str, Callable] = {fn.__name__: fn for fn in PUBLIC} | HIDDEN
-        data_dir = os.path.abspath(getattr(config, "data_dir", "data") or "data")
-        self.ctx = Context(world, config, data_dir, self, time.time())
+        data_dir = os.path.abspath(self.config.data_dir or "data")
+        self.ctx = Context(world, self.config, data_dir, self, time.time())
         #: called by set_restart (after its delay); the runner may set it. None: nothing to do.
         self.on_restart: Callable[[], None] | None = None
         self._async_jobs: queue.SimpleQueue = queue.SimpleQueue()
@@ -152,7 +150,7 @@ class Actions:
     def run(self, fn: Callable, params: Params) -> dict:
         """Bind the parameters, run the action, make the envelope (RESP-1..7)."""
         try:
-            data = fn(self.ctx, **bind(fn, params))
+            data = call(fn, self.ctx, params)
         except ActionError as err:
             return failed(err.retcode, err.message)
         except Exception as err:  # a bug: record it, answer anyway
@@ -188,7 +186,7 @@ class Actions:
             if job is None or self._stopping.is_set():
                 return
             self._execute(job)
-            interval = getattr(self.config, "rate_limit_interval", 500)
+            interval = self.config.rate_limit_interval
             if self._stopping.wait(max(interval, 0) / 1000):
                 return
 

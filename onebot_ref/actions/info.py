@@ -4,8 +4,8 @@ simulated world is always current."""
 
 from __future__ import annotations
 
+from ..protocol.coerce import Id
 from ..world.info import check_honor_type
-from .message import check_id
 
 
 def get_login_info(ctx) -> dict:
@@ -13,9 +13,8 @@ def get_login_info(ctx) -> dict:
     return ctx.world.login_info()
 
 
-def get_stranger_info(ctx, user_id: int, no_cache: bool = False) -> dict:
+def get_stranger_info(ctx, user_id: Id, no_cache: bool = False) -> dict:
     """api/public.md#get_stranger_info → {user_id, nickname, sex, age} (API-21)."""
-    check_id("user_id", user_id)
     return ctx.world.stranger_info(user_id)
 
 
@@ -24,10 +23,9 @@ def get_friend_list(ctx) -> list[dict]:
     return ctx.world.friend_list()
 
 
-def get_group_info(ctx, group_id: int, no_cache: bool = False) -> dict:
+def get_group_info(ctx, group_id: Id, no_cache: bool = False) -> dict:
     """api/public.md#get_group_info → {group_id, group_name, member_count, max_member_count}
     (API-23)."""
-    check_id("group_id", group_id)
     return ctx.world.group_info(group_id)
 
 
@@ -36,23 +34,19 @@ def get_group_list(ctx) -> list[dict]:
     return ctx.world.group_list()
 
 
-def get_group_member_info(ctx, group_id: int, user_id: int, no_cache: bool = False) -> dict:
+def get_group_member_info(ctx, group_id: Id, user_id: Id, no_cache: bool = False) -> dict:
     """api/public.md#get_group_member_info (API-25)."""
-    check_id("group_id", group_id)
-    check_id("user_id", user_id)
     return ctx.world.member_info(group_id, user_id)
 
 
-def get_group_member_list(ctx, group_id: int) -> list[dict]:
+def get_group_member_list(ctx, group_id: Id) -> list[dict]:
     """api/public.md#get_group_member_list (API-26): the same objects as get_group_member_info
     (the simulated world knows every field, so none is left out of the list)."""
-    check_id("group_id", group_id)
     return ctx.world.member_list(group_id)
 
 
-def get_group_honor_info(ctx, group_id: int, type: str) -> dict:
+def get_group_honor_info(ctx, group_id: Id, type: str) -> dict:
     """api/public.md#get_group_honor_info (API-27): type "talkative performer legend
     strong_newbie emotion ... 或传入 all"."""
-    check_id("group_id", group_id)
     check_honor_type(type)
     return ctx.world.honor_info(group_id, type)

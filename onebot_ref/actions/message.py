@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..protocol.coerce import Message
+from ..protocol.coerce import Id, Message, Params, call
 from ..protocol.message import normalize, to_format, validate_outgoing
 from ..protocol.response import ActionError, Retcode
-
-
-def check_id(name: str, value: int) -> None:
-    """PARAM-15 [LEGACY]: "a user_id/group_id equal to 0 ... → retcode 100; message_id <= 0
-    → 100". QQ numbers and ids are positive."""
-    if value <= 0:
-        raise ActionError(Retcode.BAD_PARAMS, f"parameter '{name}': expected a positive id, "
-                                              f"got {value}")
 
 
 def outgoing(message: Any, auto_escape: bool) -> list[dict]:
@@ -25,15 +17,13 @@ def outgoing(message: Any, auto_escape: bool) -> list[dict]:
     return segments
 
 
-def send_private_msg(ctx, user_id: int, message: Message, auto_escape: bool = False) -> dict:
+def send_private_msg(ctx, user_id: Id, message: Message, auto_escape: bool = False) -> dict:
     """api/public.md#send_private_msg → {message_id} (API-1)."""
-    check_id("user_id", user_id)
     return {"message_id": ctx.world.send_private(user_id, outgoing(message, auto_escape))}
 
 
-def send_group_msg(ctx, group_id: int, message: Message, auto_escape: bool = False) -> dict:
+def send_group_msg(ctx, group_id: Id, message: Message, auto_escape: bool = False) -> dict:
     """api/public.md#send_group_msg → {message_id} (API-2)."""
-    check_id("group_id", group_id)
     return {"message_id": ctx.world.send_group(group_id, outgoing(message, auto_escape))}
 
 
@@ -53,29 +43,35 @@ def send_msg(ctx, message: Message, message_type: str | None = None,
         if user_id is None:
             raise ActionError(Retcode.BAD_PARAMS, "missing parameter 'user_id' (message_type "
                                                   "is private)")
-        return send_private_msg(ctx, user_id, message, auto_escape)
+        return _send_as(ctx, send_private_msg, user_id=user_id, message=message,
+                        auto_escape=auto_escape)
     if message_type == "group":
         if group_id is None:
             raise ActionError(Retcode.BAD_PARAMS, "missing parameter 'group_id' (message_type "
                                                   "is group)")
-        return send_group_msg(ctx, group_id, message, auto_escape)
+        return _send_as(ctx, send_group_msg, group_id=group_id, message=message,
+                        auto_escape=auto_escape)
     raise ActionError(Retcode.BAD_PARAMS, f"parameter 'message_type': expected private or "
                                           f"group, got {message_type!r}")
 
 
-def delete_msg(ctx, message_id: int) -> None:
+def _send_as(ctx, action, **values) -> dict:
+    """send_msg is send_private_msg or send_group_msg, its values bound again for that action,
+    so the target's parameter rules (an Id is positive, PARAM-15) apply there as well."""
+    return call(action, ctx, Params(values))
+
+
+def delete_msg(ctx, message_id: Id) -> None:
     """api/public.md#delete_msg (API-4); publishes group_recall / friend_recall."""
-    check_id("message_id", message_id)
     ctx.world.delete_message(message_id)
 
 
-def get_msg(ctx, message_id: int) -> dict:
+def get_msg(ctx, message_id: Id) -> dict:
     """api/public.md#get_msg → time, message_type, message_id, real_id, sender, message (API-5),
     plus group_id for a group message (API-5 REC). ``message`` follows post_message_format like
     events do (MSG-24, A-38)."""
-    check_id("message_id", message_id)
     record = ctx.world.get_message(message_id)
-    fmt = ctx.setting("post_message_format", "string")
+    fmt = ctx.config.post_message_format
     data = {"time": record["time"], "message_type": record["message_type"],
             "message_id": record["seq"], "real_id": record["seq"], "sender": record["sender"],
             "message": to_format(record["message"], fmt)}
@@ -92,9 +88,8 @@ def get_forward_msg(ctx, id: str) -> dict:
     return {"message": nodes, "messages": nodes}
 
 
-def send_like(ctx, user_id: int, times: int = 1) -> None:
+def send_like(ctx, user_id: Id, times: int = 1) -> None:
     """api/public.md#send_like (API-7): "每个好友每天最多 10 次"; times <= 0 → 100 (PARAM-15)."""
-    check_id("user_id", user_id)
     if times <= 0:
         raise ActionError(Retcode.BAD_PARAMS, f"parameter 'times': expected 1 or more, got "
                                               f"{times}")

@@ -25,7 +25,9 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from ..protocol.message import normalize, to_format
+from ..bus import as_format
+from ..protocol.coerce import parse_int
+from ..protocol.message import normalize
 from ..protocol.response import ActionError
 from ..traffic import CHANNELS
 
@@ -76,12 +78,12 @@ def _int_field(data: dict, name: str, required: bool = True) -> int | None:
         if required:
             raise BadInput(f"{name}: missing")
         return None
-    # GEN-6: ids are JSON numbers; a decimal string is accepted as a convenience for curl users.
-    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
-        return int(value)
-    if not isinstance(value, int) or isinstance(value, bool):
+    # GEN-6: ids are JSON numbers; a decimal string is accepted as a convenience for curl users
+    # (read as an action parameter is: PARAM-3).
+    number = parse_int(value) if isinstance(value, str) else value
+    if not isinstance(number, int) or isinstance(number, bool):
         raise BadInput(f"{name}: expected an integer, got {value!r}")
-    return value
+    return number
 
 
 def _message_field(data: dict) -> str | list:
@@ -133,10 +135,7 @@ def _world_call(fn, *args, **kwargs) -> dict:
 
 def _as_pushed(event: dict) -> dict:
     """The event as the bots received it: ``message`` in ``post_message_format`` (EVT-5)."""
-    if isinstance(event.get("message"), list):
-        event = dict(event, message=to_format(event["message"],
-                                              _runner().config.post_message_format))
-    return event
+    return as_format(event, _runner().config.post_message_format)
 
 
 def _verdict(text: str) -> None:

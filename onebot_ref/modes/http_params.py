@@ -1,15 +1,18 @@
 """The parameters of one HTTP API request: query string, form or JSON body, merged
 (communication/http.md; HTTP-6, HTTP-8..10, HTTP-16, HTTP-17, A-5, A-6, A-42).
 
-:func:`request_params` reads them from the WSGI environ, or raises :class:`Reject` with the
-status (406, 413, 400) and the one-line reason that :mod:`.http_api` answers with.
+:func:`query_params` and :func:`request_params` read them from the WSGI environ;
+:func:`request_params` raises :class:`Reject` with the status (406, 413, 400) and the one-line
+reason that :mod:`.http_api` answers with.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import parse_qsl
+
+from werkzeug.wsgi import LimitedStream
 
 from ..protocol.coerce import Params
 
@@ -23,11 +26,12 @@ _JSON_NAMES = {list: "an array", str: "a string", int: "a number", float: "a num
 
 
 class Reject(Exception):
-    """A non-200 answer: the HTTP status and the one-line reason (body and journal verdict)."""
+    """A short text answer instead of the envelope: the HTTP status, the one-line reason (body
+    and journal verdict) and any extra headers. Every non-200 is one, and the CORS pre-flight."""
 
-    def __init__(self, status: int, reason: str):
+    def __init__(self, status: int, reason: str, headers: tuple = ()):
         super().__init__(reason)
-        self.status, self.reason = status, reason
+        self.status, self.reason, self.headers = status, reason, headers
 
 
 def parse_urlencoded(text: str, errors: str = "strict") -> dict[str, str]:
@@ -35,13 +39,18 @@ def parse_urlencoded(text: str, errors: str = "strict") -> dict[str, str]:
     without ``=`` has the value ``""``, an empty name is skipped; the first of a repeated name
     wins (A-42). HTTP-6: ``%XX`` and ``+`` are decoded."""
     values: dict[str, str] = {}
-    for pair in text.split("&"):
-        name, _, value = pair.partition("=")
-        if name:
-            name = unquote_plus(name, errors=errors)
-            if name not in values:
-                values[name] = unquote_plus(value, errors=errors)
+    for name, value in parse_qsl(text, keep_blank_values=True, errors=errors):
+        if name and name not in values:
+            values[name] = value
     return values
+
+
+def query_params(environ: dict) -> dict[str, str]:
+    """The query string's parameters, decoded leniently (invalid UTF-8 becomes U+FFFD)."""
+    query = environ.get("QUERY_STRING", "")
+    if not query:
+        return {}
+    return parse_urlencoded(query.encode("latin-1").decode("utf-8", "replace"), errors="replace")
 
 
 def _too_deep(value: Any, limit: int) -> bool:
@@ -58,27 +67,24 @@ def _too_deep(value: Any, limit: int) -> bool:
 
 def _read_body(environ: dict, limit: int) -> bytes:
     """The POST body, never more than ``limit`` bytes in memory (413 beyond)."""
-    stream = environ["wsgi.input"]
     if environ.get("wsgi.input_terminated"):
-        # A chunked body (werkzeug de-chunks it): no length known, read at most limit + 1.
-        chunks, total = [], 0
-        while True:
-            chunk = stream.read(min(65536, limit + 1 - total))
-            if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > limit:
-                raise Reject(413, f"body is over the limit of {limit} bytes (max_body_bytes)")
+        # The server ends the stream (werkzeug's, for a chunked body): no length is known, so
+        # werkzeug's LimitedStream reads at most limit + 1 bytes; one more is over the limit.
+        body = LimitedStream(environ["wsgi.input"], limit + 1, is_max=True).read()
+        if len(body) > limit:
+            raise Reject(413, f"body is over the limit of {limit} bytes (max_body_bytes)")
+        return body
     length = environ.get("CONTENT_LENGTH")
     if not length:
         return b""  # neither a length nor chunked: no body
-    if not length.isdigit():
+    if not length.isdigit():  # werkzeug would read it as 0: say what is wrong instead
         raise Reject(400, f"Content-Length {length!r} is not a number")
     if int(length) > limit:
         # Decided on the header alone, before reading anything.
         raise Reject(413, f"body of {length} bytes is over the limit of {limit} (max_body_bytes)")
-    body = stream.read(int(length))
+    # Read straight from the server's stream: werkzeug's get_input_stream(environ).read()
+    # gives the same bytes but costs about 4 µs more per request (a third of this layer).
+    body = environ["wsgi.input"].read(int(length))
     if len(body) < int(length):
         raise Reject(400, "body is shorter than its Content-Length")
     return body

@@ -35,15 +35,14 @@ from typing import Any
 import requests
 
 from ..actions.hidden import apply_quick_operation
-from ..protocol import events
+from ..protocol import events, wire
 from ..protocol.auth import signature
 from ..protocol.coerce import Params
 from ..protocol.response import ActionError
+from ..protocol.wire import USER_AGENT  # POST-3
 
 log = logging.getLogger(__name__)
 
-#: POST-3 [LEGACY]: "User-Agent: CQHttp/4.15.0" (go-cqhttp sends the same).
-USER_AGENT = "CQHttp/4.15.0"
 #: POST-2 [LEGACY]: "exactly application/json; charset=UTF-8".
 CONTENT_TYPE = "application/json; charset=UTF-8"
 #: The longest the bus waits for one POST (and its quick operation) before pushing the event
@@ -103,8 +102,7 @@ class HttpPoster:
 
     def _lifecycle(self, sub_type: str) -> _Job:
         event = events.lifecycle(self.world.self_id, int(time.time()), sub_type)
-        return _Job(event, json.dumps(event, ensure_ascii=False,
-                                      separators=(",", ":")).encode("utf-8"))
+        return _Job(event, wire.body(event))
 
     # --- the bus sink -----------------------------------------------------------------------
     def post_event(self, published) -> None:

@@ -37,15 +37,14 @@ class Fanout:
     def serve(self, session: Session, self_id: int, headers: dict | None = None) -> None:
         """Run ``session`` until it closes. A role that gets events is sent the lifecycle
         ``connect`` first (event/meta.md: "WebSocket 连接成功"; META-4, WSR-9: on this
-        connection only, first; WSF-18: an API connection gets none) and joins the fan-out only
-        after it, so a client that has read ``connect`` is sure to get every later event."""
+        connection only, first; WSF-18: an API connection gets none) and joins the fan-out as
+        it is written (see :meth:`Session.start`), so a client that has read ``connect`` is sure
+        to get every later event."""
         try:
             gets_events = GETS_EVENTS[session.role]
             connect = (events.lifecycle(self_id, int(time.time()), "connect")
                        if gets_events else None)
-            session.start(connect, headers=headers)
-            if gets_events:
-                self.add(session)
+            session.start(connect, headers=headers, join=self.add if gets_events else None)
             session.run()
         finally:
             self.remove(session)

@@ -2,15 +2,16 @@
 
 A plain Flask app served by the runner's werkzeug server. Each route checks the access token
 **before** the upgrade (A-8: a refused client gets HTTP 401/403 and never a socket, so no
-action can run for it), then ``simple_websocket.Server.accept`` takes the socket over and a
-:class:`~.ws_session.Session` serves it in the request's thread until it closes.
+action can run for it), then :func:`.ws_transport.accept` answers the upgrade on the request's
+socket and a :class:`~.ws_session.Session` serves it in the request's thread until it closes
+(that thread also reads the connection: one thread per idle connection).
 
 onebot_ref choices where the spec is silent (for the README):
 
 - Only the five spec paths are WebSocket endpoints (A-25); any other path is HTTP 404, and a
   plain HTTP request to one of the five is HTTP 400 (it must be a WebSocket upgrade).
 - permessage-deflate is negotiated only when ``ws_compression`` is true: it costs ~210 KB per
-  connection, and simple-websocket would accept it whenever a client offers it.
+  connection.
 - A frame larger than ``max_body_bytes`` closes the connection with 1009 (message too big).
 """
 
@@ -23,11 +24,12 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, Response, request
-from simple_websocket import Server
 
-from ..protocol.auth import check_token, token_from_request
+from ..protocol.auth import authorize
+from . import peer as _peer
 from .ws_fanout import Fanout, close_all
 from .ws_session import API, EVENT, UNIVERSAL, Session
+from .ws_transport import HandshakeError, accept
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +51,6 @@ class _Upgraded(Response):
         with contextlib.suppress(OSError, KeyError):
             environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
         raise ConnectionError("the connection was a WebSocket")
-
-
-def _peer(environ: dict) -> str:
-    return f"{environ.get('REMOTE_ADDR', '?')}:{environ.get('REMOTE_PORT', '?')}"
 
 
 class WsForward:
@@ -101,12 +99,12 @@ class WsForward:
 
         return app
 
-    def _refuse(self, environ: dict, status: int, reason: str) -> Response:
+    def _refuse(self, environ: dict, status: int, reason: str, headers=()) -> Response:
         if self.traffic is not None:
             self.traffic.record("ws", "in", _peer(environ), {"event": "handshake"},
                                 path=environ.get("RAW_URI") or environ.get("PATH_INFO"),
                                 headers=dict(request.headers), verdict=f"{status}: {reason}")
-        return Response(reason + "\n", status, mimetype="text/plain")
+        return Response(reason + "\n", status, headers=list(headers), mimetype="text/plain")
 
     def _connect(self) -> Response:
         environ = request.environ
@@ -122,22 +120,25 @@ class WsForward:
             return self._refuse(environ, 503, "server stopping")
         # communication/authorization.md: the token from the Authorization header or the
         # access_token query parameter; AUTH-9 / A-8: checked before the upgrade.
-        given, how = token_from_request(request.headers, request.args)
-        status = check_token(self.cfg.access_token, given)
-        if status is not None:
-            return self._refuse(environ, status, f"wrong token (from the {how})"
-                                if given is not None else "no token")
-        offered = "permessage-deflate" in environ.get("HTTP_SEC_WEBSOCKET_EXTENSIONS", "")
-        if not self.cfg.ws_compression:
-            # simple-websocket accepts permessage-deflate whenever the client offers it; hide
-            # the offer from it unless compression is configured.
-            environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
-        ws = Server.accept(environ, max_message_size=self.cfg.max_body_bytes)
+        refusal = authorize(self.cfg.access_token, request.headers, request.args)
+        if refusal is not None:
+            return self._refuse(environ, *refusal)
+        # werkzeug hands over the request's socket. Nothing past the head is expected: RFC 6455
+        # 4.1, the client "MUST wait for a response from the server before sending any further
+        # data". 4.2.1: for a bad upgrade "the server MUST stop processing the client's
+        # handshake and return an HTTP response with an appropriate error code".
+        try:
+            ws = accept(environ["werkzeug.socket"], request.method,
+                        environ.get("RAW_URI") or path, request.headers.items(),
+                        compression=self.cfg.ws_compression,
+                        max_message_size=self.cfg.max_body_bytes)
+        except HandshakeError as err:
+            return self._refuse(environ, err.status_code or 400,
+                                f"not a valid WebSocket upgrade: {err.reason}", err.headers)
         peer = _peer(environ)
         session = Session(ws, role, peer, channel="ws", actions=self.actions,
                           traffic=self.traffic, pool=self.pool,
-                          queue_size=self.cfg.ws_send_queue_size, path=path,
-                          raw_frames=not (offered and self.cfg.ws_compression))
+                          queue_size=self.cfg.ws_send_queue_size, path=path)
         log.info("forward WebSocket %s connected on %s", peer, path)
         with self._lock:
             self._sessions.add(session)

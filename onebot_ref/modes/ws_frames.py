@@ -13,9 +13,7 @@ from typing import Any
 
 from ..protocol.coerce import Params
 from ..protocol.response import Retcode, failed
-
-
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+from ..protocol.wire import dumps as _encode
 
 
 def encode(value: Any) -> str:

@@ -2,9 +2,9 @@
 AUTH-10, A-32, A-33).
 
 One named thread per client (``ws-reverse:universal``, or ``ws-reverse:api`` and
-``ws-reverse:event``) connects with ``simple_websocket.Client``, serves the connection with a
-:class:`~.ws_session.Session` (the same code as a forward connection) and, when it ends, waits
-``ws_reverse_reconnect_interval`` ms and dials again.
+``ws-reverse:event``) dials with :func:`.ws_transport.connect`, serves the connection with a
+:class:`~.ws_session.Session` (the same code as a forward connection; the client's thread reads
+it) and, when it ends, waits ``ws_reverse_reconnect_interval`` ms and dials again.
 
 onebot_ref choices where the spec is silent (for the README):
 
@@ -20,59 +20,23 @@ onebot_ref choices where the spec is silent (for the README):
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from simple_websocket import Client, ConnectionError as HandshakeError
-from wsproto.events import AcceptConnection, RejectConnection, Request
-from wsproto.utilities import ProtocolError
-
+from ..protocol.wire import USER_AGENT  # WSR-6
 from ..traffic import mask_url
 from .ws_fanout import Fanout, close_all
 from .ws_session import API, EVENT, UNIVERSAL, Session
+from .ws_transport import HandshakeError, WebSocket, connect
 
 log = logging.getLogger(__name__)
 
 #: communication/ws-reverse.md: X-Client-Role "对于 Event 客户端和 Universal 客户端，这里分别是
 #: Event 和 Universal" (and API for the API client); exact spelling (WSR-4).
 CLIENT_ROLE = {API: "API", EVENT: "Event", UNIVERSAL: "Universal"}
-#: WSR-6 [LEGACY]: the User-Agent of the reverse clients.
-USER_AGENT = "CQHttp/4.15.0"
-#: How long the server may take to answer the upgrade request (seconds).
+#: How long the bot may take to accept the TCP connection and answer the upgrade (seconds).
 HANDSHAKE_TIMEOUT = 10.0
 API_WORKERS = 4
-
-
-class ReverseClient(Client):
-    """simple-websocket's Client whose handshake reads only the HTTP response head.
-
-    simple-websocket 1.1 reads up to 4096 bytes for the 101 response, and a frame the bot sends
-    right after it would sit in wsproto's buffer until another frame arrived. Peeking leaves
-    such frames in the socket for the reader thread. The handshake also has a timeout.
-    """
-
-    def handshake(self) -> None:
-        self.sock.settimeout(HANDSHAKE_TIMEOUT)
-        self.sock.send(self.ws.send(Request(host=self.host, target=self.path,
-                                            subprotocols=self.subprotocols,
-                                            extra_headers=self.extra_headeers)))
-        head = b""
-        while b"\r\n\r\n" not in head:
-            peeked = self.sock.recv(self.receive_bytes, socket.MSG_PEEK)
-            if not peeked:
-                raise HandshakeError(None)
-            end = (head + peeked).find(b"\r\n\r\n")
-            head += self.sock.recv(len(peeked) if end < 0 else end + 4 - len(head))
-        self.sock.settimeout(None)
-        self.ws.receive_data(head)
-        event = next(self.ws.events(), None)
-        if isinstance(event, RejectConnection):
-            raise HandshakeError(event.status_code)
-        if not isinstance(event, AcceptConnection):
-            raise HandshakeError(None)
-        self.subprotocol = event.subprotocol
-        self.connected = True
 
 
 def client_urls(cfg) -> list[tuple[str, str]]:
@@ -142,13 +106,11 @@ class ReverseClients:
             self._record("out", peer, {"event": "connect", "role": CLIENT_ROLE[role],
                                        "attempt": attempt}, "connecting", headers)
             try:
-                ws = ReverseClient.connect(url, headers=headers)
+                ws = connect(url, headers, timeout=HANDSHAKE_TIMEOUT)
             except HandshakeError as err:
                 why = (f"handshake refused: HTTP {err.status_code}" if err.status_code
-                       else "handshake failed")
+                       else f"handshake failed: {err.reason}")
                 quiet = self._failed(role, peer, why, retry, quiet)
-            except ProtocolError as err:
-                quiet = self._failed(role, peer, f"handshake failed: {err}", retry, quiet)
             except OSError as err:
                 quiet = self._failed(role, peer, f"connection failed: {err.strerror or err}",
                                      retry, quiet)
@@ -174,7 +136,7 @@ class ReverseClients:
             # communication/ws-reverse.md: "OneBot 将以配置中指定的时间间隔不断尝试重连"
             self._stopping.wait(self.interval_ms / 1000)
 
-    def _serve(self, ws, role: str, peer: str) -> Session:
+    def _serve(self, ws: WebSocket, role: str, peer: str) -> Session:
         session = Session(ws, role, peer, channel="ws_reverse", actions=self.actions,
                           traffic=self.traffic, pool=self.pool,
                           queue_size=self.cfg.ws_send_queue_size)

@@ -10,33 +10,29 @@ there; when the client has already sent more frames (it pipelines), the request 
 shared thread pool instead, so requests on one connection then run concurrently (WSF-11).
 
 Sending never blocks the caller (the event bus, an API worker): every frame is written under
-the session's lock with a non-blocking ``send``. What the socket cannot take at once goes to the
-session's backlog, drained by the session's own sender thread (``ws-send ...``, started the
+the connection's lock with a non-blocking ``send``. What the socket cannot take at once goes to
+the session's backlog, drained by the session's own sender thread (``ws-send ...``, started the
 first time a backlog appears, so an idle connection costs no thread of its own). When the
 backlog reaches ``ws_send_queue_size`` frames the client cannot keep up: it is disconnected
-with a log line and the others go on (WSF-21). To write without blocking, the session uses
-simple-websocket's public ``sock`` and ``ws`` (the wsproto connection) attributes; a server
-frame without extensions is framed once per event and the same bytes go to every client.
-
-simple-websocket's reader thread also writes (the pong to a ping, the answer to a close): the
-session hands it a :class:`_GuardedSocket` whose ``send`` goes through the same lock and
-backlog, so a control frame never lands inside a data frame whose tail is still waiting.
+with a log line and the others go on (WSF-21). A server frame without extensions is framed once
+per event and the same bytes go to every client. The frames the protocol itself owes the peer
+(a pong, the answer to a close) take the same lock and queue behind the backlog, so a control
+frame never lands inside a data frame whose tail is still waiting. The WebSocket itself (the
+handshake, parsing, framing) is :mod:`.ws_transport`.
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import logging
 import select
 import socket
 import threading
-from typing import Any
+from typing import Any, Callable
 
-from simple_websocket import ConnectionClosed
-from wsproto.events import CloseConnection, TextMessage
-from wsproto.utilities import LocalProtocolError
-
-from .ws_frames import answer, encode, text_frame, verdict
+from .ws_frames import answer, encode, verdict
+from .ws_transport import ConnectionClosed, WebSocket
 
 log = logging.getLogger(__name__)
 
@@ -46,43 +42,24 @@ TAKES_REQUESTS = {API: True, EVENT: False, UNIVERSAL: True}
 GETS_EVENTS = {API: False, EVENT: True, UNIVERSAL: True}
 
 
-class _GuardedSocket:
-    """The socket as simple-websocket's reader thread sees it: writes go through the session's
-    lock and behind its backlog (every WebSocket send goes through a lock); the rest is the
-    real socket."""
-
-    def __init__(self, sock: socket.socket, session: "Session"):
-        self._sock, self._session = sock, session
-
-    def send(self, data: bytes, flags: int = 0) -> int:
-        self._session._write_control(bytes(data))
-        return len(data)
-
-    sendall = send
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._sock, name)
-
-
 class Session:
     """One WebSocket connection: ``start(first_frame)``, then ``run()`` until it closes.
 
-    ``ws`` is a connected ``simple_websocket`` Server or Client; ``role`` is api, event or
-    universal; ``peer`` names the other end in logs and the traffic journal. ``raw_frames``:
-    frames may be written as :func:`text_frame` bytes (a server connection without
-    permessage-deflate); otherwise wsproto frames them (a client masks, deflate compresses).
+    ``ws`` is an open :class:`~.ws_transport.WebSocket` (accepted or dialled); ``role`` is
+    api, event or universal; ``peer`` names the other end in logs and the traffic journal.
     """
 
-    def __init__(self, ws, role: str, peer: str, *, channel: str, actions, traffic,
-                 pool, queue_size: int, path: str = "", raw_frames: bool = False):
+    def __init__(self, ws: WebSocket, role: str, peer: str, *, channel: str, actions, traffic,
+                 pool, queue_size: int, path: str = ""):
         self.ws, self.role, self.peer, self.path = ws, role, peer, path
         self.channel, self.actions, self.traffic, self.pool = channel, actions, traffic, pool
-        self.queue_size, self.raw_frames = queue_size, raw_frames
+        self.queue_size = queue_size
         self.closed_by: str | None = None  # "peer" | "server" | why we dropped it
         self.close_code: int | None = None
-        self._lock = threading.Lock()  # every write on the socket, and the backlog
-        self._sock = ws.sock  # the real socket: written only under the lock
-        ws.sock = _GuardedSocket(self._sock, self)  # the reader thread's pongs take the lock too
+        self._lock = ws.lock  # every write on the socket, and the backlog
+        self._sock = ws.sock  # written only under the lock; read only by ws.receive()
+        ws.write = self._write_control  # pongs and close answers go behind the backlog too
+        self._frame = ws.frame  # bound once: offer() runs for every event and client
         self._backlog: collections.deque = collections.deque()  # bytes not yet written
         self._wake = threading.Event()  # the backlog has something for the sender thread
         self._sender: threading.Thread | None = None
@@ -90,22 +67,31 @@ class Session:
         self._done = threading.Event()
 
     # --- lifecycle --------------------------------------------------------------------------
-    def start(self, first_frame: dict | None = None, headers: dict | None = None) -> None:
-        """Send ``first_frame`` (the lifecycle ``connect`` event) before anything else.
+    def start(self, first_frame: dict | None = None, headers: dict | None = None,
+              join: Callable[["Session"], None] | None = None) -> None:
+        """Send ``first_frame`` (the lifecycle ``connect`` event) before anything else, and
+        ``join`` the event fan-out.
 
-        META-4 [REC]: the connect event goes to the new connection only, as its first frame:
-        the caller adds the session to its :class:`~.ws_fanout.Fanout` after this, so a client that has
-        read ``connect`` is sure to get every later event.
+        META-4 [REC]: the connect event goes to the new connection only, as its first frame.
+        The session joins under its lock, just before the connect is written: an event pushed
+        meanwhile waits for the lock and goes out after it, and a client that has read
+        ``connect`` is sure to get every later event.
         """
         self.record("in", {"event": "open", "role": self.role, "path": self.path},
                     "connection opened", headers=headers)
         if first_frame is not None:
             self.record("out", first_frame, "lifecycle connect (first frame)")
-            self.offer(encode(first_frame))
+        with self._lock:
+            if join is not None:
+                join(self)
+            if first_frame is not None and self._open:  # the first write: no backlog yet
+                with contextlib.suppress(OSError, ConnectionClosed):  # run() sees the end
+                    self._write(self.ws.frame(encode(first_frame)))
 
     def run(self) -> int | None:
-        """Read frames until the connection ends; returns the close code the peer sent (1005
-        when it sent none). The owner journals the close (it knows what happens next)."""
+        """Read frames in this thread until the connection ends; returns the close code the
+        peer sent (1005: a close frame without one; 1006: none). The owner journals the close
+        (it knows what happens next)."""
         try:
             while True:
                 data = self.ws.receive()
@@ -115,7 +101,7 @@ class Session:
                     # WSF-15 / WSR-10 / A-24: an event connection ignores what it is sent.
                     self.record("in", data, "ignored: an Event connection takes no API "
                                             "requests (use /api or /)")
-                elif self.ws.input_buffer:  # the client pipelines: answer concurrently
+                elif self.ws.pending:  # the client pipelines: answer concurrently
                     self.pool.submit(self._serve_request, data)
                 else:
                     self._serve_request(data)
@@ -128,7 +114,12 @@ class Session:
     def _finish(self) -> None:
         if self._open:
             self._open, self.closed_by = False, "peer"
-        self.close_code = int(self.ws.close_reason) if self.ws.close_reason else None
+            if self.ws.sent_close is not None:  # the transport closed it: 1009, 1002, 1007
+                code, reason = self.ws.sent_close
+                self.closed_by = "server"
+                self.record("out", {"event": "close", "code": code, "reason": reason},
+                            f"closed by server: {code} {reason}".rstrip())
+        self.close_code = self.ws.close_code
         self._done.set()
         self._wake.set()  # the sender thread, if any, ends
         sender = self._sender
@@ -151,10 +142,9 @@ class Session:
                     f"closed by server: {code} {reason}".rstrip())
         if self._lock.acquire(timeout=lock_wait):
             try:
-                if not self._backlog and self.ws.connected:
-                    self._write(self.ws.ws.send(CloseConnection(code, reason)))
-                    self.ws.connected = False  # as simple-websocket's own close() does
-            except (OSError, LocalProtocolError):  # wsproto: the peer closed first
+                if not self._backlog and self.ws.open:
+                    self._write(self.ws.frame_close(code, reason))
+            except (OSError, ConnectionClosed):  # the peer closed first
                 pass
             finally:
                 self._lock.release()
@@ -175,10 +165,7 @@ class Session:
         self._wake.set()
 
     def shutdown_socket(self) -> None:
-        try:
-            self.ws.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+        self.ws.drop()
 
     @property
     def is_open(self) -> bool:
@@ -208,16 +195,11 @@ class Session:
                         self._backlog.append(self._frame(text, frame))
                     return
                 self._write(self._frame(text, frame))
-            except (OSError, LocalProtocolError) as err:
+            except (OSError, ConnectionClosed) as err:
                 # When the peer has closed, the receive loop reports it with its close code;
                 # only a failure on a connection that is still up is ours to report.
-                if self.ws.connected and not isinstance(err, LocalProtocolError):
+                if self.ws.open and isinstance(err, OSError):
                     self.abort(f"send failed: {err!r}")
-
-    def _frame(self, text: str, frame: bytes | None) -> bytes:
-        if self.raw_frames:
-            return frame if frame is not None else text_frame(text)
-        return self.ws.ws.send(TextMessage(data=text))
 
     def _write(self, data: bytes) -> None:
         """Write what the socket takes now; queue the rest for the sender thread. Under the
@@ -236,13 +218,13 @@ class Session:
             self._wake.set()
 
     def _write_control(self, data: bytes) -> None:
-        """A frame simple-websocket's reader thread wants to send (pong, close answer)."""
-        with self._lock:
-            if self._backlog:
-                self._backlog.append(data)
-                self._wake.set()
-            else:
-                self._write(data)
+        """A frame the protocol owes the peer (pong, close answer), from ``ws.receive()``
+        with the lock held: behind the backlog, if there is one."""
+        if self._backlog:
+            self._backlog.append(data)
+            self._wake.set()
+        else:
+            self._write(data)
 
     def _send_backlog(self) -> None:
         """The sender thread: wait until the socket can take more (outside the lock), then
@@ -254,7 +236,9 @@ class Session:
                     self._wake.wait()
                     self._wake.clear()
                     continue
-                select.select([], [sock], [], 1.0)
+                writable = select.poll()  # not select(): descriptors above 1023
+                writable.register(sock, select.POLLOUT)
+                writable.poll(1000)
                 with self._lock:
                     while self._backlog and self._open:
                         data = self._backlog[0]
@@ -266,8 +250,8 @@ class Session:
                             self._backlog[0] = memoryview(data)[sent:]
                             break
                         self._backlog.popleft()
-        except (OSError, ValueError) as err:  # ValueError: select on a closed socket
-            if self._open and self.ws.connected:
+        except (OSError, ValueError) as err:  # ValueError: a closed socket
+            if self._open and self.ws.open:
                 self.abort(f"send failed: {err!r}")
 
     # --- API requests -----------------------------------------------------------------------

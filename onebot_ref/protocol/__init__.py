@@ -11,6 +11,7 @@ docs/rules.md.
 - ``segments``  — the segment types and their fields (message/segment.md)
 - ``message``   — string / array / single segment normalisation (message/README.md, array.md)
 - ``auth``      — access tokens and the HTTP POST signature (communication/authorization.md)
+- ``wire``      — the one JSON form of everything onebot_ref writes (GEN-3), its User-Agent
 - ``events``    — event builders (event/*.md)
 - ``quick_ops`` — what a quick operation means for each event type (event/*.md#快速操作)
 """

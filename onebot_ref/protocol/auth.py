@@ -1,6 +1,8 @@
 """Access tokens (communication/authorization.md) and the HTTP POST signature (http-post.md).
 
 Pure functions: the transports pass in the request's headers and query and act on the answer.
+:func:`authorize` is the one check every server runs (the HTTP API, its data files, the
+forward WebSocket handshake, the console), so a refusal reads the same everywhere.
 """
 
 from __future__ import annotations
@@ -62,6 +64,38 @@ def check_token(expected: str, given: str | None) -> int | None:
     if not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
         return 403
     return None
+
+
+#: The one wording of each refusal, by status and by what was sent: the 4xx body and the
+#: journal's verdict on every server.
+REASONS = {
+    (401, "none"): 'no token: access token missing, send "Authorization: Bearer <token>" or '
+                   '"?access_token=<token>"',
+    # AUTH-6: a header of another scheme, or without a token, counts as missing.
+    (401, "header"): "no token: the Authorization header must be 'Bearer <token>'",
+    (403, "header"): "wrong token (from the header)",
+    (403, "query"): "wrong token (from the query)",
+}
+#: Data files read the header only (AUTH-12), so their "nothing sent" names the header alone.
+MISSING_HEADER_ONLY = ('no token: access token missing, send "Authorization: Bearer <token>" '
+                       "(data files do not read ?access_token=)")
+
+
+def authorize(expected: str, headers: Mapping, query: Mapping, *,
+              header_only: bool = False) -> tuple[int, str] | None:
+    """``None`` when the request may pass, else ``(status, reason)``: 401 when the token is
+    missing, 403 when it is wrong (AUTH-4), and the one-line reason of :data:`REASONS`.
+    ``header_only``: the query is not consulted (data files, AUTH-12)."""
+    # AUTH-1: with an empty access_token nothing is checked (and nothing need be read).
+    if not expected:
+        return None
+    given, how = token_from_request(headers, query, header_only=header_only)
+    status = check_token(expected, given)
+    if status is None:
+        return None
+    if header_only and how == "none":
+        return status, MISSING_HEADER_ONLY
+    return status, REASONS[status, how]
 
 
 def signature(body: bytes, secret: str) -> str:

@@ -7,10 +7,14 @@ An action declares its parameters as an ordinary Python signature::
 
     def send_private_msg(ctx, user_id: int, message: Message, auto_escape: bool = False): ...
 
-and :func:`bind` turns the merged request values into keyword arguments for it. Supported
-annotations: ``int``, ``bool``, ``str``, ``dict`` (a JSON object), :class:`Message`, ``Any``
-(passed through untouched) and ``X | None`` (``None`` is then the default when the signature
-gives none). A parameter without a default is required (PARAM-14).
+and :func:`call` runs it with the merged request values, typed by :func:`bind`. Supported
+annotations: ``int``, :class:`Id` (an integer that must be positive, PARAM-15), ``bool``,
+``str``, ``dict`` (a JSON object), :class:`Message`, ``Any`` (passed through untouched) and
+``X | None`` (``None`` is then the default when the signature gives none). A parameter without
+a default is required (PARAM-14).
+
+:func:`parse_int` and :func:`parse_bool` are the one reading of an integer and of a boolean
+written as text; the config (CFG-22) and the console read theirs with them too.
 
 A message parameter is bound to its raw value (a CQ string, a segment array or one segment
 object); the action normalises it with ``protocol.message.normalize(value, auto_escape)``,
@@ -23,23 +27,32 @@ onebot_ref choices where the rules leave room (for the README):
   a bot developer who sends ``auto_escape=maybe`` wants to hear about it.
 - Integers are strict (``^\\s*[+-]?\\d+\\s*$``, A-4); JSON floats and booleans are
   not integers (PARAM-2).
-- ID sanity (``user_id`` 0 → 100, PARAM-15) belongs to the actions, not here.
+- An id (``user_id``, ``group_id``, ``message_id``) of 0 or less is retcode 100 (PARAM-15),
+  checked once every parameter has its type, so a wrong type is reported first.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import re
 import types
 import typing
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 from .response import ActionError, Retcode
 
 
 class Message:
     """Annotation marker: a parameter of the spec's data type ``message`` (api/README.md#参数)."""
+
+
+class Id:
+    """Annotation marker: a QQ number or a message id, read as an ``int`` that must be positive.
+
+    PARAM-15 [LEGACY]: "a user_id/group_id equal to 0 ... → retcode 100; message_id <= 0 → 100"
+    (0 is also what legacy reads when the id is not given). QQ numbers and ids are positive."""
 
 
 class Params:
@@ -88,14 +101,32 @@ _INTEGER = re.compile(r"\s*[+-]?\d+\s*")
 _BOOLEAN_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 
+def parse_int(text: str) -> int | None:
+    """The integer ``text`` spells, or None: decimal digits with one optional sign, spaces
+    around allowed (``" -42 "``); not ``"+-5"``, ``"1.0"``, ``"1_000"`` or ``"0x10"``."""
+    if not _INTEGER.fullmatch(text):
+        return None
+    try:
+        return int(text)
+    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+        return None
+
+
+def parse_bool(text: str) -> bool | None:
+    """The boolean ``text`` spells (true/yes/1, false/no/0, any case, spaces around), or None."""
+    return _BOOLEAN_WORDS.get(text.strip().lower())
+
+
 def _to_int(value: Any, from_text: bool) -> tuple[int, bool]:
     """(value, coerced?) for a ``number`` parameter."""
     # PARAM-2: only a JSON integer is an integer; a float or a boolean is not.
     if isinstance(value, int) and not isinstance(value, bool):
         return value, False
     # PARAM-1/3: a number may arrive as a string (query, form or a JSON string value).
-    if isinstance(value, str) and _INTEGER.fullmatch(value):
-        return int(value), True
+    if isinstance(value, str):
+        number = parse_int(value)
+        if number is not None:
+            return number, True
     raise _Invalid("an integer")
 
 
@@ -106,7 +137,7 @@ def _to_bool(value: Any, from_text: bool) -> tuple[bool, bool]:
     if isinstance(value, int) and value in (0, 1):
         return bool(value), True
     if isinstance(value, str):
-        word = _BOOLEAN_WORDS.get(value.strip().lower())
+        word = parse_bool(value)
         if word is not None:
             return word, True
     raise _Invalid("a boolean (true/false, yes/no or 1/0)")
@@ -162,6 +193,7 @@ def _as_is(value: Any, from_text: bool) -> tuple[Any, bool]:
 
 _CONVERTERS: dict[Any, Callable[[Any, bool], tuple[Any, bool]]] = {
     int: _to_int,
+    Id: _to_int,  # then positive: see bind
     bool: _to_bool,
     str: _to_str,
     dict: _to_object,
@@ -169,21 +201,29 @@ _CONVERTERS: dict[Any, Callable[[Any, bool], tuple[Any, bool]]] = {
     Any: _as_is,
 }
 
-_EXPECTED_WORDS = {int: "an integer", bool: "a boolean", str: "a string", dict: "a JSON object",
-                   Message: "a message", Any: "a value"}
+_EXPECTED_WORDS = {int: "an integer", Id: "an integer", bool: "a boolean", str: "a string",
+                   dict: "a JSON object", Message: "a message", Any: "a value"}
 
 _REQUIRED = object()
 
-# One plan per action function: [(name, converter, default or _REQUIRED, expected)].
-_plans: dict[Callable, list[tuple[str, Callable, Any, str]]] = {}
+
+class _Plan(NamedTuple):
+    """How to bind one action function, read once from its signature."""
+
+    #: (name, converter, default or _REQUIRED, expected) per parameter after ``ctx``
+    parameters: list[tuple[str, Callable, Any, str]]
+    #: the parameters annotated :class:`Id`, in signature order
+    ids: tuple[str, ...]
+    #: ``X | None`` parameters without a default in the signature: None is theirs
+    nones: dict[str, None]
 
 
-def _plan(fn: Callable) -> list[tuple[str, Callable, Any, str]]:
-    """Read ``fn``'s signature once: everything after the first positional parameter (ctx)."""
+@functools.cache
+def _plan(fn: Callable) -> _Plan:
+    """Read ``fn``'s signature: everything after the first positional parameter (ctx)."""
     hints = typing.get_type_hints(fn)
-    plan = []
-    parameters = list(inspect.signature(fn).parameters.values())[1:]
-    for parameter in parameters:
+    parameters, ids, nones = [], [], {}
+    for parameter in list(inspect.signature(fn).parameters.values())[1:]:
         if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
             continue
         annotation = hints.get(parameter.name, Any)
@@ -196,26 +236,27 @@ def _plan(fn: Callable) -> list[tuple[str, Callable, Any, str]]:
                                 f"unsupported annotation {annotation!r}")
             annotation = members[0]
             if default is _REQUIRED:
-                default = None
+                default = nones[parameter.name] = None
         if annotation not in _CONVERTERS:
             raise TypeError(f"{fn.__qualname__}: parameter {parameter.name!r} has an "
                             f"unsupported annotation {annotation!r}")
-        plan.append((parameter.name, _CONVERTERS[annotation], default,
-                     _EXPECTED_WORDS[annotation]))
-    return plan
+        if annotation is Id:
+            ids.append(parameter.name)
+        parameters.append((parameter.name, _CONVERTERS[annotation], default,
+                           _EXPECTED_WORDS[annotation]))
+    return _Plan(parameters, tuple(ids), nones)
 
 
 def bind(fn: Callable, params: Params) -> dict[str, Any]:
-    """Keyword arguments for ``fn`` from ``params``; raises ``ActionError(100)`` naming the
-    parameter when a required one is missing or a given one has the wrong type.
+    """Keyword arguments for ``fn`` from ``params``: the given parameters, typed (absent ones
+    are left to the signature's defaults). Raises ``ActionError(100)`` naming the parameter
+    when a required one is missing, a given one has the wrong type, or an id is not positive.
     Unknown parameters are ignored (HTTP-18)."""
-    plan = _plans.get(fn)
-    if plan is None:
-        plan = _plans[fn] = _plan(fn)
+    plan = _plan(fn)
     values = params.values
     text_keys = params.text_keys
     kwargs = {}
-    for name, convert, default, expected in plan:
+    for name, convert, default, expected in plan.parameters:
         value = values.get(name)
         # PARAM-13: JSON null counts as not given.
         if value is None:
@@ -231,4 +272,17 @@ def bind(fn: Callable, params: Params) -> dict[str, Any]:
                               f"parameter '{name}': expected {invalid}, got {_shown(value)}") from None
         if coerced:
             params.notes.append(f"coerced {name} from {_shown(value)}")
+    for name in plan.ids:
+        # PARAM-15: ids are positive (see Id).
+        if name in kwargs and kwargs[name] <= 0:
+            raise ActionError(Retcode.BAD_PARAMS, f"parameter '{name}': expected a positive "
+                                                  f"id, got {kwargs[name]}")
     return kwargs
+
+
+def call(fn: Callable, ctx: Any, params: Params) -> Any:
+    """Run the action ``fn(ctx, ...)`` with its parameters bound from ``params``; an ``X | None``
+    parameter the signature gives no default is None when absent (as the annotation says)."""
+    plan = _plan(fn)
+    kwargs = bind(fn, params)
+    return fn(ctx, **(plan.nones | kwargs if plan.nones else kwargs))

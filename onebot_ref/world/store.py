@@ -23,6 +23,8 @@ import json
 import sqlite3
 from typing import Any
 
+from ..protocol.wire import dumps as _dumps  # GEN-3: the one JSON form onebot_ref writes
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -59,7 +61,6 @@ _COLUMNS = ("seq", "time", "message_type", "sub_type", "user_id", "group_id", "t
             "from_self", "message", "raw_message", "sender", "anonymous", "font", "recalled",
             "peer_key", "peer_seq")
 _JSON_COLUMNS = ("message", "sender", "anonymous")
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 #: SQLite's integers are 64-bit signed: a number outside is clamped before it is bound, so
 #: that no caller's value can make sqlite3 raise OverflowError.
 SQL_INT_MAX = 2**63 - 1

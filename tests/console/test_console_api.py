@@ -254,6 +254,33 @@ def test_bad_query_is_400(shared, path, query, words):
     assert answer.status_code == 400 and words in answer.json()["error"]
 
 
+@pytest.mark.parametrize("path, body, field", [
+    pytest.param("/sim/private_message", {"user_id": "+-5", "message": "hi"}, "user_id",
+                 id="two-signs"),
+    pytest.param("/sim/private_message", {"user_id": "\u00b2", "message": "hi"}, "user_id",
+                 id="superscript-digit"),
+    pytest.param("/sim/private_message", {"user_id": "9" * 5000, "message": "hi"}, "user_id",
+                 id="more-digits-than-python-converts"),
+    pytest.param("/sim/private_message", {"user_id": 10001, "message": "hi", "group_id": "--1"},
+                 "group_id", id="optional-field"),
+    pytest.param("/sim/group_message", {"group_id": "+-20001", "user_id": 10001,
+                                        "message": "hi"}, "group_id", id="group-message"),
+])
+def test_a_malformed_integer_string_is_400_naming_the_field(shared, path, body, field):
+    """An id string read the way action parameters are (PARAM-3): a JSON 400 naming the
+    field, never Flask's HTML 500, and nothing changes."""
+    before = _state(shared)
+    answer = post(shared, path, body)
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"].startswith(f"{field}: expected an integer")
+    assert _state(shared) == before
+
+
+def test_an_integer_string_with_spaces_and_a_sign_is_accepted(console):
+    answer = post(console, "/sim/private_message", {"user_id": " +10001 ", "message": "hi"})
+    assert answer.status_code == 200 and answer.json()["event"]["user_id"] == 10001
+
+
 def test_unknown_endpoint_and_method_answer_json(shared):
     assert get(shared, "/sim/nothing").status_code == 404
     assert "no such console endpoint" in get(shared, "/sim/nothing").json()["error"]

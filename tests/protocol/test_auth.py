@@ -7,7 +7,14 @@ import hmac
 
 import pytest
 
-from onebot_ref.protocol.auth import check_token, signature, token_from_request
+from onebot_ref.protocol.auth import (
+    MISSING_HEADER_ONLY,
+    REASONS,
+    authorize,
+    check_token,
+    signature,
+    token_from_request,
+)
 
 
 @pytest.mark.parametrize("headers, query, expected", [
@@ -52,6 +59,35 @@ def test_header_only_ignores_query_AUTH_12():
 ])
 def test_check_token(expected, given, status):
     assert check_token(expected, given) == status
+
+
+@pytest.mark.parametrize("expected, headers, query, header_only, answer", [
+    pytest.param("", {}, {}, False, None, id="AUTH-1-nothing-configured"),
+    pytest.param("abc", {"Authorization": "Bearer abc"}, {}, False, None, id="AUTH-2-right-header"),
+    pytest.param("abc", {}, {"access_token": "abc"}, False, None, id="AUTH-3-right-query"),
+    pytest.param("abc", {}, {}, False, (401, REASONS[401, "none"]), id="AUTH-4-nothing-sent-401"),
+    pytest.param("abc", {"Authorization": "Basic abc"}, {"access_token": "abc"}, False,
+                 (401, REASONS[401, "header"]), id="AUTH-5-AUTH-6-malformed-header-401"),
+    pytest.param("abc", {"Authorization": "Bearer abd"}, {}, False, (403, REASONS[403, "header"]),
+                 id="AUTH-4-wrong-header-403"),
+    pytest.param("abc", {}, {"access_token": "abd"}, False, (403, REASONS[403, "query"]),
+                 id="AUTH-4-wrong-query-403"),
+    pytest.param("abc", {}, {"access_token": "abc"}, True, (401, MISSING_HEADER_ONLY),
+                 id="AUTH-12-header-only-ignores-the-query"),
+    pytest.param("abc", {"Authorization": "Bearer abc"}, {}, True, None,
+                 id="AUTH-12-header-passes"),
+])
+def test_authorize(expected, headers, query, header_only, answer):
+    assert authorize(expected, headers, query, header_only=header_only) == answer
+
+
+def test_refusal_reasons_say_what_was_missing_or_wrong():
+    """One wording per case (AUTH-4): 401 reasons start "no token", 403 "wrong token", and
+    each names where the token is read from."""
+    for (status, how), reason in REASONS.items():
+        assert reason.startswith("no token" if status == 401 else "wrong token"), reason
+        assert ("Authorization" in reason) if status == 401 else (f"from the {how}" in reason)
+    assert "?access_token=" in REASONS[401, "none"] and "access token missing" in MISSING_HEADER_ONLY
 
 
 def test_signature_POST_5():

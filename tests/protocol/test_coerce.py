@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from onebot_ref.protocol.coerce import Message, Params, bind
+from onebot_ref.protocol.coerce import Id, Message, Params, bind, call, parse_bool, parse_int
 from onebot_ref.protocol.response import ActionError
 
 
@@ -166,3 +166,71 @@ def test_methods_and_keyword_only_parameters():
             return None
 
     assert bind(Holder().act, Params({"user_id": "3", "flag": "no"})) == {"user_id": 3, "flag": False}
+
+
+# --- the readers of integers and booleans written as text (PARAM-3, PARAM-5, CFG-22) ---------
+@pytest.mark.parametrize("text, number", [
+    ("10001", 10001), (" -42 ", -42), ("+5", 5), ("007", 7),
+    ("+-5", None), ("--5", None), ("", None), (" ", None), ("1.0", None), ("1_000", None),
+    ("0x10", None), ("1e3", None), ("5a", None), ("9" * 5000, None),
+])
+def test_parse_int(text, number):
+    assert parse_int(text) == number
+
+
+@pytest.mark.parametrize("text, value", [
+    ("true", True), ("YES", True), (" 1 ", True), ("False", False), ("no", False), ("0", False),
+    ("", None), ("on", None), ("2", None), ("truth", None),
+])
+def test_parse_bool(text, value):
+    assert parse_bool(text) is value
+
+
+# --- ids (PARAM-15) --------------------------------------------------------------------------
+def two_ids(ctx, group_id: Id, user_id: Id, duration: int = 0):
+    return None
+
+
+@pytest.mark.parametrize("values, message", [
+    pytest.param({"group_id": 0, "user_id": 1}, "parameter 'group_id': expected a positive id, "
+                 "got 0", id="PARAM-15-zero"),
+    pytest.param({"group_id": 1, "user_id": " -3 "}, "parameter 'user_id': expected a positive "
+                 "id, got -3", id="PARAM-15-negative-text"),
+    pytest.param({"group_id": 0, "user_id": "x"}, "parameter 'user_id': expected an integer, "
+                 'got "x"', id="PARAM-15-a-wrong-type-is-reported-first"),
+    pytest.param({"user_id": 1}, "missing parameter 'group_id' (an integer)",
+                 id="PARAM-14-a-missing-id"),
+])
+def test_id_must_be_positive(values, message):
+    with pytest.raises(ActionError) as caught:
+        bind(two_ids, Params(values))
+    assert caught.value.retcode == 100 and caught.value.message == message
+
+
+def test_id_reads_like_an_int():
+    params = Params({"group_id": "20001", "user_id": 10001}, ["group_id"])
+    assert bind(two_ids, params) == {"group_id": 20001, "user_id": 10001}
+    assert params.notes == ['coerced group_id from "20001"']
+
+
+# --- X | None without a default --------------------------------------------------------------
+def echo_optional(ctx, group_id: int | None, flag: bool | None = True):
+    return {"group_id": group_id, "flag": flag}
+
+
+def test_optional_without_default_is_none_when_absent():
+    """The annotation promises None as the default: the action runs, it does not fail with a
+    TypeError (which the dispatcher would answer 103)."""
+    assert call(echo_optional, None, Params({})) == {"group_id": None, "flag": True}
+    assert call(echo_optional, None, Params({"group_id": "5"}, ["group_id"])) == {
+        "group_id": 5, "flag": True}
+    assert call(echo_optional, None, Params({"group_id": None, "flag": "no"}, ["flag"])) == {
+        "group_id": None, "flag": False}
+
+
+def test_dispatcher_runs_an_optional_without_default():
+    from onebot_ref.actions import Actions
+
+    envelope = Actions(world=None).run(echo_optional, Params({}))
+    assert envelope["status"] == "ok" and envelope["retcode"] == 0
+    assert envelope["data"] == {"group_id": None, "flag": True}
