@@ -64,14 +64,17 @@ class Published:
         self._lock = threading.Lock()
 
     def memo(self, key: str, make: Callable[[], Any]) -> Any:
-        """``make()``, computed once per item for ``key`` (None results included), whichever
-        thread asks first; the others get the same value."""
+        """``make()`` for ``key``, kept with the item (None results too): every caller gets the
+        first value stored. ``make`` runs outside the lock (it may ask for another key), so two
+        threads asking at once may both compute it; one value wins."""
+        with self._lock:
+            if self._memo is not None and key in self._memo:
+                return self._memo[key]
+        value = make()
         with self._lock:
             if self._memo is None:
                 self._memo = {}
-            if key not in self._memo:
-                self._memo[key] = make()
-            return self._memo[key]
+            return self._memo.setdefault(key, value)
 
     def as_dict(self, fmt: str) -> dict:
         """:func:`as_format` of the event, made once per format."""
@@ -123,10 +126,12 @@ class Bus:
                                          **{stage: self._facts_sinks[stage] + [sink]})
 
     def remove_sink(self, sink: Sink) -> None:
+        # == and not `is`: ``obj.method`` is a new bound method at every access, equal to the
+        # one added, never the same object
         with self._sinks_lock:
-            self._sinks = {stage: [s for s in sinks if s is not sink]
+            self._sinks = {stage: [s for s in sinks if s != sink]
                            for stage, sinks in self._sinks.items()}
-            self._facts_sinks = {stage: [s for s in sinks if s is not sink]
+            self._facts_sinks = {stage: [s for s in sinks if s != sink]
                                  for stage, sinks in self._facts_sinks.items()}
 
     def publish(self, event: dict | None, facts: dict | None = None) -> Published:
