@@ -18,7 +18,7 @@ under the world's lock; world/facts.py lists the kinds and their keys). A change
 no event for (a group renamed, a reaction, a pin...) is published with ``event=None``: such a
 *facts-only* item reaches only the sinks added with ``also_facts_only=True`` (the Milky
 face's), so the OneBot 11 sinks are never called for it and their output stays what it was.
-Nothing here reads the facts or serialises them: a OneBot 11 sink costs what it did.
+Nothing here reads the facts or serialises them: a OneBot 11 sink costs what it did (MLK-46).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Built on :class:`~onebot_ref.world.core.WorldCore`. A chat is ``(message_type, peer_id)``:
 ``("private", user_id)`` (a friend or a temporary chat: one conversation with that user) or
 ``("group", group_id)``; its messages are numbered 1, 2, 3 ... (``peer_seq``, world/store.py),
-while OneBot 11's ``message_id`` stays the world-wide id. A chat the world cannot have is 102:
+while OneBot 11's ``message_id`` stays the world-wide id (MLK-42). A chat the world cannot have is 102:
 a private chat needs a known user, a group chat a group the bot is in.
 
     chat_message(message_type, peer_id, seq) -> record       102 unknown, dropped or recalled
@@ -72,7 +72,7 @@ class ChatSide(WorldCore):
                      limit: int) -> tuple[list[dict], int | None]:
         """Up to ``limit`` (1..HISTORY_MAX, 100 otherwise) messages numbered ``start`` or lower
         (None: from the newest), as message facts, oldest first, recalled ones left out; and
-        the number the next (older) page starts at, None when there is none."""
+        the number the next (older) page starts at, None when there is none (MLK-43)."""
         if not 1 <= limit <= HISTORY_MAX:
             raise ActionError(Retcode.BAD_PARAMS, f"limit: 1 to {HISTORY_MAX} messages, got "
                                                   f"{limit}")

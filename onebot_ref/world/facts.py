@@ -4,7 +4,7 @@ Every change the world publishes goes to the bus as ``publish(event, facts)`` (b
 ``event`` the OneBot 11 event (None when OneBot 11 has none for the change: a facts-only item,
 which OneBot 11's sinks never see), ``facts`` a dict of plain values saying what happened in
 the world's own words, so that another face can render the change without reading live state
-after the lock is gone. The kinds (``facts["kind"]``) and their keys:
+after the lock is gone (MLK-46). The kinds (``facts["kind"]``) and their keys:
 
     kind                  event                   keys
     message               the message event;      record (the stored message, with peer_key

@@ -7,7 +7,7 @@ rights and publish are world/file_side.py. The bytes are world/media.py's (``kee
 QQ's group files, as the simulated QQ reads them: the root folder ``/`` holds files and
 folders; a folder holds files only (QQ allows no folder inside a folder). A file or folder id
 is a string the world makes up (``file-3``, ``folder-2``); names are 1 to 255 characters with
-no ``/``, ``\\`` or NUL, and two folders of a group never share a name.
+no ``/``, ``\\`` or NUL, and two folders of a group never share a name (MLK-51).
 """
 
 from __future__ import annotations

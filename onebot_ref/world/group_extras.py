@@ -4,6 +4,7 @@ reactions to its messages.
 Built on :class:`~onebot_ref.world.core.WorldCore`, with the bot's checks (its role: 103; no
 such group, message or announcement: 102; bad input: 100), all made before anything changes.
 OneBot 11 has no event for any of these: a change is a facts-only item (world/facts.py).
+Doing a thing twice changes nothing and publishes nothing (MLK-52).
 
     set_group_avatar(group_id, uri)                               admin or owner
     announcements(group_id) -> [announcement facts]               newest first

@@ -5,7 +5,7 @@ event, world/injected.py; an invited join, world/injected_more.py) with a flag a
 (``remember_request``); it is handled once (EVT-29: its flag is unknown after that, 102) and
 stays in ``request_log`` as accepted or rejected, with who handled it. A join request and an
 invited join are also notifications of their group, numbered by the request's seq; admin
-changes, kicks and quits are notifications too (world/bot.py, world/injected.py).
+changes, kicks and quits are notifications too (world/bot.py, world/injected.py). MLK-44/45.
 
     handle_friend_request(flag, approve, remark)            OneBot 11's, by flag
     handle_group_request(flag, sub_type, approve, reason)

@@ -11,7 +11,7 @@ Each message also has a number in its conversation (``peer_seq``, 1, 2, 3 ... pe
 of each chat (Milky's ``message_seq``). It is the conversation's last number + 1, kept in the
 ``peers`` table so that it is never reused, not even once the history limit has dropped every
 message of a conversation; UNIQUE (peer_key, peer_seq). A database written before these columns
-existed gets them when it is opened, numbered in id order.
+existed gets them when it is opened, numbered in id order (MLK-42).
 
 The caller (World) holds its RLock around every call; the connection is opened with
 ``check_same_thread=False`` because requests arrive on many threads.

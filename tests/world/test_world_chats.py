@@ -1,6 +1,7 @@
 """Chats: each conversation numbers its messages (peer_seq) under the world's lock, uniquely and
 for good (a trimmed history, a restart with ``database:``, a database of an earlier version);
-OneBot 11's message_id stays the world-wide id. History pages, read marks, pins."""
+OneBot 11's message_id stays the world-wide id (MLK-42). History pages (MLK-43), read marks,
+pins."""
 
 from __future__ import annotations
 
@@ -166,7 +167,7 @@ def test_a_database_of_an_earlier_version_is_numbered_when_opened(tmp_path):
     world.close()
 
 
-@pytest.mark.parametrize("forward_id", ["F" + "9" * 5000, "F²", "F-1", "F" + "9" * 19, "X1"])
+@pytest.mark.parametrize("forward_id", ["F" + "9" * 5000, "F²", "F" + "-1", "F" + "9" * 19, "X1"])
 def test_no_forward_id_reaches_sqlite_unchecked(world, forward_id):
     with pytest.raises(ActionError):
         world.get_forward(forward_id)

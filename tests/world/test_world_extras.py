@@ -1,7 +1,8 @@
 """What the world grew for the second face: requests kept with their state and seq, the groups'
 notification log, announcements, essence messages, reactions, the group file tree and private
 files, nudges, the bot's profile; the console-side operations for the kinds OneBot 11 has no
-event for (check everything, then change); and the facts every change is published with."""
+event for (check everything, then change); and the facts every change is published with.
+MLK-44/45 (requests, notifications), MLK-51 (files), MLK-52 (twice changes nothing)."""
 
 from __future__ import annotations
 

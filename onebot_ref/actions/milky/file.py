@@ -4,7 +4,7 @@ each group's file tree (world/file_side.py, world/files.py).
 A ``file_uri`` is "文件 URI，支持 `file://` `http(s)://` `base64://` 三种格式" (MLK-30): the bytes
 of a base64:// one are kept in data_dir, the others recorded as given and never fetched nor
 read (world/media.py). Download URLs point at the Milky server (views.Context.resource_url),
-except an http(s) file's, which is its own URL.
+except an http(s) file's, which is its own URL (MLK-50/51).
 """
 
 from __future__ import annotations

@@ -83,7 +83,7 @@ def get_history_messages(ctx, message_scene: str, peer_id: int, start_message_se
 
 def get_resource_temp_url(ctx, resource_id: str) -> dict:
     """ir.json message get_resource_temp_url (获取临时资源链接): a resource of a stored message
-    (-404 otherwise); the URL stays valid as long as the server runs."""
+    (-404 otherwise); the URL stays valid as long as the server runs (MLK-50)."""
     kind, _, stored = resource_id.partition(":")
     if len(resource_id) > RESOURCE_ID_MAX:
         raise MilkyError(BAD_REQUEST, f"resource_id: at most {RESOURCE_ID_MAX} characters, "

@@ -4,13 +4,14 @@ One renderer per facts kind (world/facts.py), in :data:`RENDERERS`: each returns
 (``protocol/milky/events.py``'s builders; ``protocol/src/ir.json`` Event) or None when the
 change has no Milky form, and :data:`NO_FORM` says why for the journal. A renderer reads the
 facts, and the OneBot 11 event where that already says everything (a ban's duration, a
-kick's operator); a message is shaped as views.incoming_message shapes get_message's answer.
+kick's operator; MLK-47); a message is shaped as views.incoming_message shapes get_message's
+answer.
 
-OneBot 11 events without a Milky form: lifecycle and heartbeat (no facts: the modes publish
-them), friend_add ("the friend was added" is no Milky event: a client learns it from the
-accepted request), honor, lucky_king; and the bot's profile changes. A filtered friend request
-would have none either (Milky's friend_request carries no is_filtered; the simulated QQ
-filters none anyway).
+OneBot 11 events without a Milky form (MLK-48): lifecycle and heartbeat (no facts: the modes
+publish them), friend_add ("the friend was added" is no Milky event: a client learns it from
+the accepted request), honor, lucky_king; and the bot's profile changes. A filtered friend
+request would have none either (Milky's friend_request carries no is_filtered; the simulated
+QQ filters none anyway).
 """
 
 from __future__ import annotations

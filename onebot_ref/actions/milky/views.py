@@ -34,7 +34,7 @@ class Context:
 
     def resource_url(self, kind: str, stored: str) -> str:
         """The URL of a stored file value (world/media.py): an http(s) one as it is (the world
-        never fetched it: the client may); anything else through the Milky server."""
+        never fetched it: the client may); anything else through the Milky server (MLK-50)."""
         if stored.startswith(("http://", "https://")):
             return stored
         return f"{self.base_url}{RESOURCE_PATH}/{kind}/{urllib.parse.quote(stored, safe='')}"
@@ -123,7 +123,7 @@ def lookups(ctx: Context, group_id: int | None) -> Lookups:
 
 def incoming_message(ctx: Context, facts: dict) -> dict:
     """IncomingMessage from message facts: "friend" for a friend's chat, "temp" for any other
-    private one (a temporary chat: its group when the bot is in it), "group"."""
+    private one (a temporary chat: its group when the bot is in it), "group" (MLK-49)."""
     record = facts["record"]
     is_group = record["message_type"] == "group"
     segments = to_milky(record["message"], lookups(ctx, record["group_id"] if is_group else None))

@@ -3,7 +3,7 @@ ways, replies, group management, requests, a recall, the changes OneBot 11 has n
 run twice over the real HTTP API, HTTP POST and reverse WebSocket, once with the Milky renderer
 subscribed to the bus and once without, gives byte-identical OneBot 11 answers, POST bodies,
 WebSocket frames and traffic journal (times, ports and the run's random flag prefix
-normalised). The Milky side, meanwhile, saw every change, facts-only items included."""
+normalised; MLK-46). The Milky side, meanwhile, saw every change, facts-only items included."""
 
 from __future__ import annotations
 

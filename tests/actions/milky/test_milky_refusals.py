@@ -1,7 +1,7 @@
 """Refusals of the Milky APIs: bad input is -400 naming the field (the binder's MLK-19..27 and
 the checks the IR states in words), an unknown target -404, what the bot's role does not allow
 -403 (MLK-7/9); a refused call changes nothing (the whole world compared before and after,
-its data_dir included) and publishes nothing; a bug is -500 and logged."""
+its data_dir included) and publishes nothing (MLK-53); a bug is -500 and logged."""
 
 from __future__ import annotations
 

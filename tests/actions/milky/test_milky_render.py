@@ -1,7 +1,8 @@
 """Every Milky 1.2 event type, made by a real change of the world (the bot's API calls, the
 other users' console operations), rendered from the bus item by MilkyActions.render, checked
 against the IR (conform.problems, MLK-18/28) and read by nonebot-adapter-milky 1.3.0's own entry
-point from the wire text (MLK-37: its strict models silently drop an event that fails)."""
+point from the wire text (MLK-37: its strict models silently drop an event that fails).
+The mapping: MLK-47..49."""
 
 from __future__ import annotations
 
