@@ -18,7 +18,8 @@ under the world's lock; world/facts.py lists the kinds and their keys). A change
 no event for (a group renamed, a reaction, a pin...) is published with ``event=None``: such a
 *facts-only* item reaches only the sinks added with ``also_facts_only=True`` (the Milky
 face's), so the OneBot 11 sinks are never called for it and their output stays what it was.
-Nothing here reads the facts or serialises them: a OneBot 11 sink costs what it did (MLK-46).
+Nothing here reads the facts or serialises them, and while no sink asks for them
+(``wants_facts``) the world builds none: a OneBot 11 sink costs what it did (MLK-46).
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ class Published:
 
     ``event`` is the canonical OneBot 11 dict (its ``message``, if any, a segment array), or
     None for a facts-only item; ``facts`` the world's snapshot of the change, or None (events
-    the modes publish themselves: heartbeat, lifecycle). :meth:`memo` keeps what another face
+    the modes publish themselves: heartbeat, lifecycle; a message's while no sink asks for
+    facts, :attr:`Bus.wants_facts`). :meth:`memo` keeps what another face
     derives from them (its own rendering), once per item however many of its clients there are.
     """
 
@@ -133,6 +135,12 @@ class Bus:
                            for stage, sinks in self._sinks.items()}
             self._facts_sinks = {stage: [s for s in sinks if s != sink]
                                  for stage, sinks in self._facts_sinks.items()}
+
+    @property
+    def wants_facts(self) -> bool:
+        """Whether a sink takes facts-only items (another face listens): the world builds no
+        facts, and publishes no facts-only item, for nobody."""
+        return any(self._facts_sinks.values())
 
     def publish(self, event: dict | None, facts: dict | None = None) -> Published:
         """Queue an event (None: a facts-only item) for delivery; never blocks on a receiver."""

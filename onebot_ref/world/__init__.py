@@ -102,6 +102,7 @@ starts the message, None for the bot's wording):
     require_may_speak(group, member, now)                                            # 103
     prepare(segments, group_id, role) -> segments   store_message(...) -> record
     publish(event, facts) -> event   publish_facts(facts)   message_facts(record)
+    publish_message(event | None, record)     # facts built only when bus.wants_facts
 
 Restart: the ``world:`` config is re-applied on every start (friends, groups, members as the
 file says); message history and merged forwards persist in ``database`` (a file), message ids

@@ -219,9 +219,20 @@ class WorldCore:
 
     def publish_facts(self, facts: dict) -> None:
         """A change OneBot 11 has no event for: a facts-only item, which no OneBot 11 sink sees
-        (bus.py) and no OneBot 11 counter counts."""
-        if self.bus is not None:
+        (bus.py) and no OneBot 11 counter counts; none while no sink asks for facts."""
+        if self.bus is not None and self.bus.wants_facts:
             self.bus.publish(None, facts)
+
+    def publish_message(self, event: dict | None, record: dict) -> dict | None:
+        """Publish a stored message: its OneBot 11 event (None for the bot's own message, which
+        OneBot 11 does not report) with the message's facts, built only when a sink asks for
+        facts (a received message is the hot path)."""
+        wanted = self.bus is not None and self.bus.wants_facts
+        if event is None:
+            if wanted:
+                self.bus.publish(None, self.message_facts(record))
+            return None
+        return self.publish(event, self.message_facts(record) if wanted else None)
 
     def message_facts(self, record: dict) -> dict:
         """The facts of a stored message (world/facts.py, kind ``message``): the record, and

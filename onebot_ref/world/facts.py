@@ -36,8 +36,11 @@ after the lock is gone (MLK-46). The kinds (``facts["kind"]``) and their keys:
                                                   (private_file()), from_self, time
     profile               None                    field (nickname|bio|avatar), value, time
 
-The builders below are pure functions of the dataclasses (world/model.py, world/files.py); the
-read operations of world/profile.py answer with the same dicts.
+While no sink asks for facts (``bus.wants_facts``: no other face listens), the world publishes
+no facts-only item and a message's event goes without its facts (None), so that OneBot 11's hot
+path builds nothing it does not send. The builders below are pure functions of the dataclasses
+(world/model.py, world/files.py); the read operations of world/profile.py answer with the same
+dicts.
 """
 
 from __future__ import annotations

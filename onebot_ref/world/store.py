@@ -8,10 +8,12 @@ the int64 of the recall notices. The same number is the ``seq`` of ``/sim/messag
 
 Each message also has a number in its conversation (``peer_seq``, 1, 2, 3 ... per
 ``peer_key``: ``private:<the bot's peer>`` or ``group:<group id>``), as QQ numbers the messages
-of each chat (Milky's ``message_seq``). It is the conversation's last number + 1, kept in the
-``peers`` table so that it is never reused, not even once the history limit has dropped every
-message of a conversation; UNIQUE (peer_key, peer_seq). A database written before these columns
-existed gets them when it is opened, numbered in id order (MLK-42).
+of each chat (Milky's ``message_seq``): the conversation's last number + 1, UNIQUE (peer_key,
+peer_seq). The last numbers live in memory, read on open from the messages and from the
+``peers`` table, where the history limit records the last number of a conversation whose last
+message it drops: so a number is never given twice, not even once every message of a
+conversation is gone, and storing a message is still one INSERT. A database written
+before these columns existed gets them when it is opened, numbered in id order (MLK-42).
 
 The caller (World) holds its RLock around every call; the connection is opened with
 ``check_same_thread=False`` because requests arrive on many threads.
@@ -19,6 +21,7 @@ The caller (World) holds its RLock around every call; the connection is opened w
 
 from __future__ import annotations
 
+import collections
 import json
 import sqlite3
 from typing import Any
@@ -51,7 +54,7 @@ CREATE TABLE IF NOT EXISTS forwards (
 );
 CREATE TABLE IF NOT EXISTS peers (
     peer_key TEXT PRIMARY KEY,
-    last_seq INTEGER NOT NULL        -- the last peer_seq given in this conversation
+    last_seq INTEGER NOT NULL        -- the highest peer_seq the history limit dropped
 );
 """
 #: Created once the columns exist (a database of an earlier version gets them first).
@@ -93,9 +96,14 @@ class MessageStore:
         self._db.executescript(_SCHEMA)
         self._upgrade()
         self._db.execute(_INDEX)
-        #: peer_key -> the last peer_seq given (the peers table, read once)
+        #: peer_key -> the last peer_seq given; peer_key -> how many of its messages are kept
         self._peer_seqs: dict[str, int] = dict(self._db.execute(
             "SELECT peer_key, last_seq FROM peers"))
+        self._kept: dict[str, int] = {}
+        for key, count, number in self._db.execute(
+                "SELECT peer_key, count(*), max(peer_seq) FROM messages GROUP BY peer_key"):
+            self._kept[key] = count
+            self._peer_seqs[key] = max(number, self._peer_seqs.get(key, 0))
         self._trim()
 
     def _upgrade(self) -> None:
@@ -116,8 +124,6 @@ class MessageStore:
                 rows.append((key, numbers[key], seq))
             self._db.executemany("UPDATE messages SET peer_key = ?, peer_seq = ? WHERE seq = ?",
                                  rows)
-            self._db.executemany("INSERT OR REPLACE INTO peers (peer_key, last_seq) VALUES (?, ?)",
-                                 numbers.items())
             self._db.execute("COMMIT")
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(forwards)")}
         if "time" not in columns:
@@ -130,7 +136,7 @@ class MessageStore:
     def add(self, record: dict[str, Any]) -> int:
         """Store one message (every column but seq, recalled and the peer's); returns its id
         (= seq). Sets ``record["peer_key"]`` and ``record["peer_seq"]``, its number in its
-        conversation. One transaction: the number and the message are stored together."""
+        conversation."""
         peer = record["group_id"] if record["message_type"] == "group" else record["target_id"]
         key = peer_key(record["message_type"], peer)
         number = self._peer_seqs.get(key, 0) + 1
@@ -139,19 +145,13 @@ class MessageStore:
         values = [_dumps(record[c]) if c in _JSON_COLUMNS and record.get(c) is not None
                   else record.get(c) for c in names]
         values[names.index("from_self")] = int(bool(record["from_self"]))
-        self._db.execute("BEGIN")
-        try:
-            self._db.execute("INSERT OR REPLACE INTO peers (peer_key, last_seq) VALUES (?, ?)",
-                             (key, number))
-            cursor = self._db.execute(
-                f"INSERT INTO messages ({', '.join(names)}) "
-                f"VALUES ({', '.join('?' * len(names))})", values)
-            self._trim()
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
+        cursor = self._db.execute(
+            f"INSERT INTO messages ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            values)
         self._peer_seqs[key] = number
+        self._kept[key] = self._kept.get(key, 0) + 1
+        if cursor.lastrowid > self.history_limit:
+            self._trim(cursor.lastrowid)
         return cursor.lastrowid
 
     def get(self, message_id: int) -> dict | None:
@@ -224,10 +224,24 @@ class MessageStore:
             "SELECT time FROM forwards WHERE rowid = ?", (rowid,)).fetchone()
         return row[0] if row else 0
 
-    def _trim(self) -> None:
-        # Ids are allocated without gaps, so "the newest history_limit" is one range.
-        self._db.execute("DELETE FROM messages WHERE seq <= ?",
-                         (self.last_seq() - self.history_limit,))
+    def _trim(self, last: int | None = None) -> None:
+        # Ids are allocated without gaps, so "the newest history_limit" is one range (usually
+        # one message). A conversation left with no message has its last number recorded.
+        last = self.last_seq() if last is None else last
+        cut = last - self.history_limit
+        dropped = collections.Counter(key for (key,) in self._db.execute(
+            "SELECT peer_key FROM messages WHERE seq <= ?", (cut,)))
+        if not dropped:
+            return
+        for key, count in dropped.items():  # recorded before the rows go: a crash loses none
+            if self._kept[key] == count:
+                self._db.execute("INSERT OR REPLACE INTO peers (peer_key, last_seq) "
+                                 "VALUES (?, ?)", (key, self._peer_seqs[key]))
+        self._db.execute("DELETE FROM messages WHERE seq <= ?", (cut,))
+        for key, count in dropped.items():
+            self._kept[key] -= count
+            if not self._kept[key]:
+                del self._kept[key]
 
 
 def _forward_rowid(forward_id: str) -> int | None:

@@ -71,7 +71,7 @@ class UserSide(WorldCore):
                                          user_id=user_id, segments=segments,
                                          sender=views.private_sender(account), from_self=False,
                                          group_id=group_id, target_id=user_id)
-            return self.publish(self._message_event(record), self.message_facts(record))
+            return self.publish_message(self._message_event(record), record)
 
     def receive_group_message(self, group_id: int, user_id: int, message: Any,
                               anonymous: Any = None) -> dict:
@@ -99,7 +99,7 @@ class UserSide(WorldCore):
             record = self._store_inbound(message_type="group", sub_type=sub_type,
                                          user_id=speaker, segments=segments, sender=sender,
                                          from_self=False, group_id=group_id, anonymous=anon)
-            return self.publish(self._message_event(record), self.message_facts(record))
+            return self.publish_message(self._message_event(record), record)
 
     def _anonymous_identity(self, group: Group, user_id: int, anonymous: Any, now: int) -> dict:
         """event/message.md anonymous: id, name, flag ("在调用禁言 API 时需要传入")."""

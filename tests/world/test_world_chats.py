@@ -55,8 +55,10 @@ def test_seqs_are_unique_under_concurrent_senders(world):
     assert sorted(r["peer_seq"] for r in rows) == list(range(1, 101))
 
 
-def test_a_trimmed_chat_never_reuses_a_number():
-    store = MessageStore(None, history_limit=2)
+@pytest.mark.parametrize("reopen", [False, True], ids=["running", "after a restart"])
+def test_a_trimmed_chat_never_reuses_a_number(tmp_path, reopen):
+    path = str(tmp_path / "world.sqlite3")
+    store = MessageStore(path, history_limit=2)
     record = {"time": 1, "message_type": "private", "sub_type": "friend", "user_id": ALICE,
               "group_id": None, "target_id": ALICE, "from_self": False, "message": TEXT,
               "raw_message": "x", "sender": {}, "anonymous": None, "font": 0}
@@ -65,6 +67,9 @@ def test_a_trimmed_chat_never_reuses_a_number():
     store.add(dict(record, target_id=BOB, user_id=BOB))
     store.add(dict(record, target_id=BOB, user_id=BOB))  # Alice's messages are all dropped now
     assert store.page(peer_key("private", ALICE), None, 10) == []
+    if reopen:
+        store.close()
+        store = MessageStore(path, history_limit=2)
     store.add(dict(record))
     assert store.page(peer_key("private", ALICE), None, 10)[0]["peer_seq"] == 4
     store.close()

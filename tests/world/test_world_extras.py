@@ -290,3 +290,26 @@ def test_the_console_operations_publish_facts_only_items(world):
                              (True, "group_upload")]
     assert world.groups[OWNED].group_name == "新群名"
     assert world.counters["event_published"] == 2  # OneBot 11 counts its own events only
+
+
+def test_no_facts_are_built_while_no_sink_asks_for_them():
+    """OneBot 11 alone: a message's event carries no facts and the bot's own message, a
+    rename, a pin publish nothing (bus.wants_facts); the moment a sink asks, they do."""
+    bus = Bus()
+    onebot = []
+    bus.add_sink(onebot.append, "push")
+    world = World(None, bus)
+    world.receive_group_message(OWNED, ALICE, "hi")
+    world.send_group(OWNED, [{"type": "text", "data": {"text": "x"}}])
+    world.set_group_name(OWNED, "x")
+    assert [(p.event["post_type"], p.facts) for p in onebot] == [("message", None)]
+    assert not bus.wants_facts
+    milky = []
+    bus.add_sink(milky.append, "push", also_facts_only=True)
+    assert bus.wants_facts
+    world.receive_group_message(OWNED, ALICE, "hi")
+    world.send_group(OWNED, [{"type": "text", "data": {"text": "x"}}])
+    assert [(p.event is None, p.facts["kind"]) for p in milky] == [(False, "message"),
+                                                                   (True, "message")]
+    assert len(onebot) == 2 and onebot[-1].facts["record"]["peer_seq"] == 3
+    world.close()

@@ -21,6 +21,7 @@ from milky_world import (
     make,
     ok,
 )
+from onebot_ref.actions.milky import FUNCTIONS
 from onebot_ref.protocol.milky.apis import APIS
 from onebot_ref.world.store import peer_key
 
@@ -493,3 +494,11 @@ def test_every_api_answers_ok_and_conforms(api, tmp_path):
         CASES[api](world, milky)
     finally:
         world.close()
+
+
+@pytest.mark.parametrize("api", sorted(CASES))
+def test_every_function_is_named_after_its_api_and_cites_its_row(api):
+    """One function per API, named after it; its docstring starts with its IR row."""
+    fn = FUNCTIONS[api]
+    assert fn.__name__ == api
+    assert fn.__doc__.startswith(f"ir.json {APIS[api].category} {api} ({APIS[api].doc})")
