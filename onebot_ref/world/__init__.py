@@ -37,10 +37,12 @@ into data_dir/<kind>/<sha1>.<ext> and stored by that name and a ``file://`` url 
 What the bot's role allows (onebot_ref's reading of QQ; a refusal is 103 and changes nothing):
 
     any role          send (unless banned; a plain member not during a whole-group ban),
-                      recall its own messages, set its own card, leave (the owner: dismiss only)
+                      recall its own messages, set its own card, leave (the owner: dismiss only),
+                      react, nudge, upload files and manage its own
     outrank target    kick, ban, recall another's group message, set another's card
-    admin or owner    whole ban, allow anonymous, anonymous ban, set the group name,
-                      approve join requests
+    admin or owner    whole ban, allow anonymous, anonymous ban, set the group name and avatar,
+                      approve join requests and invited joins, announcements, essence messages,
+                      folders, others' files
     owner only        set_group_admin, set_group_special_title
 
 What the bot reads and does beyond OneBot 11's actions (for the Milky face; the reads answer

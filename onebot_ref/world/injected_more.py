@@ -53,7 +53,7 @@ def _flag(field: str, value: Any) -> bool:
 
 
 class UserExtras(GroupExtras, FileSide, WorldCore):
-    """The other users' Milky-era doings; see the module docstring."""
+    """What the other users do that OneBot 11 has no event for; see the module docstring."""
 
     def inject_group_name_change(self, group_id: Any, operator_id: Any,
                                  group_name: Any) -> None:
