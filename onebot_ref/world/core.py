@@ -32,7 +32,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time as _time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..protocol.message import is_forward, to_format
 from ..protocol.response import ActionError, Retcode
@@ -42,6 +42,9 @@ from .files import PrivateFile
 from .model import Account, Group, Member, Notification, Request, rank
 from .store import MessageStore
 
+if TYPE_CHECKING:  # the bus knows no world; the world publishes on it
+    from ..bus import Bus
+
 #: How many requests and how many group notifications are kept (the oldest dropped first), so
 #: that a long run or a fuzzer cannot grow them without end.
 LOG_KEPT = 1000
@@ -50,7 +53,7 @@ LOG_KEPT = 1000
 class WorldCore:
     """The shared state and the operations every side builds on (see the module docstring)."""
 
-    def __init__(self, world_config: dict | None = None, bus: Any = None,
+    def __init__(self, world_config: dict | None = None, bus: Bus | None = None,
                  database: str | None = None, history_limit: int = 10000,
                  message_format: str = "string", data_dir: str | None = None):
         problems = validate_world_config(world_config)

@@ -39,8 +39,15 @@ from typing import Any, Callable
 
 from ...protocol.milky import apis, sse
 from ...protocol.milky import events as milky_events
-from ...protocol.milky.envelope import (NOT_FOUND, MilkyError, failed, from_error,
-                                        from_world_error, internal_error, ok)
+from ...protocol.milky.envelope import (
+    NOT_FOUND,
+    MilkyError,
+    failed,
+    from_error,
+    from_world_error,
+    internal_error,
+    ok,
+)
 from ...protocol.milky.params import bind
 from ...protocol.response import ActionError
 from ...world import media

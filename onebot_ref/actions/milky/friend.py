@@ -7,15 +7,16 @@ from __future__ import annotations
 from ...protocol.milky import entities
 from ...protocol.milky.envelope import BAD_REQUEST, MilkyError
 from . import views
+from .views import Context
 
 
-def send_friend_nudge(ctx, user_id: int, is_self: bool) -> dict:
+def send_friend_nudge(ctx: Context, user_id: int, is_self: bool) -> dict:
     """ir.json friend send_friend_nudge (发送好友戳一戳); ``is_self``: "是否戳自己"."""
     ctx.world.nudge_friend(user_id, is_self)
     return {}
 
 
-def send_profile_like(ctx, user_id: int, count: int) -> dict:
+def send_profile_like(ctx: Context, user_id: int, count: int) -> dict:
     """ir.json friend send_profile_like (发送名片点赞): "点赞数量", 1 or more; at most 10 a day for
     each friend, as OneBot 11's send_like (-403 beyond)."""
     if count < 1:
@@ -24,13 +25,13 @@ def send_profile_like(ctx, user_id: int, count: int) -> dict:
     return {}
 
 
-def delete_friend(ctx, user_id: int) -> dict:
+def delete_friend(ctx: Context, user_id: int) -> dict:
     """ir.json friend delete_friend (删除好友)."""
     ctx.world.delete_friend(user_id)
     return {}
 
 
-def get_friend_requests(ctx, limit: int, is_filtered: bool) -> dict:
+def get_friend_requests(ctx: Context, limit: int, is_filtered: bool) -> dict:
     """ir.json friend get_friend_requests (获取好友请求列表): the newest ``limit`` ("获取的最大请求
     数量"), in any state; ``is_filtered``: "`true` 表示只获取被过滤（由风险账号发起）的通知，`false`
     表示只获取未被过滤的通知"."""
@@ -42,14 +43,14 @@ def get_friend_requests(ctx, limit: int, is_filtered: bool) -> dict:
         for r in ctx.world.friend_requests(limit, is_filtered)]}
 
 
-def accept_friend_request(ctx, initiator_uid: str, is_filtered: bool) -> dict:
+def accept_friend_request(ctx: Context, initiator_uid: str, is_filtered: bool) -> dict:
     """ir.json friend accept_friend_request (同意好友请求): the newest pending request of the user
     whose "请求发起者 UID" this is (-404 when there is none)."""
     ctx.world.handle_friend_request_from(initiator_uid, is_filtered, True)
     return {}
 
 
-def reject_friend_request(ctx, initiator_uid: str, is_filtered: bool,
+def reject_friend_request(ctx: Context, initiator_uid: str, is_filtered: bool,
                           reason: str | None) -> dict:
     """ir.json friend reject_friend_request (拒绝好友请求); ``reason``: "拒绝理由", kept with the
     request."""

@@ -9,9 +9,10 @@ from ...protocol.milky import entities
 from ...protocol.milky.segments_in import to_milky
 from ...protocol.milky.segments_out import check_uri
 from . import views
+from .views import Context
 
 
-def get_group_announcements(ctx, group_id: int) -> dict:
+def get_group_announcements(ctx: Context, group_id: int) -> dict:
     """ir.json group get_group_announcements (获取群公告列表): the newest first; "公告图片 URL"
     null without an image."""
     return {"announcements": [entities.group_announcement(
@@ -21,7 +22,7 @@ def get_group_announcements(ctx, group_id: int) -> dict:
         for a in ctx.world.announcements(group_id)]}
 
 
-def send_group_announcement(ctx, group_id: int, content: str, image_uri: str | None) -> dict:
+def send_group_announcement(ctx: Context, group_id: int, content: str, image_uri: str | None) -> dict:
     """ir.json group send_group_announcement (发送群公告): an admin or the owner; "公告内容" 1 to
     4000 characters."""
     if image_uri is not None:
@@ -31,13 +32,13 @@ def send_group_announcement(ctx, group_id: int, content: str, image_uri: str | N
     return {}
 
 
-def delete_group_announcement(ctx, group_id: int, announcement_id: str) -> dict:
+def delete_group_announcement(ctx: Context, group_id: int, announcement_id: str) -> dict:
     """ir.json group delete_group_announcement (删除群公告): an admin or the owner."""
     ctx.world.delete_announcement(group_id, announcement_id)
     return {}
 
 
-def get_group_essence_messages(ctx, group_id: int, page_index: int, page_size: int) -> dict:
+def get_group_essence_messages(ctx: Context, group_id: int, page_index: int, page_size: int) -> dict:
     """ir.json group get_group_essence_messages (获取群精华消息列表): "页码索引，从 0 开始", "每页包含的
     精华消息数量" (at least 1), the newest set first; ``is_end``: "是否已到最后一页"."""
     page, is_end = ctx.world.essence_page(group_id, page_index, page_size)
@@ -56,7 +57,7 @@ def get_group_essence_messages(ctx, group_id: int, page_index: int, page_size: i
     return {"messages": messages, "is_end": is_end}
 
 
-def set_group_essence_message(ctx, group_id: int, message_seq: int, is_set: bool) -> dict:
+def set_group_essence_message(ctx: Context, group_id: int, message_seq: int, is_set: bool) -> dict:
     """ir.json group set_group_essence_message (设置群精华消息): an admin or the owner; "是否设置为
     精华消息，`false` 表示取消精华"."""
     ctx.world.set_essence(group_id, message_seq, is_set)
@@ -86,7 +87,7 @@ def _notification(n: dict) -> dict:
     return entities.quit_notification(target_user_id=n["target_id"], **common)
 
 
-def get_group_notifications(ctx, start_notification_seq: int | None, is_filtered: bool,
+def get_group_notifications(ctx: Context, start_notification_seq: int | None, is_filtered: bool,
                             limit: int) -> dict:
     """ir.json group get_group_notifications (获取群通知列表): every group's; "获取到的群通知
     （notification_seq 降序排列），序列号不一定连续"; ``next_notification_seq``: "下一页起始通知序列号",
@@ -96,7 +97,7 @@ def get_group_notifications(ctx, start_notification_seq: int | None, is_filtered
             "next_notification_seq": following}
 
 
-def accept_group_request(ctx, notification_seq: int, notification_type: str, group_id: int,
+def accept_group_request(ctx: Context, notification_seq: int, notification_type: str, group_id: int,
                          is_filtered: bool) -> dict:
     """ir.json group accept_group_request (同意入群/邀请他人入群请求): the pending join request or
     invited join "请求对应的通知序列号" names (-404 otherwise); an admin or the owner."""
@@ -105,7 +106,7 @@ def accept_group_request(ctx, notification_seq: int, notification_type: str, gro
     return {}
 
 
-def reject_group_request(ctx, notification_seq: int, notification_type: str, group_id: int,
+def reject_group_request(ctx: Context, notification_seq: int, notification_type: str, group_id: int,
                          is_filtered: bool, reason: str | None) -> dict:
     """ir.json group reject_group_request (拒绝入群/邀请他人入群请求); ``reason``: "拒绝理由"."""
     ctx.world.handle_group_notification(notification_seq, notification_type, group_id,
@@ -113,13 +114,13 @@ def reject_group_request(ctx, notification_seq: int, notification_type: str, gro
     return {}
 
 
-def accept_group_invitation(ctx, group_id: int, invitation_seq: int) -> dict:
+def accept_group_invitation(ctx: Context, group_id: int, invitation_seq: int) -> dict:
     """ir.json group accept_group_invitation (同意他人邀请自身入群): the bot joins the group."""
     ctx.world.handle_invitation(group_id, invitation_seq, True)
     return {}
 
 
-def reject_group_invitation(ctx, group_id: int, invitation_seq: int) -> dict:
+def reject_group_invitation(ctx: Context, group_id: int, invitation_seq: int) -> dict:
     """ir.json group reject_group_invitation (拒绝他人邀请自身入群)."""
     ctx.world.handle_invitation(group_id, invitation_seq, False)
     return {}

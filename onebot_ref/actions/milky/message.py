@@ -15,6 +15,7 @@ from ...protocol.milky.segments_in import to_milky
 from ...protocol.milky.segments_out import to_onebot
 from ...world.media import MEDIA_KINDS
 from . import views
+from .views import Context
 
 #: A resource_id is ``<kind>:<the stored file value>`` (views.lookups); longer than this it
 #: names nothing the world stored, and is refused before it reaches a query.
@@ -27,12 +28,12 @@ def _chat(message_scene: str) -> str:
     return "group" if message_scene == "group" else "private"
 
 
-def _sent(ctx, message_id: int) -> dict:
+def _sent(ctx: Context, message_id: int) -> dict:
     record = ctx.world.message_record(message_id)
     return {"message_seq": record["peer_seq"], "time": record["time"]}
 
 
-def send_private_message(ctx, user_id: int, message: list[dict]) -> dict:
+def send_private_message(ctx: Context, user_id: int, message: list[dict]) -> dict:
     """ir.json message send_private_message (发送私聊消息): to a friend, or in a temporary chat to
     one who shares a group with the bot; → "消息序列号", "消息发送时间"."""
     segments = to_onebot(message, lambda seq: ctx.world.chat_message_id("private", user_id, seq))
@@ -40,14 +41,14 @@ def send_private_message(ctx, user_id: int, message: list[dict]) -> dict:
     return _sent(ctx, ctx.world.send_private(user_id, segments))
 
 
-def send_group_message(ctx, group_id: int, message: list[dict]) -> dict:
+def send_group_message(ctx: Context, group_id: int, message: list[dict]) -> dict:
     """ir.json message send_group_message (发送群聊消息)."""
     segments = to_onebot(message, lambda seq: ctx.world.chat_message_id("group", group_id, seq))
     validate_outgoing(segments)
     return _sent(ctx, ctx.world.send_group(group_id, segments))
 
 
-def recall_private_message(ctx, user_id: int, message_seq: int) -> dict:
+def recall_private_message(ctx: Context, user_id: int, message_seq: int) -> dict:
     """ir.json message recall_private_message (撤回私聊消息): the bot's own messages only (-403
     for the peer's)."""
     record = ctx.world.chat_message("private", user_id, message_seq)
@@ -55,20 +56,20 @@ def recall_private_message(ctx, user_id: int, message_seq: int) -> dict:
     return {}
 
 
-def recall_group_message(ctx, group_id: int, message_seq: int) -> dict:
+def recall_group_message(ctx: Context, group_id: int, message_seq: int) -> dict:
     """ir.json message recall_group_message (撤回群聊消息): its own, or a member's it outranks."""
     record = ctx.world.chat_message("group", group_id, message_seq)
     ctx.world.delete_message(record["seq"])
     return {}
 
 
-def get_message(ctx, message_scene: str, peer_id: int, message_seq: int) -> dict:
+def get_message(ctx: Context, message_scene: str, peer_id: int, message_seq: int) -> dict:
     """ir.json message get_message (获取消息): -404 for an unknown, dropped or recalled one."""
     found = ctx.world.chat_message_facts(_chat(message_scene), peer_id, message_seq)
     return {"message": views.incoming_message(ctx, found)}
 
 
-def get_history_messages(ctx, message_scene: str, peer_id: int, start_message_seq: int | None,
+def get_history_messages(ctx: Context, message_scene: str, peer_id: int, start_message_seq: int | None,
                          limit: int) -> dict:
     """ir.json message get_history_messages (获取历史消息列表)."""
     # start_message_seq: "起始消息序列号，由此开始从新到旧查询，不提供则从最新消息开始";
@@ -81,7 +82,7 @@ def get_history_messages(ctx, message_scene: str, peer_id: int, start_message_se
             "next_message_seq": following}
 
 
-def get_resource_temp_url(ctx, resource_id: str) -> dict:
+def get_resource_temp_url(ctx: Context, resource_id: str) -> dict:
     """ir.json message get_resource_temp_url (获取临时资源链接): a resource of a stored message
     (-404 otherwise); the URL stays valid as long as the server runs (MLK-50)."""
     kind, _, stored = resource_id.partition(":")
@@ -94,7 +95,7 @@ def get_resource_temp_url(ctx, resource_id: str) -> dict:
     return {"url": ctx.resource_url(kind, stored)}
 
 
-def get_forwarded_messages(ctx, forward_id: str) -> dict:
+def get_forwarded_messages(ctx: Context, forward_id: str) -> dict:
     """ir.json message get_forwarded_messages (获取合并转发消息内容): one IncomingForwardedMessage
     per node; a node made up by its sender has no seq in any chat (0), its time is the
     forward's."""
@@ -107,7 +108,7 @@ def get_forwarded_messages(ctx, forward_id: str) -> dict:
         segments=to_milky(node["data"].get("content") or [], look)) for node in nodes]}
 
 
-def mark_message_as_read(ctx, message_scene: str, peer_id: int, message_seq: int) -> dict:
+def mark_message_as_read(ctx: Context, message_scene: str, peer_id: int, message_seq: int) -> dict:
     """ir.json message mark_message_as_read (标记消息为已读): "该消息及更早的消息将被标记为已读"."""
     ctx.world.mark_read(_chat(message_scene), peer_id, message_seq)
     return {}

@@ -20,12 +20,13 @@ from typing import Any, Callable
 
 from ...protocol.milky import events as milky
 from . import views
+from .views import Context
 
 #: "戳一戳提示的动作文本" as QQ writes it; the simulated QQ has no suffix and no image.
 NUDGE_ACTION = "戳了戳"
 
 
-def render(ctx: views.Context, event: dict | None, facts: dict | None) -> dict | None:
+def render(ctx: Context, event: dict | None, facts: dict | None) -> dict | None:
     """The Milky Event of one bus item, or None (:func:`no_form` says why)."""
     renderer = RENDERERS.get(facts["kind"]) if facts else None
     return renderer(ctx, event, facts) if renderer else None
@@ -39,18 +40,18 @@ def no_form(event: dict | None, facts: dict | None) -> str:
     return NO_FORM.get(facts["kind"], f"no Milky form: {facts['kind']}")
 
 
-def _at(ctx: views.Context, event: dict | None, facts: dict) -> tuple[int, int]:
+def _at(ctx: Context, event: dict | None, facts: dict) -> tuple[int, int]:
     return (event["time"] if event else facts["time"]), ctx.world.self_id
 
 
-def message(ctx, event, facts):
+def message(ctx: Context, event: dict | None, facts: dict) -> dict | None:
     """message_receive (消息接收事件): "data" is the IncomingMessage."""
     record = facts["record"]
     return milky.message_receive(record["time"], ctx.world.self_id,
                                  message=views.incoming_message(ctx, facts))
 
 
-def recall(ctx, event, facts):
+def recall(ctx: Context, event: dict | None, facts: dict) -> dict | None:
     """message_recall (消息撤回事件); "撤回提示的后缀文本": none in the simulated QQ."""
     record = facts["record"]
     if record is None:
@@ -64,7 +65,7 @@ def recall(ctx, event, facts):
         operator_id=facts["operator_id"], display_suffix="")
 
 
-def request(ctx, event, facts):
+def request(ctx: Context, event: dict | None, facts: dict) -> dict | None:
     """friend_request / group_join_request / group_invitation / group_invited_join_request."""
     r = facts["request"]
     at = (r["time"], ctx.world.self_id)
@@ -89,14 +90,14 @@ def request(ctx, event, facts):
                                             target_user_id=r["target_id"])
 
 
-def group_admin(ctx, event, facts):
+def group_admin(ctx: Context, event: dict | None, facts: dict) -> dict | None:
     """group_admin_change (群管理员变更事件): "是否被设置为管理员，`false` 表示被取消管理员"."""
     return milky.group_admin_change(*_at(ctx, event, facts), group_id=event["group_id"],
                                     user_id=event["user_id"], operator_id=facts["operator_id"],
                                     is_set=event["sub_type"] == "set")
 
 
-def group_increase(ctx, event, facts):
+def group_increase(ctx: Context, event: dict | None, facts: dict) -> dict | None:
     """group_member_increase (群成员增加事件): "管理员 QQ 号，如果是管理员同意入群", "邀请者 QQ 号，
     如果是邀请入群"."""
     return milky.group_member_increase(*_at(ctx, event, facts), group_id=event["group_id"],
@@ -105,7 +106,7 @@ def group_increase(ctx, event, facts):
                                        invitor_id=facts.get("invitor_id"))
 
 
-def group_decrease(ctx, event, facts):
+def group_decrease(ctx: Context, event: dict | None, facts: dict) -> dict | None:
     """group_member_decrease (群成员减少事件): "管理员 QQ 号，如果是管理员踢出" (none when the
     member left)."""
     kicked = event["sub_type"] in ("kick", "kick_me")
@@ -114,7 +115,7 @@ def group_decrease(ctx, event, facts):
                                        operator_id=event["operator_id"] if kicked else None)
 
 
-def group_ban(ctx, event, facts):
+def group_ban(ctx: Context, event: dict | None, facts: dict) -> dict | None:
     """group_mute (群禁言事件), or group_whole_mute (群全体禁言事件) for user_id 0 (A-36)."""
     if event["user_id"] == 0:
         return milky.group_whole_mute(*_at(ctx, event, facts), group_id=event["group_id"],
@@ -126,7 +127,7 @@ def group_ban(ctx, event, facts):
                             duration=event["duration"] if event["sub_type"] == "ban" else 0)
 
 
-def poke(ctx, event, facts):
+def poke(ctx: Context, event: dict | None, facts: dict) -> dict | None:
     """group_nudge (群戳一戳事件) from OneBot 11's 群内戳一戳."""
     return milky.group_nudge(*_at(ctx, event, facts), group_id=event["group_id"],
                              sender_id=event["user_id"], receiver_id=event["target_id"],
@@ -134,7 +135,7 @@ def poke(ctx, event, facts):
                              display_action_img_url="")
 
 
-def group_upload(ctx, event, facts):
+def group_upload(ctx: Context, event: dict | None, facts: dict) -> dict | None:
     """group_file_upload (群文件上传事件)."""
     file = event["file"]
     return milky.group_file_upload(*_at(ctx, event, facts), group_id=event["group_id"],
@@ -142,14 +143,14 @@ def group_upload(ctx, event, facts):
                                    file_name=file["name"], file_size=max(file["size"], 0))
 
 
-def group_name(ctx, event, facts):
+def group_name(ctx: Context, event: dict | None, facts: dict) -> dict | None:
     """group_name_change (群名称变更事件)."""
     return milky.group_name_change(*_at(ctx, event, facts), group_id=facts["group_id"],
                                    new_group_name=facts["group_name"],
                                    operator_id=facts["operator_id"])
 
 
-def reaction(ctx, event, facts):
+def reaction(ctx: Context, event: dict | None, facts: dict) -> dict | None:
     """group_message_reaction (群消息表情回应事件): "是否为添加，`false` 表示取消回应"."""
     return milky.group_message_reaction(*_at(ctx, event, facts), group_id=facts["group_id"],
                                         user_id=facts["user_id"],
@@ -159,13 +160,13 @@ def reaction(ctx, event, facts):
                                         is_add=facts["is_add"])
 
 
-def pin(ctx, event, facts):
+def pin(ctx: Context, event: dict | None, facts: dict) -> dict | None:
     """peer_pin_change (会话置顶变更事件)."""
     return milky.peer_pin_change(*_at(ctx, event, facts), message_scene=facts["scene"],
                                  peer_id=facts["peer_id"], is_pinned=facts["is_pinned"])
 
 
-def friend_nudge(ctx, event, facts):
+def friend_nudge(ctx: Context, event: dict | None, facts: dict) -> dict | None:
     """friend_nudge (好友戳一戳事件): "是否是自己发送的戳一戳", "是否是自己接收的戳一戳"."""
     return milky.friend_nudge(*_at(ctx, event, facts), user_id=facts["user_id"],
                               is_self_send=facts["from_self"],
@@ -174,7 +175,7 @@ def friend_nudge(ctx, event, facts):
                               display_action_img_url="")
 
 
-def essence(ctx, event, facts):
+def essence(ctx: Context, event: dict | None, facts: dict) -> dict | None:
     """group_essence_message_change (群精华消息变更事件)."""
     return milky.group_essence_message_change(*_at(ctx, event, facts),
                                               group_id=facts["group_id"],
@@ -183,7 +184,7 @@ def essence(ctx, event, facts):
                                               is_set=facts["is_set"])
 
 
-def private_file(ctx, event, facts):
+def private_file(ctx: Context, event: dict | None, facts: dict) -> dict | None:
     """friend_file_upload (好友文件上传事件): "是否是自己发送的文件"."""
     file = facts["file"]
     return milky.friend_file_upload(*_at(ctx, event, facts), user_id=facts["user_id"],
@@ -193,7 +194,7 @@ def private_file(ctx, event, facts):
 
 
 #: facts kind (world/facts.py) -> its renderer.
-RENDERERS: dict[str, Callable[[views.Context, Any, dict], dict | None]] = {
+RENDERERS: dict[str, Callable[[Context, Any, dict], dict | None]] = {
     "message": message, "group_recall": recall, "friend_recall": recall,
     "friend_request": request, "group_request": request, "invited_join_request": request,
     "group_admin": group_admin, "group_increase": group_increase,

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import urllib.parse
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...protocol.milky import entities
 from ...protocol.milky.segments_in import Lookups, to_milky
 from ...protocol.response import ActionError
 from ...world.info import avatar
+
+if TYPE_CHECKING:  # types only: the world is what the functions call
+    from ...world import World
 
 #: The path under which the Milky server serves the files a temp or download URL names:
 #: ``<base_url>/res/<kind>/<name>`` (kind image, record, video or file); what answers it is
@@ -29,7 +32,7 @@ UID_PREFIX = "u_"
 class Context:
     """What a Milky function may use: the world, and the URL the Milky server answers at."""
 
-    world: Any
+    world: World
     base_url: str = "http://127.0.0.1:3000"
 
     def resource_url(self, kind: str, stored: str) -> str:
