@@ -28,7 +28,8 @@ bug of onebot_ref: logged with its traceback, answered -500. An unknown name ans
 (the transport, having asked ``exists``, never sends one).
 
 Events: subscribe a "push" sink with ``bus.add_sink(sink, "push", also_facts_only=True)`` (the
-facts-only items are the changes OneBot 11 has no event for) and call ``render`` / ``text`` in
+facts-only items are the changes OneBot 11 has no event for), before the world publishes: it
+builds facts only while such a sink exists (``bus.wants_facts``); call ``render`` / ``text`` in
 it; every client of the face shares the one rendering of an item.
 """
 
