@@ -4,8 +4,9 @@ call, a bus sink, a POST receiver's answer, a reverse-WebSocket peer, a WebSocke
 the next job must run on the same, still living thread.
 
 Several poisons are a wait the platform cannot do (``Event.wait(1e27)`` raises OverflowError:
-what case 3's ``set_restart`` delay did): the parameter and config layers refuse such values
-(BAD-3), so the tests set them on the running parts, as a value nothing checked would arrive.
+what case 3's ``set_restart`` delay did): the parameter and config layers are to refuse such
+values (issue 15's strict boundary), so the tests set them on the running parts, as a value
+nothing checked would arrive.
 """
 
 from __future__ import annotations

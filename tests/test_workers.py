@@ -210,7 +210,7 @@ def test_guard_reports_and_answers_false(caplog):
 
 
 def test_a_report_always_serialises():
-    """BAD-5: an exception's message may carry a lone surrogate from bad input; the frame
+    """Nothing we emit can fail to encode: an exception's message may carry a lone surrogate from bad input; the frame
     holds its escape, so /sim/traffic can always encode the journal."""
     traffic = Traffic()
     workers = Workers(traffic)
