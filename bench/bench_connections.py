@@ -1,0 +1,163 @@
+"""1,000 forward-WebSocket ``/event`` connections held open at once, each receiving every event.
+
+    .venv/bin/python bench/bench_connections.py [--connections 1000] [--events 200] [--rate 20]
+                                                [--no-write] [--smoke]
+
+onebot_ref (a Runner with the forward WebSocket, traffic journal on) runs in a child process;
+the parent opens the connections one after another (each handshake by hand), then the child's
+world receives ``--events`` private messages at ``--rate`` per second, and one selector thread
+of the parent counts the frames every connection got. Printed: the time to open them, the
+server's resident memory and threads per connection (the difference to before the first one,
+divided by their number), delivery, and the threads left once they are closed.
+
+Targets: every connection gets every event (the lifecycle ``connect`` and ``--events`` frames,
+counted); RSS per connection ≤ 85 KB (the idle-connection target of bench_ws.py); after the
+clients close, the server's threads are back to what they were before. There is no bare side:
+the figures are onebot_ref's own capacity on this machine, not a ratio. The descriptor limit is
+raised for both processes (2 descriptors per connection on the two sides, plus the server's).
+The figures go into BENCHMARKS.md under "## 1,000 WebSocket connections".
+"""
+
+from __future__ import annotations
+
+import time
+
+import harness
+import soak_kit
+
+HEADING = "## 1,000 WebSocket connections"
+PER_CONNECTION_KB = 85
+
+
+def serve() -> None:
+    """Child: the server; commands ``connected``, ``publish`` (count, rate)."""
+    runner = harness.start_runner(use_http=False, use_ws=True)
+
+    def handle(cmd: dict) -> dict:
+        if cmd["cmd"] == "connected":
+            return {"connected": len(runner.modes["ws"].fanout.sessions)}
+        if cmd["cmd"] == "publish":
+            began = time.monotonic()
+            for n in range(cmd["count"]):  # paced: a chat's steady stream, not a burst
+                runner.world.receive_private_message(10001, f"event {n} to every connection")
+                left = began + (n + 1) / cmd["rate"] - time.monotonic()
+                if left > 0:
+                    time.sleep(left)
+            return {"seconds": time.monotonic() - began}
+        if cmd["cmd"] == "status":
+            return runner.actions.call("get_status", {})["data"]
+        return {"error": f"unknown command {cmd!r}"}
+
+    harness.answer_parent({"port": runner.ports["ws"]}, handle)
+    runner.stop()
+
+
+def run(connections: int, events: int, rate: float) -> dict:
+    limit = soak_kit.raise_nofile(2 * connections + 1024)
+    child = harness.Child(__file__, "serve")
+    pid, port = child.proc.pid, child.hello["port"]
+    counter = soak_kit.FrameCounter()
+    out: dict = {"connections": connections, "events": events, "rate": rate, "nofile": limit,
+                 "load": [soak_kit.load_average()]}
+    try:
+        time.sleep(0.5)  # the child settles (imports done, threads started)
+        out["rss_before"], out["threads_before"] = soak_kit.proc_status(pid)
+        began = time.monotonic()
+        for n in range(connections):
+            counter.add(soak_kit.raw_connect(port, "/event"))
+            if (n + 1) % 250 == 0:
+                harness.progress(f"{n + 1} connections open")
+        out["open_seconds"] = time.monotonic() - began
+        assert soak_kit.wait_for(lambda: child.ask(cmd="connected")["connected"] == connections,
+                                 30), "the server did not register every connection"
+        assert counter.wait_each(1, 30), "a connection never got its lifecycle connect"
+        time.sleep(1.0)  # let every connection's thread reach its idle read
+        out["rss_open"], out["threads_open"] = soak_kit.proc_status(pid)
+        out["load"].append(soak_kit.load_average())
+        out["publish_seconds"] = child.ask(cmd="publish", count=events, rate=rate)["seconds"]
+        delivered = counter.wait_each(1 + events, 60)
+        out["rss_loaded"], out["threads_loaded"] = soak_kit.proc_status(pid)
+        out["min_frames"], out["total_frames"] = counter.minimum(), counter.total()
+        out["delivered"] = delivered
+        out["dropped_by_server"] = counter.closed
+        out["good"] = child.ask(cmd="status")["good"]
+        out["load"].append(soak_kit.load_average())
+        counter.close()  # every client closes its socket
+        soak_kit.wait_for(lambda: soak_kit.proc_status(pid)[1] <= out["threads_before"], 30)
+        out["rss_after"], out["threads_after"] = soak_kit.proc_status(pid)
+    finally:
+        child.close()
+    return out
+
+
+def tables(r: dict) -> tuple[str, list[harness.Check]]:
+    n = r["connections"]
+    per_kb = (r["rss_open"] - r["rss_before"]) / n
+    per_threads = (r["threads_open"] - r["threads_before"]) / n
+    rows = [
+        ["server before the first connection", f"{r['rss_before'] / 1024:.1f}",
+         str(r["threads_before"]), ""],
+        [f"{n} /event connections open (in {r['open_seconds']:.1f} s)",
+         f"{r['rss_open'] / 1024:.1f}", str(r["threads_open"]),
+         f"{per_kb:.0f} KB and {per_threads:.2f} threads per connection"],
+        [f"after {r['events']} events at {r['rate']:g}/s to each",
+         f"{r['rss_loaded'] / 1024:.1f}", str(r["threads_loaded"]),
+         f"{r['min_frames'] - 1} events counted on the connection that got fewest"],
+        ["all closed by the clients", f"{r['rss_after'] / 1024:.1f}", str(r["threads_after"]), ""],
+    ]
+    text = harness.table(["state", "server RSS MB", "server threads", ""], "lrrl", rows)
+    expected = n * (1 + r["events"])
+    checks = [
+        harness.Check(f"frames counted, of {expected} (connect + every event on each)",
+                      r["total_frames"], expected, r["total_frames"] == expected
+                      and r["min_frames"] == 1 + r["events"] and not r["dropped_by_server"]),
+        harness.Check("RSS per open connection (KB)", per_kb, f"≤ {PER_CONNECTION_KB}",
+                      per_kb <= PER_CONNECTION_KB),
+        harness.Check("threads left after the clients closed, above before", r["threads_after"]
+                      - r["threads_before"], 0, r["threads_after"] <= r["threads_before"]),
+        harness.Check("get_status good with every connection open (1 = true)", int(r["good"]),
+                      1, r["good"] is True),
+    ]
+    return text, checks
+
+
+def write_markdown(text: str, checks: list[harness.Check], r: dict) -> None:
+    missed = [check.what for check in checks if not check.ok]
+    load = ", ".join(f"{value:.1f}" for value in r["load"])
+    section = (
+        f"{HEADING}\n\n"
+        f"`bench/bench_connections.py`: {r['connections']} forward-WebSocket `/event` "
+        "connections to one onebot_ref (Runner, forward WebSocket, traffic journal on) in a "
+        "child process, opened one after another by hand-made handshakes, held open at once "
+        f"and read by one selector thread of the parent, which counts every frame; then "
+        f"{r['events']} private messages at {r['rate']:g}/s, each pushed to all of them "
+        f"({harness.stamp()}; descriptor limit raised to {r['nofile']}; 1-minute load average "
+        f"{load} at the start, when all were open, and after delivery: other developers were "
+        "using the machine, so timings are indicative, memory and counts are not).\n\n"
+        f"{text}\n\n"
+        + "\n".join(check.line() for check in checks) + "\n\n"
+        + ("All targets met." if not missed else f"Missed: {', '.join(missed)}.") + "\n\n"
+        "Each connection is one thread (werkzeug's request thread, which also reads it); the "
+        "fan-out frames each event once and writes the same bytes to every socket without "
+        "blocking, so one slow reader holds up nobody else.\n")
+    harness.write_section(HEADING, section)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = harness.options(__doc__, rounds=1, smoke={"connections": 20, "events": 5, "rate": 50.0},
+                           connections=1000, events=(200, "events, each to every connection"),
+                           rate=(20.0, "events per second")).parse_args(argv)
+    if args.child:
+        serve()
+        return 0
+    results = run(args.connections, args.events, args.rate)
+    text, checks = tables(results)
+    print(text)
+    harness.verdict(checks)
+    if not args.no_write:
+        write_markdown(text, checks, results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
