@@ -1,18 +1,21 @@
 """1,000 forward-WebSocket ``/event`` connections held open at once, each receiving every event.
 
     .venv/bin/python bench/bench_connections.py [--connections 1000] [--events 200] [--rate 20]
-                                                [--no-write] [--smoke]
+                                                [--cycles 2] [--no-write] [--smoke]
 
 onebot_ref (a Runner with the forward WebSocket, traffic journal on) runs in a child process;
 the parent opens the connections one after another (each handshake by hand), then the child's
 world receives ``--events`` private messages at ``--rate`` per second, and one selector thread
 of the parent counts the frames every connection got. Printed: the time to open them, the
 server's resident memory and threads per connection (the difference to before the first one,
-divided by their number), delivery, and the threads left once they are closed.
+divided by their number), delivery, and what is left once they are closed; all of it
+``--cycles`` times on the same server.
 
 Targets: every connection gets every event (the lifecycle ``connect`` and ``--events`` frames,
 counted); RSS per connection ≤ 85 KB (the idle-connection target of bench_ws.py); after the
-clients close, the server's threads are back to what they were before. There is no bare side:
+clients close, the server's threads are back to what they were before, and the memory it keeps
+is the same after the last cycle as after the first (±10 %: what a leak per connection would
+break; the allocator keeping freed memory for reuse does not). There is no bare side:
 the figures are onebot_ref's own capacity on this machine, not a ratio. The descriptor limit is
 raised for both processes (2 descriptors per connection on the two sides, plus the server's).
 The figures go into BENCHMARKS.md under "## 1,000 WebSocket connections".
@@ -52,69 +55,85 @@ def serve() -> None:
     runner.stop()
 
 
-def run(connections: int, events: int, rate: float) -> dict:
+def run(connections: int, events: int, rate: float, cycles: int) -> dict:
     limit = soak_kit.raise_nofile(2 * connections + 1024)
     child = harness.Child(__file__, "serve")
     pid, port = child.proc.pid, child.hello["port"]
-    counter = soak_kit.FrameCounter()
     out: dict = {"connections": connections, "events": events, "rate": rate, "nofile": limit,
-                 "load": [soak_kit.load_average()]}
+                 "load": [soak_kit.load_average()], "cycles": []}
     try:
         time.sleep(0.5)  # the child settles (imports done, threads started)
         out["rss_before"], out["threads_before"] = soak_kit.proc_status(pid)
-        began = time.monotonic()
-        for n in range(connections):
-            counter.add(soak_kit.raw_connect(port, "/event"))
-            if (n + 1) % 250 == 0:
-                harness.progress(f"{n + 1} connections open")
-        out["open_seconds"] = time.monotonic() - began
-        assert soak_kit.wait_for(lambda: child.ask(cmd="connected")["connected"] == connections,
-                                 30), "the server did not register every connection"
-        assert counter.wait_each(1, 30), "a connection never got its lifecycle connect"
-        time.sleep(1.0)  # let every connection's thread reach its idle read
-        out["rss_open"], out["threads_open"] = soak_kit.proc_status(pid)
-        out["load"].append(soak_kit.load_average())
-        out["publish_seconds"] = child.ask(cmd="publish", count=events, rate=rate)["seconds"]
-        delivered = counter.wait_each(1 + events, 60)
-        out["rss_loaded"], out["threads_loaded"] = soak_kit.proc_status(pid)
-        out["min_frames"], out["total_frames"] = counter.minimum(), counter.total()
-        out["delivered"] = delivered
-        out["dropped_by_server"] = counter.closed
-        out["good"] = child.ask(cmd="status")["good"]
-        out["load"].append(soak_kit.load_average())
-        counter.close()  # every client closes its socket
-        soak_kit.wait_for(lambda: soak_kit.proc_status(pid)[1] <= out["threads_before"], 30)
-        out["rss_after"], out["threads_after"] = soak_kit.proc_status(pid)
+        for _ in range(cycles):
+            out["cycles"].append(cycle(child, pid, port, connections, events, rate,
+                                       out["threads_before"]))
+            out["load"].append(soak_kit.load_average())
+        out["good"] = out["cycles"][0]["good"]
     finally:
         child.close()
     return out
 
 
+def cycle(child: harness.Child, pid: int, port: int, connections: int, events: int,
+          rate: float, idle_threads: int) -> dict:
+    """Open every connection, push the events, close them all: what the server held (the
+    threads are waited for until they are back to ``idle_threads``, bounded)."""
+    counter, c = soak_kit.FrameCounter(), {}
+    began = time.monotonic()
+    for n in range(connections):
+        counter.add(soak_kit.raw_connect(port, "/event"))
+        if (n + 1) % 250 == 0:
+            harness.progress(f"{n + 1} connections open")
+    c["open_seconds"] = time.monotonic() - began
+    assert soak_kit.wait_for(lambda: child.ask(cmd="connected")["connected"] == connections,
+                             30), "the server did not register every connection"
+    assert counter.wait_each(1, 30), "a connection never got its lifecycle connect"
+    time.sleep(1.0)  # let every connection's thread reach its idle read
+    c["rss_open"], c["threads_open"] = soak_kit.proc_status(pid)
+    c["good"] = child.ask(cmd="status")["good"]
+    c["publish_seconds"] = child.ask(cmd="publish", count=events, rate=rate)["seconds"]
+    counter.wait_each(1 + events, 60)
+    c["rss_loaded"], c["threads_loaded"] = soak_kit.proc_status(pid)
+    c["min_frames"], c["total_frames"] = counter.minimum(), counter.total()
+    c["dropped_by_server"] = counter.closed
+    counter.close()  # every client closes its socket
+    soak_kit.wait_for(lambda: soak_kit.proc_status(pid)[1] <= idle_threads, 30)
+    c["rss_after"], c["threads_after"] = soak_kit.proc_status(pid)
+    return c
+
+
 def tables(r: dict) -> tuple[str, list[harness.Check]]:
-    n = r["connections"]
-    per_kb = (r["rss_open"] - r["rss_before"]) / n
-    per_threads = (r["threads_open"] - r["threads_before"]) / n
-    rows = [
-        ["server before the first connection", f"{r['rss_before'] / 1024:.1f}",
-         str(r["threads_before"]), ""],
-        [f"{n} /event connections open (in {r['open_seconds']:.1f} s)",
-         f"{r['rss_open'] / 1024:.1f}", str(r["threads_open"]),
-         f"{per_kb:.0f} KB and {per_threads:.2f} threads per connection"],
-        [f"after {r['events']} events at {r['rate']:g}/s to each",
-         f"{r['rss_loaded'] / 1024:.1f}", str(r["threads_loaded"]),
-         f"{r['min_frames'] - 1} events counted on the connection that got fewest"],
-        ["all closed by the clients", f"{r['rss_after'] / 1024:.1f}", str(r["threads_after"]), ""],
-    ]
+    n, first, last = r["connections"], r["cycles"][0], r["cycles"][-1]
+    per_kb = (first["rss_open"] - r["rss_before"]) / n
+    rows = [["server before the first connection", f"{r['rss_before'] / 1024:.1f}",
+             str(r["threads_before"]), ""]]
+    for number, c in enumerate(r["cycles"], 1):
+        rows += [
+            [f"{number}: {n} /event connections open (in {c['open_seconds']:.1f} s)",
+             f"{c['rss_open'] / 1024:.1f}", str(c["threads_open"]),
+             f"{(c['rss_open'] - r['rss_before']) / n:.0f} KB and "
+             f"{(c['threads_open'] - r['threads_before']) / n:.2f} threads per connection"],
+            [f"{number}: after {r['events']} events at {r['rate']:g}/s to each",
+             f"{c['rss_loaded'] / 1024:.1f}", str(c["threads_loaded"]),
+             f"{c['min_frames'] - 1} events counted on the connection that got fewest"],
+            [f"{number}: all closed by the clients", f"{c['rss_after'] / 1024:.1f}",
+             str(c["threads_after"]), ""]]
     text = harness.table(["state", "server RSS MB", "server threads", ""], "lrrl", rows)
-    expected = n * (1 + r["events"])
+    expected = n * (1 + r["events"]) * len(r["cycles"])
+    counted = sum(c["total_frames"] for c in r["cycles"])
+    complete = all(c["min_frames"] == 1 + r["events"] and not c["dropped_by_server"]
+                   for c in r["cycles"])
+    growth = (last["rss_after"] - first["rss_after"]) / first["rss_after"] * 100
+    threads_left = max(c["threads_after"] for c in r["cycles"]) - r["threads_before"]
     checks = [
         harness.Check(f"frames counted, of {expected} (connect + every event on each)",
-                      r["total_frames"], expected, r["total_frames"] == expected
-                      and r["min_frames"] == 1 + r["events"] and not r["dropped_by_server"]),
+                      counted, expected, counted == expected and complete),
         harness.Check("RSS per open connection (KB)", per_kb, f"≤ {PER_CONNECTION_KB}",
                       per_kb <= PER_CONNECTION_KB),
-        harness.Check("threads left after the clients closed, above before", r["threads_after"]
-                      - r["threads_before"], 0, r["threads_after"] <= r["threads_before"]),
+        harness.Check("threads left after the clients closed, above before", threads_left, 0,
+                      threads_left <= 0),
+        harness.Check(f"RSS once closed, cycle {len(r['cycles'])} against cycle 1 (%)", growth,
+                      "within ±10", abs(growth) <= 10),
         harness.Check("get_status good with every connection open (1 = true)", int(r["good"]),
                       1, r["good"] is True),
     ]
@@ -144,13 +163,16 @@ def write_markdown(text: str, checks: list[harness.Check], r: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = harness.options(__doc__, rounds=1, smoke={"connections": 20, "events": 5, "rate": 50.0},
+    args = harness.options(__doc__, rounds=1, smoke={"connections": 20, "events": 5, "rate": 50.0,
+                                                     "cycles": 2},
                            connections=1000, events=(200, "events, each to every connection"),
-                           rate=(20.0, "events per second")).parse_args(argv)
+                           rate=(20.0, "events per second"),
+                           cycles=(2, "times all are opened and closed (a leak grows the RSS "
+                                      "left after each)")).parse_args(argv)
     if args.child:
         serve()
         return 0
-    results = run(args.connections, args.events, args.rate)
+    results = run(args.connections, args.events, args.rate, args.cycles)
     text, checks = tables(results)
     print(text)
     harness.verdict(checks)
