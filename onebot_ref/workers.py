@@ -9,12 +9,11 @@ exception, and the worker goes on with the next job (SUP-1). An exception from `
 reported the same way and the worker tries again after :data:`TAKE_RETRY` seconds, so a failure
 that repeats does not spin.
 
-Nothing a job raises as an ``Exception`` ends a worker. What is left (``SystemExit``, or a bug
-of the loop itself) is reported as the worker having *stopped*; it starts its loop again in the
-same thread after :attr:`Workers.revive_after` seconds, or at once when its owner calls
-:meth:`Worker.start`. Until then, and for a worker that should run but was never started,
-:meth:`Workers.problems` names it, and ``get_status`` answers ``good: false`` with the reasons
-(SUP-2). A worker its owner stopped is withdrawn: it no longer should run.
+No ``Exception`` ends a worker. What is left (``SystemExit``, a bug of the loop itself) is
+reported as the worker having *stopped*; its loop starts again in the same thread after
+:attr:`Workers.revive_after` seconds, or at once when its owner calls :meth:`Worker.start`.
+Until then, and for a worker that should run but never started, :meth:`Workers.problems` names
+it and ``get_status`` answers ``good: false`` (SUP-2). A worker its owner stopped is withdrawn.
 
 A thread that is not a loop over jobs uses the same report: :meth:`Workers.guard` runs one job
 (a connection's sender, an API request on a pool thread, a bus sink), and :meth:`Workers.thread`
@@ -75,7 +74,7 @@ def describe(job: Any) -> str:
 
 
 def _error(err: BaseException) -> str:
-    return clean_text(f"{type(err).__name__}: {err}".rstrip(": "))
+    return clean_text(f"{type(err).__name__}: {err}" if str(err) else type(err).__name__)
 
 
 class Workers:
@@ -109,14 +108,11 @@ class Workers:
         it (``stop(wake=...)`` must make it return; a server's ``serve_forever``). Returning or
         raising before that, it is reported and stays down (such a call owns resources it
         released on the way out: a listening socket)."""
-        call = (target, args)
-        done = [False]
+        call, taken = (target, args), []
 
-        def take() -> Any:
-            if done[0]:
-                return STOP
-            done[0] = True
-            return call
+        def take() -> Any:  # the call, once: when it returns, the loop ends
+            taken.append(call)
+            return STOP if len(taken) > 1 else call
 
         return self.worker(name, take, lambda job: job[0](*job[1]), revive=False)
 
@@ -258,6 +254,7 @@ class Worker:
     # --- the thread -------------------------------------------------------------------------
     def _main(self) -> None:
         while True:
+            self._wake.clear()  # a start() from now on ends the revive pause below at once
             try:
                 self._loop()
                 cause: BaseException | None = None
@@ -273,7 +270,6 @@ class Worker:
                 self.registry.note(self.name, f"{self.name} stopped: its loop ended")
             if not self.revive:
                 return
-            self._wake.clear()
             self._wake.wait(self.registry.revive_after)
             if self.stopping.is_set() or self.withdrawn:
                 break
