@@ -210,8 +210,8 @@ def test_guard_reports_and_answers_false(caplog):
 
 
 def test_a_report_always_serialises():
-    """Nothing we emit can fail to encode: an exception's message may carry a lone surrogate from bad input; the frame
-    holds its escape, so /sim/traffic can always encode the journal."""
+    """Nothing we emit can fail to encode: an exception's message may carry a lone surrogate
+    from bad input; the frame holds its escape, so /sim/traffic can always encode the journal."""
     traffic = Traffic()
     workers = Workers(traffic)
 
