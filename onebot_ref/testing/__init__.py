@@ -25,9 +25,12 @@ The README's "Test your bot in CI" section documents this public API; it stays s
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .server import OneBotServer
+if TYPE_CHECKING:
+    from .server import OneBotServer
+
+__all__ = ["OneBotServer", "serve"]
 
 
 def serve(world: dict | str | os.PathLike | None = None, **config: Any) -> OneBotServer:
@@ -35,7 +38,16 @@ def serve(world: dict | str | os.PathLike | None = None, **config: Any) -> OneBo
     and ``ob.stop()``). ``config``: any config key (``use_ws_reverse=True,
     ws_reverse_url=...``, ``post_url=...``, ``clock="manual"``, ...); a bad key raises
     ``onebot_ref.config.ConfigError`` naming it."""
+    from .server import OneBotServer
+
     return OneBotServer(world, **config)
 
 
-__all__ = ["OneBotServer", "serve"]
+def __getattr__(name: str) -> Any:
+    """``OneBotServer`` is imported when asked for (PEP 562): the pytest plugin lives in this
+    package and is loaded by every pytest run, which must not pay for the server (~0.3 s)."""
+    if name == "OneBotServer":
+        from .server import OneBotServer
+
+        return OneBotServer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

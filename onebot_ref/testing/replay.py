@@ -63,7 +63,12 @@ class SessionMixin:
         steps = session.load(os.fspath(path))
         played, differences = [], []
         for index, step in enumerate(steps):
-            calls = self._play(step, timeout, settle)
+            try:
+                calls = self._play(step, timeout, settle)
+            except ValueError as err:  # the world is not the one recorded in
+                raise ValueError(f"replay of {os.fspath(path)}: step {index + 1} "
+                                 f"({session.describe(step)}): the console refused it: {err} "
+                                 "(replay against the world it was recorded in)") from None
             played.append({**dict([session.injection(step)]), "calls": calls})
             lines = session.diff(step["calls"], calls, ignore)
             if lines:
