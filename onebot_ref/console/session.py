@@ -56,7 +56,7 @@ def steps_of(entries: list[dict]) -> list[dict]:
 def dump(steps: list[dict], path: str) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         yaml.safe_dump({"onebot_ref_session": FORMAT, "steps": steps}, fh, allow_unicode=True,
-                       sort_keys=False, width=100)
+                       sort_keys=False, width=100, default_flow_style=None)
 
 
 def load(path: str) -> list[dict]:
