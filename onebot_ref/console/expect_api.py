@@ -37,6 +37,7 @@ _FIELDS = {
     "call": ("action", "params", "timeout"),
     "bot": ("timeout",),
 }
+_ALL_FIELDS = ("kind",) + tuple(dict.fromkeys(f for fields in _FIELDS.values() for f in fields))
 
 
 def _watch() -> Watch:
@@ -49,7 +50,8 @@ def _calls() -> CallLog:
 
 @sim.post("/expect")
 def expect() -> Response:
-    exp = read_expectation(request.get_json(silent=True, force=True))
+    # api.py's one reading of a body (strict JSON, unknown keys refused), then per kind
+    exp = read_expectation(_body(_ALL_FIELDS))
     try:
         matched = _watch().expect(exp)
     except Unmet as unmet:

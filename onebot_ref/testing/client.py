@@ -1,5 +1,6 @@
-"""The console's JSON API as the library calls it (docs/console-api.md): one keep-alive
-``requests`` session per server, errors turned into the exceptions a test expects.
+"""The console's JSON API as the library calls it (docs/console-api.md): keep-alive
+``requests`` sessions (one per thread: the async twins wait in worker threads, maybe several
+at once), errors turned into the exceptions a test expects.
 
 - 400 (the test asked for something impossible: an unknown user, a bad field): ``ValueError``
   carrying the console's message, which names the field;
@@ -10,6 +11,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import requests
@@ -25,10 +27,25 @@ class ConsoleClient:
 
     def __init__(self, url: str):
         self.url = url.rstrip("/")
-        self.http = requests.Session()
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._lock = threading.Lock()
+
+    @property
+    def http(self) -> requests.Session:
+        """This thread's session."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+            with self._lock:
+                self._sessions.append(session)
+        return session
 
     def close(self) -> None:
-        self.http.close()
+        with self._lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
 
     def get(self, path: str, timeout: float = TIMEOUT, **params: Any) -> dict:
         __tracebackhide__ = True

@@ -192,8 +192,9 @@ def test_the_async_twins_leave_the_event_loop_running(ob):
         ob.say(10001, "no answer")
         await ob.expect_no_message_async(within=0.3)
         ob.say(10001, "/echo async")
-        found = await ob.expect_message_async("async", timeout=5)
-        await ob.expect_call_async("send_msg", message="async")
+        found, _ = await asyncio.gather(  # two waits at once, each in its own thread
+            ob.expect_message_async("async", timeout=5),
+            ob.expect_call_async("send_msg", message="async"))
         assert await ob.wait_for_bot_async(timeout=1)
         with pytest.raises(AssertionError, match="expected a message from the bot"):
             await ob.expect_message_async("never", timeout=0.2)

@@ -67,7 +67,7 @@ def test_a_changed_answer_fails_with_a_diff_of_that_step(recorded, tmp_path):
     with serve() as ob, ScriptedBot(ob.ws_url):
         ob.wait_for_bot()
         with pytest.raises(AssertionError) as info:
-            ob.replay(changed, settle=0.1, timeout=1)
+            ob.replay(changed, settle=0.1, timeout=0.5)
         text = str(info.value)
     lines = text.splitlines()
     assert lines[0] == (f"replay of {changed}: the bot's calls differ in 2 of 4 step(s) "
