@@ -232,8 +232,7 @@ class HttpPoster:
         try:
             steps = apply_quick_operation(
                 lambda action, params: self.actions.call(action, Params(params), channel="http_post"),
-                event,
-                operation)
+                event, operation)
         except ActionError as err:
             return f"quick operation refused: {err.message}"
         if not steps:
