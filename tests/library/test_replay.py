@@ -108,9 +108,14 @@ def test_ignore_is_configurable(recorded, tmp_path):
     ("onebot_ref_session: 1\nsteps:\n- event: {}\n  calls: [1]\n", "steps[0].calls: expected"),
     ("onebot_ref_session: [\n", "not valid YAML"),
 ])
-def test_a_bad_session_file_names_the_problem(tmp_path, text, error):
+def test_a_bad_session_file_names_the_problem(quiet_server, tmp_path, text, error):
     path = tmp_path / "bad.yaml"
     path.write_text(text, encoding="utf-8")
+    with pytest.raises(SessionError, match=error.replace("[", r"\[").replace("]", r"\]")):
+        quiet_server.replay(path)
+
+
+@pytest.fixture(scope="module")
+def quiet_server():
     with serve(use_http=False, use_ws=False) as ob:
-        with pytest.raises(SessionError, match=error.replace("[", r"\[").replace("]", r"\]")):
-            ob.replay(path)
+        yield ob
