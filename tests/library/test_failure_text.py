@@ -26,10 +26,11 @@ def failure(fn, *args, **kwargs) -> str:
 
 def test_a_timed_out_expect_message_shows_the_actual_reply_as_a_diff_and_the_journal(ob):
     ob.say(10001, "/echo hello world!")
-    text = failure(ob.expect_message, "hello world", to_user=10001, timeout=0.5)
+    ob.expect_call("send_msg")  # the answer is there (a call; its message stays unmatched)
+    text = failure(ob.expect_message, "hello world", to_user=10001, timeout=0.2)
     lines = text.splitlines()
     assert lines[0] == ("expected a message from the bot to user 10001 with text 'hello world' "
-                        "within 0.5 s of the last say/event (#"
+                        "within 0.2 s of the last say/event (#"
                         + lines[0].split("#", 1)[1].split(" ", 1)[0]
                         + ' private_message from 10001: "/echo hello world!")')
     near = lines.index("nearest misses:")
@@ -52,14 +53,16 @@ def test_a_timed_out_expect_message_shows_the_actual_reply_as_a_diff_and_the_jou
 
 def test_the_wrong_target_is_named(ob):
     ob.say(10002, "/echo to the group", group_id=20001)
-    text = failure(ob.expect_message, "to the group", to_user=10002, timeout=0.3)
+    ob.expect_call("send_msg")
+    text = failure(ob.expect_message, "to the group", to_user=10002, timeout=0.1)
     assert "sent in group 20001, not to user 10002" in text
 
 
 def test_expect_call_names_the_params_that_differ(ob):
     ob.say(10002, "/ban 10003", group_id=20001)
+    ob.expect_message("banned 10003")  # the calls are there (the message came after them)
     text = failure(ob.expect_call, "set_group_ban", group_id=20001, user_id=10004,
-                   duration=600, timeout=0.3)
+                   duration=600, timeout=0.1)
     assert "expected a call of set_group_ban(group_id=20001, user_id=10004, duration=600)" in text
     assert "      user_id: expected 10004, got 10003" in text
     assert "group_id: expected" not in text  # what matched is not listed
@@ -68,14 +71,16 @@ def test_expect_call_names_the_params_that_differ(ob):
 
 def test_a_typo_in_the_action_finds_the_real_call(ob):
     ob.say(10001, "/echo hi")
-    text = failure(ob.expect_call, "send_mesage", timeout=0.2)
+    ob.expect_message("hi")
+    text = failure(ob.expect_call, "send_mesage", timeout=0.1)
     near = text.split("nearest misses:\n", 1)[1]
     assert near.splitlines()[1].strip() == "action send_msg, not send_mesage"
 
 
 def test_a_message_param_shows_both_cq_strings(ob):
     ob.say(10001, "/echo hi")
-    text = failure(ob.expect_call, "send_msg", message="[CQ:face,id=2] hi", timeout=0.3)
+    ob.expect_message("hi")
+    text = failure(ob.expect_call, "send_msg", message="[CQ:face,id=2] hi", timeout=0.1)
     assert "- [CQ:face,id=2] hi" in text and "+ hi" in text
 
 
@@ -101,5 +106,7 @@ def test_without_a_bot_the_hint_says_where_to_point_it():
 def test_a_failed_call_shows_its_retcode(ob):
     """The bot's call that failed is why no message came: the calls section says so."""
     ob.say(10002, "/ban 10000", group_id=20001)  # the bot cannot ban itself (100)
-    text = failure(ob.expect_message, "banned 10000", timeout=0.5)
-    assert "set_group_ban via ws" in text and "-> failed 10" in text
+    ob.expect_call("set_group_ban", user_id=10000)
+    text = failure(ob.expect_message, "banned 10000", timeout=0.2)
+    assert "set_group_ban via ws" in text and "-> failed 100" in text
+    assert "[matched earlier]" in text  # expect_call met it; it is still shown
