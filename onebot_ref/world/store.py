@@ -117,7 +117,10 @@ class MessageStore:
         return f"F{cursor.lastrowid}"
 
     def get_forward(self, forward_id: str) -> list[dict] | None:
-        if not (forward_id[:1] == "F" and forward_id[1:].isdigit()):
+        # "F" + the row number: ASCII digits that fit sqlite3's int64 (BAD-3; "F²" is none)
+        digits = forward_id[1:]
+        if not (forward_id[:1] == "F" and digits.isascii() and digits.isdigit()
+                and len(digits) <= 18):
             return None
         row = self._db.execute("SELECT nodes FROM forwards WHERE rowid = ?",
                                (int(forward_id[1:]),)).fetchone()
