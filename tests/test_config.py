@@ -56,7 +56,7 @@ def test_cfg22_integer_strings():
                                      "got 'xml'"),
     ({"post_url": "ftp://x"}, "post_url: expected a URL starting with http(s)://, got 'ftp://x'"),
     ({"use_ws_reverse": True}, "ws_reverse_url: required when use_ws_reverse is true"),
-    ({"heartbeat_interval": 0}, "heartbeat_interval: expected a positive integer, got 0"),
+    ({"heartbeat_interval": 0}, "heartbeat_interval: expected a positive integer to 2147483647, got 0"),
     ({"console_host": "0.0.0.0"}, "console_host: '0.0.0.0' is not loopback"),
     ({"event_filter": "filter.json"}, "event_filter: event filters are not implemented"),
 ], ids=["unknown-key", "bad-int", "bad-port", "bad-bool", "bad-format", "bad-url",
