@@ -34,7 +34,7 @@ def safe(data: Any) -> Any:
     if isinstance(data, (bytes, bytearray, memoryview)):
         raw = bytes(data)
         more = "..." if len(raw) > SHOWN_BYTES else ""
-        return f"<{len(raw)} bytes, not UTF-8 text: {raw[:SHOWN_BYTES]!r}{more}>"
+        return f"<{len(raw)} bytes: {raw[:SHOWN_BYTES]!r}{more}>"
     if isinstance(data, str) and not data.isascii() and _SURROGATE.search(data):
         return data.encode("utf-8", "backslashreplace").decode("utf-8")
     return data

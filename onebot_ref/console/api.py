@@ -121,6 +121,7 @@ def _int_field(data: dict, name: str, required: bool = True) -> int | None:
 
 
 def _short(value: Any) -> str:
+    """A value for an error message: its repr, cut to 60 characters."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -152,7 +153,8 @@ def _query_number(name: str, default: float, low: float, high: float, kind=int) 
         raise BadInput(f"{name}: expected {'an integer' if kind is int else 'a number'}, "
                        f"got {_short(raw)}")
     if not low <= value <= high:
-        raise BadInput(f"{name}: expected {low:g} to {high:g}, got {_short(raw)}")
+        bounds = f"{low:g} to {high:g}" if kind is float else f"{low} to {high}"
+        raise BadInput(f"{name}: expected {bounds}, got {raw.strip()[:40]}")  # digits: safe
     return value
 
 

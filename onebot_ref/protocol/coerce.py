@@ -92,7 +92,7 @@ def _shown(value: Any) -> str:
 
 
 # PARAM-3 [REC] / A-4: an integer string is digits with an optional sign.
-_INTEGER = re.compile(r"\s*[+-]?\d+\s*")
+_INTEGER = re.compile(r"\s*[+-]?\d+\s*", re.ASCII)  # ASCII: not "١٢", which int() reads
 
 # PARAM-5: "true"/"yes"/"1" → true; "false"/"no"/"0" → false, case-insensitive. message/segment.md
 # allows the same spellings for 0/1 segment params: "也可以使用 no 和 yes、false 和 true"
@@ -112,7 +112,7 @@ def parse_int(text: str) -> int | None:
 
 # A decimal number as text: digits, one optional sign, an optional fraction; no exponent, no
 # nan/inf, no "1_0" (all of which float() accepts).
-_DECIMAL = re.compile(r"\s*[+-]?\d{1,300}(?:\.\d{1,300})?\s*")
+_DECIMAL = re.compile(r"\s*[+-]?\d{1,300}(?:\.\d{1,300})?\s*", re.ASCII)
 
 
 def parse_decimal(text: str) -> float | None:

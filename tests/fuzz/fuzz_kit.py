@@ -8,7 +8,7 @@ README "Bad input"; BAD-*).
     ... send one call ...
     probe.after(before, refused=True)
 
-Every answer is read with :func:`strict_json`, a reader independent of onebot_ref's own
+Every answer is read with ``helpers.strict_json``, a reader independent of onebot_ref's own
 (``json`` with NaN/Infinity refused, then every string checked for lone surrogates), so a
 server that wrote non-strict JSON cannot pass by agreeing with itself.
 """
@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import inspect
 import json
-import re
 import tempfile
 import threading
 import time
@@ -31,7 +30,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from helpers import start_runner
+from helpers import start_runner, strict_json
 from onebot_ref.actions import HIDDEN, PUBLIC
 
 #: Bounded so that make test stays well under 5 minutes on 2 cores (the fuzz modules together
@@ -199,32 +198,6 @@ def _pct(text: str) -> str:
 
 
 # --- the invariants ---------------------------------------------------------------------------
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _no_constant(name: str):
-    raise AssertionError(f"{name} is not JSON (RFC 8259)")
-
-
-def strict_json(data: bytes | str) -> Any:
-    """The value of strict JSON text (RFC 8259): UTF-8, no NaN/Infinity, no lone surrogate."""
-    text = data.decode("utf-8") if isinstance(data, (bytes, bytearray)) else data
-    value = json.loads(text, parse_constant=_no_constant)
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            assert not _SURROGATE.search(item), f"lone surrogate in {item[:80]!r}"
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, float):
-            assert item == item and item not in (float("inf"), float("-inf")), item
-    return value
-
 
 def check_envelope(envelope: Any, retcodes: set[int] = RETCODES) -> dict:
     """RESP-1..4: an object with a status matching its documented retcode; a failure saying why
