@@ -1,6 +1,8 @@
 """The console: play the other QQ users and watch every frame (its own server, never a mode's port).
 
-``create_app(runner)`` is the Flask app the runner serves on ``console_host:console_port``:
+:class:`Console` is the runner's mode ``console`` (built from the same ``modes.Parts`` as every
+mode); its ``app``, ``create_app(parts)``, is the Flask app served on
+``console_host:console_port``:
 
     GET /                 the web page (static/index.html; no build step, no CDN)
     GET /static/...       its script and style sheet
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import TYPE_CHECKING
 
 from flask import Flask, Response, jsonify, request, send_from_directory
 from flask.json.provider import DefaultJSONProvider
@@ -27,6 +30,10 @@ from ..protocol import wire
 from ..protocol.auth import authorize
 from . import kinds
 from .api import sim
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..modes import Parts
 
 log = logging.getLogger(__name__)
 
@@ -50,29 +57,42 @@ class WireJSON(DefaultJSONProvider):
         return wire.loads(s)
 
 
-def needs_token(config) -> bool:
+def needs_token(config: Config) -> bool:
     return bool(config.access_token) and config.console_host not in LOOPBACK_HOSTS
 
 
-def create_app(runner) -> Flask:
-    """The console app for ``runner`` (anything with config, world and traffic attributes)."""
+class Console:
+    """The console as the runner's mode: its ``app`` is served; nothing runs besides."""
+
+    def __init__(self, parts: Parts):
+        self.app = create_app(parts)
+
+    def start(self) -> None:
+        """Nothing to start: every request runs in a thread of the server."""
+
+    def stop(self) -> None:
+        """Nothing to stop: the long polls end with their timeout or the server."""
+
+
+def create_app(parts: Parts) -> Flask:
+    """The console app of ``parts`` (it uses their config, world and traffic journal)."""
     app = Flask(__name__, static_folder=None)
-    app.config["RUNNER"] = runner
+    app.config["PARTS"] = parts
     app.json = WireJSON(app)
     app.register_blueprint(sim)
 
     @app.before_request
     def _check_access_token():
-        if not needs_token(runner.config) or request.path.startswith(_OPEN_PATHS):
+        if not needs_token(parts.config) or request.path.startswith(_OPEN_PATHS):
             return None
-        refusal = authorize(runner.config.access_token, request.headers, request.args)
+        refusal = authorize(parts.config.access_token, request.headers, request.args)
         if refusal is None:
             return None
         status, reason = refusal
-        runner.traffic.record("console", "in", request.remote_addr or "",
-                              {"method": request.method}, verdict=f"{status}: {reason}",
-                              path=request.full_path.rstrip("?"),
-                              headers=dict(request.headers))
+        parts.traffic.record("console", "in", request.remote_addr or "",
+                             {"method": request.method}, verdict=f"{status}: {reason}",
+                             path=request.full_path.rstrip("?"),
+                             headers=dict(request.headers))
         response = jsonify(error=reason)
         response.status_code = status
         return response
@@ -91,7 +111,7 @@ def create_app(runner) -> Flask:
 
     @app.get("/kinds.json")
     def kinds_json() -> Response:
-        return jsonify(kinds=kinds.describe(), self_id=runner.world.self_id)
+        return jsonify(kinds=kinds.describe(), self_id=parts.world.self_id)
 
     @app.errorhandler(404)
     def _not_found(err) -> Response:

@@ -23,7 +23,7 @@ ids are positive int64 numbers (BAD-3), as the bot's actions take them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
@@ -35,6 +35,9 @@ from ..protocol.message import normalize
 from ..protocol.ranges import out_of_range
 from ..protocol.response import ActionError
 from ..traffic import CHANNELS
+
+if TYPE_CHECKING:
+    from ..modes import Parts
 
 #: The longest a long-poll request is held (seconds).
 MAX_WAIT = 60.0
@@ -48,8 +51,9 @@ class BadInput(Exception):
     """A 400: the message names the field and what was expected."""
 
 
-def _runner():
-    return current_app.config["RUNNER"]
+def _parts() -> Parts:
+    """What the console was built from (its config, world and traffic journal)."""
+    return current_app.config["PARTS"]
 
 
 def _error(status: int, message: str) -> Response:
@@ -176,7 +180,7 @@ def _world_call(fn, *args, **kwargs) -> dict:
 
 def _as_pushed(event: dict) -> dict:
     """The event as the bots received it: ``message`` in ``post_message_format`` (EVT-5)."""
-    return as_format(event, _runner().config.post_message_format)
+    return as_format(event, _parts().config.post_message_format)
 
 
 def _verdict(text: str) -> None:
@@ -201,8 +205,8 @@ def _journal(response: Response) -> Response:
         if response.status_code != 200:
             error = (response.get_json(silent=True) or {}).get("error", "")
             verdict = f"{response.status_code}: {error}"
-        _runner().traffic.record("console", "in", request.remote_addr or "", data,
-                                 verdict=verdict, path=request.path)
+        _parts().traffic.record("console", "in", request.remote_addr or "", data,
+                                verdict=verdict, path=request.path)
     return response
 
 
@@ -210,7 +214,7 @@ def _journal(response: Response) -> Response:
 
 @sim.get("/world")
 def world() -> Response:
-    return jsonify(_runner().world.snapshot())
+    return jsonify(_parts().world.snapshot())
 
 
 @sim.post("/private_message")
@@ -218,7 +222,7 @@ def private_message() -> Response:
     data = _body(("user_id", "message", "group_id"))
     user_id = _int_field(data, "user_id")
     group_id = _int_field(data, "group_id", required=False)
-    event = _world_call(_runner().world.receive_private_message, user_id,
+    event = _world_call(_parts().world.receive_private_message, user_id,
                         _message_field(data), group_id=group_id)
     _verdict(f"injected private message {event['message_id']} "
              f"from {user_id}")
@@ -233,7 +237,7 @@ def group_message() -> Response:
     # anonymous (an extension of the contract): true or {"name": ...}; the world checks it.
     anonymous = data.get("anonymous")
     kwargs = {"anonymous": anonymous} if anonymous is not None else {}
-    event = _world_call(_runner().world.receive_group_message, group_id, user_id, message,
+    event = _world_call(_parts().world.receive_group_message, group_id, user_id, message,
                         **kwargs)
     _verdict(f"injected group message {event['message_id']} "
              f"from {user_id} in {group_id}")
@@ -248,7 +252,7 @@ def event() -> Response:
                        '"request", "request_type": "friend", "user_id": 10002, "comment": "hi"}')
     if "post_type" not in data:
         raise BadInput("post_type: missing (expected message, notice, request or meta_event)")
-    injected = _world_call(_runner().world.inject_event, data)
+    injected = _world_call(_parts().world.inject_event, data)
     kind = injected.get(f"{injected['post_type']}_type", "")
     _verdict(f"injected {injected['post_type']} {kind}".rstrip())
     return jsonify(event=_as_pushed(injected))
@@ -257,7 +261,7 @@ def event() -> Response:
 @sim.get("/messages")
 def messages() -> Response:
     after, limit, wait = _page_args()
-    world = _runner().world
+    world = _parts().world
     if wait:
         world.wait_message(after, wait)  # long polling: until a message newer than `after`
     items, cursor = world.messages_since(after, limit)
@@ -271,7 +275,7 @@ def traffic() -> Response:
     for channel in channels:
         if channel not in CHANNELS:
             raise BadInput(f"channel: expected one of {', '.join(CHANNELS)}, got {channel!r}")
-    journal = _runner().traffic
+    journal = _parts().traffic
     if wait:
         journal.wait(after, wait)
     frames, cursor = journal.since(after, limit)

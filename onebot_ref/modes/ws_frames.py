@@ -8,12 +8,15 @@ Pure functions, shared by :class:`~.ws_session.Session` and :class:`~.ws_fanout.
 from __future__ import annotations
 
 import struct
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..protocol import wire
 from ..protocol.coerce import Params
 from ..protocol.response import Retcode, failed
 from ..protocol.wire import dumps as _encode
+
+if TYPE_CHECKING:
+    from ..actions import Actions
 
 
 def encode(value: Any) -> str:
@@ -42,7 +45,7 @@ def _frame_error(message: str, request: Any) -> dict:
     return envelope
 
 
-def answer(actions, data: str | bytes) -> tuple[Any, dict, list[str]]:
+def answer(actions: Actions, data: str | bytes) -> tuple[Any, dict, list[str]]:
     """The response to one API frame: ``(request as decoded, envelope, coercion notes)``."""
     try:
         # BAD-2: strict JSON (RFC 8259), one reading for every transport; A-46: a binary frame

@@ -16,16 +16,11 @@ A parameter without a default is required (PARAM-14). :func:`parse_int`,
 :func:`parse_decimal` and :func:`parse_bool` are the one reading of an integer, a decimal and
 a boolean written as text (also for the config, CFG-22, the console and segment fields).
 
-A message parameter is bound to its raw value (a CQ string, a segment array or one segment
-object); the action normalises it with ``protocol.message.normalize(value, auto_escape)``,
-because how a string is read depends on another parameter (``auto_escape``).
-
 onebot_ref choices where the rules leave room (for the README):
 
 - A value given but unreadable as its type fails with retcode 100 naming the parameter, also
   when optional (legacy uses the default, PARAM-3/5): ``auto_escape=maybe`` deserves an answer.
-- Integers are strict (``^\\s*[+-]?\\d+\\s*$``, A-4); JSON floats and booleans are
-  not integers (PARAM-2).
+- Integers are strict (``^\\s*[+-]?\\d+\\s*$``, ASCII, A-4); floats and booleans are not (PARAM-2).
 - An id of 0 or less is retcode 100 (PARAM-15), and so is any integer outside its spec type
   or a :class:`File` too long (BAD-3/4), checked once every parameter has its type (a wrong
   type is reported first): nothing out of range reaches sqlite3, ``time`` or ``threading``.
@@ -38,19 +33,26 @@ import inspect
 import re
 import types
 import typing
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 
 from . import wire
-from .ranges import (File, Id, Int32, Int64, Integer, MessageId, Milliseconds, Seconds,
-                     out_of_range)
+from .ranges import Integer, out_of_range
 from .response import ActionError, Retcode
 
 __all__ = ["File", "Id", "Int32", "Int64", "Integer", "Message", "MessageId", "Milliseconds",
            "Params", "Seconds", "bind", "call", "parse_bool", "parse_decimal", "parse_int"]
 
+if TYPE_CHECKING:
+    # What an action receives once a marker's parameter is read: a type checker (and an
+    # editor) follows `user_id: Id` into the world as the int it is. The markers are for bind.
+    Message = str | list | dict
+    Id = Int32 = Int64 = MessageId = Seconds = Milliseconds = int
+    File = str
+else:
+    from .ranges import File, Id, Int32, Int64, MessageId, Milliseconds, Seconds
 
-class Message:
-    """Annotation marker: a parameter of the spec's data type ``message`` (api/README.md#参数)."""
+    class Message:
+        """Annotation marker: a parameter of the spec's type ``message`` (api/README.md#参数)."""
 
 
 class Params:
@@ -102,16 +104,13 @@ _BOOLEAN_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": Fa
 def parse_int(text: str) -> int | None:
     """The integer ``text`` spells, or None: decimal digits with one optional sign, spaces
     around allowed (``" -42 "``); not ``"+-5"``, ``"1.0"``, ``"1_000"`` or ``"0x10"``."""
-    if not _INTEGER.fullmatch(text):
-        return None
-    try:
-        return int(text)
-    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+    try:  # ValueError: more digits than Python converts (sys.get_int_max_str_digits)
+        return int(text) if _INTEGER.fullmatch(text) else None
+    except ValueError:
         return None
 
 
-# A decimal number as text: digits, one optional sign, an optional fraction; no exponent, no
-# nan/inf, no "1_0" (all of which float() accepts).
+# Digits, one optional sign and fraction; no exponent, nan, inf or "1_0" (float() takes them).
 _DECIMAL = re.compile(r"\s*[+-]?\d{1,300}(?:\.\d{1,300})?\s*", re.ASCII)
 
 
@@ -176,6 +175,7 @@ def _to_object(value: Any, from_text: bool) -> tuple[dict, bool]:
 
 
 def _to_message(value: Any, from_text: bool) -> tuple[str | list | dict, bool]:
+    """The raw message (the action normalises it: how a string reads depends on auto_escape)."""
     # api/README.md: "message 类型的参数允许接受字符串、消息段数组、单个消息段对象三种类型的数据"
     if isinstance(value, str):
         # PARAM-9: from query/form, a value starting with [ or { that is a valid JSON array or
