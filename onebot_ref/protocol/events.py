@@ -22,9 +22,8 @@ class EventError(ValueError):
     """A field of an event is missing, unknown or of the wrong type; the message names it."""
 
 
-# Field kinds. "int" is a JSON integer (never a bool): GEN-6 "All IDs ... are JSON numbers";
-# within int64, the widest the tables declare (event/README.md: time, self_id "number (int64)"),
-# so an injected event never carries a number sqlite3 cannot store (BAD-3).
+# Field kinds. "int" is a JSON integer (never a bool): GEN-6 "All IDs ... are JSON numbers"; BAD-3:
+# within int64, the widest the tables declare (time, self_id "number (int64)"), as sqlite3's.
 INT, STR, OBJ, ARR, OBJ_OR_NULL = "int", "str", "object", "array", "object or null"
 _INT64 = (-2**63, 2**63 - 1)
 
