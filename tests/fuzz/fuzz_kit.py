@@ -37,7 +37,7 @@ from onebot_ref.actions import HIDDEN, PUBLIC
 #: take about a minute); failures found once are replayed first from a database outside the
 #: repository. PER_ACTION: the examples for each action on each transport.
 PER_ACTION = 6
-FUZZ = settings(max_examples=100, deadline=None, database=DirectoryBasedExampleDatabase(
+FUZZ = settings(max_examples=60, deadline=None, database=DirectoryBasedExampleDatabase(
     str(Path(tempfile.gettempdir()) / "onebot_ref-hypothesis")),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                            HealthCheck.filter_too_much])
@@ -281,5 +281,10 @@ def start_fuzz_runner(root: Path):
 
 @contextlib.contextmanager
 def fuzz_module_runner(tmp_path_factory, name: str):
+    """The module's runner; when the module is done, the whole journal and message list (not
+    only what each example added) still serialise, as the console page reads them."""
     with start_fuzz_runner(tmp_path_factory.mktemp(name)) as runner:
         yield runner
+        probe = Probe(runner)
+        probe._get("/sim/traffic?limit=5000")
+        probe._get("/sim/messages?limit=5000")
