@@ -25,7 +25,7 @@ from typing import Callable
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from . import __version__
+from . import __version__, clock
 from .actions import Actions
 from .bus import Bus
 from .config import Config, ConfigError
@@ -175,7 +175,8 @@ class Runner:
         self.world = World(config.world or None, self.bus, database=config.database or None,
                            history_limit=config.history_limit,
                            message_format=config.post_message_format,
-                           data_dir=self.data_dir)
+                           data_dir=self.data_dir,
+                           clock=clock.from_config(config.clock, config.start_time))
         self.actions = Actions(self.world, config, self.workers)
         self.parts = Parts(config, self.world, self.bus, self.actions, self.traffic,
                            self.workers)

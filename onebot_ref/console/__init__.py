@@ -18,20 +18,26 @@ must carry the access token, in the forms of communication/authorization.md: the
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import TYPE_CHECKING
 
 from flask import Flask, Response, jsonify, request, send_from_directory
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import HTTPException
 
+from ..calls import CallLog
 from ..protocol import wire
 from ..protocol.auth import authorize
-from . import kinds
+from . import expect_api, kinds  # noqa: F401 (expect_api: its routes join the sim blueprint)
 from .api import sim
+from .watch import Watch
 
 if TYPE_CHECKING:
     from ..config import Config
     from ..modes import Parts
+
+log = logging.getLogger(__name__)
 
 STATIC_DIR = os.path.join(os.path.dirname(__file__), "static")
 #: The hosts config.py accepts without an access_token.
@@ -41,12 +47,16 @@ _OPEN_PATHS = ("/static/", "/kinds.json", "/favicon.ico")
 
 
 class WireJSON(DefaultJSONProvider):
-    """The console's JSON answers in the form of everything else onebot_ref writes (GEN-3):
-    compact, Chinese text readable rather than escaped, and the fields in the order the world
-    gives them (events keep the spec's field order). Reading request bodies stays Flask's."""
+    """The console's JSON in the form of everything else onebot_ref writes and reads (GEN-3):
+    compact, Chinese text readable rather than escaped, the fields in the order the world gives
+    them (events keep the spec's field order), and strict both ways (BAD-2, BAD-5: no NaN, no
+    lone surrogate)."""
 
     def dumps(self, obj, **kwargs) -> str:
         return wire.dumps(obj)
+
+    def loads(self, s, **kwargs):
+        return wire.loads(s)
 
 
 def needs_token(config: Config) -> bool:
@@ -54,22 +64,35 @@ def needs_token(config: Config) -> bool:
 
 
 class Console:
-    """The console as the runner's mode: its ``app`` is served; nothing runs besides."""
+    """The console as the runner's mode: its ``app`` is served; nothing runs besides.
+
+    It keeps the call log (calls.py), an observer of the actions from the moment it is built
+    (before any mode starts, so a bot's first call is seen): the console is what reads it, and
+    with the console off (the benchmarks) nothing observes the calls."""
 
     def __init__(self, parts: Parts):
-        self.app = create_app(parts)
+        self.calls = CallLog(parts.actions.bound)
+        self.app = create_app(parts, self.calls)
+        parts.actions.observers.append(self.calls.record)
+        self._actions = parts.actions
 
     def start(self) -> None:
         """Nothing to start: every request runs in a thread of the server."""
 
     def stop(self) -> None:
         """Nothing to stop: the long polls end with their timeout or the server."""
+        if self.calls.record in self._actions.observers:
+            self._actions.observers.remove(self.calls.record)
 
 
-def create_app(parts: Parts) -> Flask:
-    """The console app of ``parts`` (it uses their config, world and traffic journal)."""
+def create_app(parts: Parts, calls: CallLog | None = None) -> Flask:
+    """The console app of ``parts`` (it uses their config, world and traffic journal) and of
+    ``calls``, the call log its test endpoints read (a new, unobserved one when None)."""
     app = Flask(__name__, static_folder=None)
     app.config["PARTS"] = parts
+    calls = calls if calls is not None else CallLog(parts.actions.bound)
+    app.config["CALLS"] = calls
+    app.config["WATCH"] = Watch(parts, calls)
     app.json = WireJSON(app)
     app.register_blueprint(sim)
 
@@ -110,6 +133,20 @@ def create_app(parts: Parts) -> Flask:
         response = jsonify(error=f"no such console endpoint: {request.method} {request.path} "
                                  "(see GET /sim/world, POST /sim/private_message, ...)")
         response.status_code = 404
+        return response
+
+    @app.errorhandler(Exception)
+    def _bug(err: Exception) -> Response:
+        """A bug of onebot_ref (never bad input, which is a 400): logged with its traceback and
+        answered as JSON like every other console answer, not Flask's HTML page."""
+        if isinstance(err, HTTPException):  # werkzeug's own 4xx (a malformed request)
+            response = jsonify(error=f"{err.code}: {err.description}")
+            response.status_code = err.code or 400
+            return response
+        log.exception("console: %s %s failed unexpectedly", request.method, request.path)
+        response = jsonify(error=f"internal error: {type(err).__name__}: {err} (a bug of "
+                                 f"onebot_ref; see the server log)")
+        response.status_code = 500
         return response
 
     @app.errorhandler(405)

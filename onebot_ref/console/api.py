@@ -11,23 +11,31 @@ bus as the bot's own actions: an injected message gets a real ``message_id``, is
     GET  /sim/messages?after=SEQ         the stored messages of both sides, paged by seq
     GET  /sim/traffic?after=SEQ          the traffic journal, paged by seq
 
+and, for a bot's test suite (expect_api.py): ``POST /sim/expect``, ``GET /sim/calls``,
+``GET /sim/session``, ``GET|POST /sim/clock``.
+
 Both pages also take ``limit`` and ``wait`` (seconds, at most :data:`MAX_WAIT`): with ``wait``
 the request is held until something newer than ``after`` exists (long polling; the web page and
 ``tail`` use it). ``/sim/traffic`` also takes ``channel`` (repeatable) to filter.
 
 Bad input is ``400 {"error": "..."}`` naming the field; the world checks before it changes
-anything, so a rejected request leaves no trace but its journal line.
+anything, so a rejected request leaves no trace but its journal line. BAD-1/2: a body is read
+as strict JSON (protocol/wire.py), the query as strict UTF-8, before any endpoint sees them;
+ids are positive int64 numbers (BAD-3), as the bot's actions take them.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from ..bus import as_format
-from ..protocol.coerce import parse_int
+from ..protocol import wire
+from ..protocol.coerce import Id, parse_decimal, parse_int
 from ..protocol.message import normalize
+from ..protocol.ranges import out_of_range
 from ..protocol.response import ActionError
 from ..traffic import CHANNELS
 
@@ -64,9 +72,35 @@ def _bad_input(err: BadInput) -> Response:
 
 # --- reading the request ---------------------------------------------------------------------
 
+@sim.before_request
+def _strict_query() -> None:
+    """BAD-1: the query is strict UTF-8, raw and %-decoded (werkzeug's request.args would read
+    it leniently); after the access token (the app checks it first, AUTH-8)."""
+    raw = request.query_string
+    try:
+        parse_qsl(wire.text(raw, "query string"), keep_blank_values=True, errors="strict")
+    except wire.WireError as err:
+        raise BadInput(str(err)) from None
+    except UnicodeDecodeError:
+        raise BadInput("query string: not valid UTF-8 (after %-decoding)") from None
+
+
+def _json_body() -> Any:
+    """The body as strict JSON (BAD-2: RFC 8259, protocol/wire.py), read once per request."""
+    if "body" not in g:
+        try:
+            g.body = wire.loads(request.get_data(cache=True), "body")
+        except wire.WireError as err:
+            g.body_error = f"body: expected a JSON object: {err.problem}"
+            g.body = None
+    if g.get("body_error"):
+        raise BadInput(g.body_error)
+    return g.body
+
+
 def _body(allowed: tuple[str, ...]) -> dict:
     """The JSON object body; an unknown key is refused (a typo must not be silently ignored)."""
-    data = request.get_json(silent=True, force=True)
+    data = _json_body()
     if not isinstance(data, dict):
         raise BadInput("body: expected a JSON object, e.g. "
                        '{"user_id": 10001, "message": "hello"}')
@@ -86,8 +120,17 @@ def _int_field(data: dict, name: str, required: bool = True) -> int | None:
     # (read as an action parameter is: PARAM-3).
     number = parse_int(value) if isinstance(value, str) else value
     if not isinstance(number, int) or isinstance(number, bool):
-        raise BadInput(f"{name}: expected an integer, got {value!r}")
+        raise BadInput(f"{name}: expected an integer, got {_short(value)}")
+    problem = out_of_range(Id, number)  # BAD-3: a QQ or group number is a positive int64
+    if problem is not None:
+        raise BadInput(f"{name}: expected {problem}")
     return number
+
+
+def _short(value: Any) -> str:
+    """A value for an error message: its repr, cut to 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _message_field(data: dict) -> str | list:
@@ -111,13 +154,14 @@ def _query_number(name: str, default: float, low: float, high: float, kind=int) 
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = kind(raw)
-    except ValueError:
+    # The one reading of a number as text (PARAM-3): not int()'s "1_000", nor float()'s "nan".
+    value = parse_int(raw) if kind is int else parse_decimal(raw)
+    if value is None:
         raise BadInput(f"{name}: expected {'an integer' if kind is int else 'a number'}, "
-                       f"got {raw!r}") from None
+                       f"got {_short(raw)}")
     if not low <= value <= high:
-        raise BadInput(f"{name}: expected {low:g} to {high:g}, got {raw}")
+        bounds = f"{low:g} to {high:g}" if kind is float else f"{low} to {high}"
+        raise BadInput(f"{name}: expected {bounds}, got {raw.strip()[:40]}")  # digits: safe
     return value
 
 
@@ -137,6 +181,16 @@ def _world_call(fn, *args, **kwargs) -> dict:
         raise BadInput(err.message) from None
 
 
+def _inject(endpoint: str, body: dict, fn, *args, **kwargs) -> dict:
+    """An injection through the world (:func:`_world_call`), told to the console's watch
+    (watch.py), which logs it and starts its expectations from it."""
+    watch = current_app.config["WATCH"]
+    before = watch.begin()
+    event = _world_call(fn, *args, **kwargs)
+    watch.injected(before, endpoint, body, _as_pushed(event))
+    return event
+
+
 def _as_pushed(event: dict) -> dict:
     """The event as the bots received it: ``message`` in ``post_message_format`` (EVT-5)."""
     return as_format(event, _parts().config.post_message_format)
@@ -151,13 +205,19 @@ def _journal(response: Response) -> Response:
     """Every change asked of the console (POST) is journalled with its verdict, so the journal
     tells the whole story; the reading endpoints (polled all the time) are not."""
     if request.method == "POST":
-        data = request.get_json(silent=True, force=True)
+        # What was read (BAD-5: the journal holds only what it can serialise): the JSON, or the
+        # text, or the bytes (traffic.safe describes them) of a body that is neither.
+        data = g.get("body") if "body" in g and not g.get("body_error") else None
         if data is None:
-            data = request.get_data(as_text=True)
+            raw = request.get_data(cache=True)
+            try:
+                data = wire.text(raw)
+            except wire.WireError:
+                data = raw
         verdict = getattr(g, "verdict", None)
         if response.status_code != 200:
             error = (response.get_json(silent=True) or {}).get("error", "")
-            verdict = f"{response.status_code}: {error}"
+            verdict = f"{response.status_code}: {error.partition(chr(10))[0]}"  # a 408's headline
         _parts().traffic.record("console", "in", request.remote_addr or "", data,
                                 verdict=verdict, path=request.path)
     return response
@@ -175,8 +235,8 @@ def private_message() -> Response:
     data = _body(("user_id", "message", "group_id"))
     user_id = _int_field(data, "user_id")
     group_id = _int_field(data, "group_id", required=False)
-    event = _world_call(_parts().world.receive_private_message, user_id,
-                        _message_field(data), group_id=group_id)
+    event = _inject("private_message", data, _parts().world.receive_private_message, user_id,
+                    _message_field(data), group_id=group_id)
     _verdict(f"injected private message {event['message_id']} "
              f"from {user_id}")
     return jsonify(message_id=event["message_id"], event=_as_pushed(event))
@@ -190,8 +250,8 @@ def group_message() -> Response:
     # anonymous (an extension of the contract): true or {"name": ...}; the world checks it.
     anonymous = data.get("anonymous")
     kwargs = {"anonymous": anonymous} if anonymous is not None else {}
-    event = _world_call(_parts().world.receive_group_message, group_id, user_id, message,
-                        **kwargs)
+    event = _inject("group_message", data, _parts().world.receive_group_message, group_id,
+                    user_id, message, **kwargs)
     _verdict(f"injected group message {event['message_id']} "
              f"from {user_id} in {group_id}")
     return jsonify(message_id=event["message_id"], event=_as_pushed(event))
@@ -199,13 +259,13 @@ def group_message() -> Response:
 
 @sim.post("/event")
 def event() -> Response:
-    data = request.get_json(silent=True, force=True)
+    data = _json_body()
     if not isinstance(data, dict):
         raise BadInput('body: expected a JSON object with post_type, e.g. {"post_type": '
                        '"request", "request_type": "friend", "user_id": 10002, "comment": "hi"}')
     if "post_type" not in data:
         raise BadInput("post_type: missing (expected message, notice, request or meta_event)")
-    injected = _world_call(_parts().world.inject_event, data)
+    injected = _inject("event", data, _parts().world.inject_event, data)
     kind = injected.get(f"{injected['post_type']}_type", "")
     _verdict(f"injected {injected['post_type']} {kind}".rstrip())
     return jsonify(event=_as_pushed(injected))

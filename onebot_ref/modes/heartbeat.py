@@ -8,6 +8,9 @@ onebot_ref choices where the spec is silent (for the README): the first heartbea
 interval after start (A-16, as go-cqhttp; legacy sent one at once), and beats follow a fixed
 schedule (start + n × interval), so a slow beat does not shift the later ones; a beat that
 could not happen in time is skipped rather than sent twice in a row.
+
+Under ``clock: manual`` (onebot_ref/clock.py) there is no thread: the beats are timers of the
+clock, fired by ``advance()`` in its caller's thread, one per interval of world time passed.
 """
 
 from __future__ import annotations
@@ -31,15 +34,25 @@ class Heartbeat:
     def __init__(self, parts: Parts):
         self.bus, self.actions, self.world = parts.bus, parts.actions, parts.world
         self.interval_ms = parts.config.heartbeat_interval
+        self.clock = parts.world.clock
         self._last = 0.0  # when the previous beat was due (time.monotonic()); start() sets it
-        self._worker = parts.workers.worker("heartbeat", self._next_beat, self._beat)
+        # a manual clock fires the beats itself (ManualClock.advance, in the caller's thread)
+        self._worker = None if self.clock.manual else parts.workers.worker(
+            "heartbeat", self._next_beat, self._beat)
+        self._timer = None  # the manual clock's
 
     def start(self) -> None:
+        if self._worker is None:
+            self._timer = self.clock.every(self.interval_ms / 1000, self.beat)
+            return
         self._last = time.monotonic()  # A-16: the first beat one interval after start
         self._worker.start()
 
     def stop(self) -> None:
-        self._worker.stop(timeout=1.0)
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._worker is not None:
+            self._worker.stop(timeout=1.0)
 
     def _next_beat(self) -> object:
         """Wait until the next beat is due (STOP when stopping), on a fixed schedule: the
@@ -67,7 +80,7 @@ class Heartbeat:
             log.warning("heartbeat: get_status failed (%s); sending a not-good status",
                         envelope.get("message"))
             status = {"online": True, "good": False}  # META-10: booleans for NoneBot
-        return events.heartbeat(self.world.self_id, int(time.time()), status=status,
+        return events.heartbeat(self.world.self_id, self.world.now(), status=status,
                                 interval=self.interval_ms)
 
     def beat(self) -> None:

@@ -25,7 +25,6 @@ worker; beyond that new events are dropped for HTTP POST, each with a journal li
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import re
@@ -117,7 +116,7 @@ class HttpPoster:
             pass
 
     def _lifecycle(self, sub_type: str) -> _Job:
-        event = events.lifecycle(self.world.self_id, int(time.time()), sub_type)
+        event = events.lifecycle(self.world.self_id, self.world.now(), sub_type)
         return _Job(event, wire.body(event))
 
     # --- the bus sink -----------------------------------------------------------------------
@@ -216,11 +215,13 @@ class HttpPoster:
                          f"receiver answered {status}: ignored")
             return
         try:
-            # "Content-Type 响应头任意（目前不会进行判断）": the body is read as JSON whatever it says.
-            operation = json.loads(body)
-        except ValueError:
+            # "Content-Type 响应头任意（目前不会进行判断）": the body is read as JSON whatever it says;
+            # BAD-2: strict JSON (RFC 8259), as every other input, else nothing is applied.
+            operation = wire.loads(body, "answer")
+        except wire.WireError as err:
             self._record("in", {"status": status, "body": _shown(body)},
-                         f"receiver answered {status} with a body that is not JSON: ignored")
+                         f"receiver answered {status} with a body that is not strict JSON "
+                         f"({err.problem}): ignored")
             return
         if not isinstance(operation, dict):
             self._record("in", {"status": status, "body": operation},
@@ -233,8 +234,8 @@ class HttpPoster:
         """Run the quick operation through actions.call; the journal verdict."""
         try:
             steps = apply_quick_operation(
-                lambda action, params: self.actions.call(action, Params(params)), event,
-                operation)
+                lambda action, params: self.actions.call(action, Params(params), channel="http_post"),
+                event, operation)
         except ActionError as err:
             return f"quick operation refused: {err.message}"
         if not steps:

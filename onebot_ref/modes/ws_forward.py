@@ -155,7 +155,8 @@ class WsForward:
             # The lifecycle connect first, then the events (META-4, WSF-18). A failure that
             # escapes the session is reported and drops this connection only (SUP-4).
             if not self.workers.guard(f"the connection of {peer} on {path}", self.fanout.serve,
-                                      session, self.world.self_id, dict(request.headers)):
+                                      session, self.world.self_id, dict(request.headers),
+                                      self.world.now()):
                 session.abort("internal error (see the server log)")
         finally:
             with self._lock:

@@ -182,7 +182,7 @@ class ReverseClients:
             # WSR-9 [LEGACY]: Event and Universal clients send lifecycle connect on opening. A
             # failure that escapes the session is reported and ends this connection (SUP-4).
             if not self.workers.guard(f"the connection to {peer}", self.fanout.serve, session,
-                                      self.world.self_id):
+                                      self.world.self_id, None, self.world.now()):
                 session.abort("internal error (see the server log)")
                 with contextlib.suppress(OSError):
                     ws.sock.close()
