@@ -54,7 +54,7 @@ class Heartbeat:
         if self._worker is not None:
             self._worker.stop(timeout=1.0)
 
-    def _next_beat(self) -> object:
+    def _next_beat(self) -> str | None:
         """Wait until the next beat is due (STOP when stopping), on a fixed schedule: the
         interval is read each time, and a beat that failed does not shift the later ones."""
         interval = self.interval_ms / 1000
@@ -64,9 +64,9 @@ class Heartbeat:
         if self._worker.stopping.wait(max(0.0, due - time.monotonic())):
             return STOP
         self._last = due
-        return due
+        return "a heartbeat"  # the job, as a failure of it is reported
 
-    def _beat(self, _due: float) -> None:
+    def _beat(self, _job: str) -> None:
         self.beat()
 
     def event(self) -> dict:
