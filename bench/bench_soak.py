@@ -152,7 +152,7 @@ def run(duration: float, rate: float, sample: float, warmup: int) -> dict:
         events = EventReader(f"ws://127.0.0.1:{ports['ws']}/event")
         assert soak_kit.wait_for(lambda: peer.ws is not None, 30), "no reverse connection"
         driver = Driver(ports, peer)
-        time.sleep(1.0)  # every persistent connection reaches its idle read
+        time.sleep(min(1.0, sample))  # every persistent connection reaches its idle read
         out["rss_idle"], out["threads_idle"] = soak_kit.proc_status(pid)
         print(harness.table(COLUMNS, "rrrrrrrr", []), flush=True)
         began = time.monotonic()
@@ -245,7 +245,7 @@ def write_markdown(r: dict, found: list[harness.Check], args) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = harness.options(
-        __doc__, rounds=1, smoke={"duration": 4.0, "sample": 1.0, "warmup": 1},
+        __doc__, rounds=1, smoke={"duration": 2.5, "sample": 0.8, "warmup": 1},
         duration=(600.0, "seconds of load"), rate=(40.0, "operations per second"),
         sample=(60.0, "seconds between samples"),
         warmup=(2, "samples of warm-up")).parse_args(argv)
