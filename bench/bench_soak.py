@@ -169,6 +169,10 @@ def run(duration: float, rate: float, sample: float, warmup: int) -> dict:
             left = began + n / rate - time.monotonic()
             if left > 0:
                 time.sleep(left)
+        if len(out["rows"]) < int(duration / sample):  # the sample due at the very end
+            out["rows"].append(sample_row(out, pid, driver, receiver, events, peer,
+                                          (time.monotonic() - began) / 60, warmup))
+            print(out["rows"][-1], flush=True)
         out["seconds"], out["ops"] = time.monotonic() - began, n
         injected = driver.done["event"]
         out["delivered"] = soak_kit.wait_for(lambda: min(
@@ -237,7 +241,7 @@ def write_markdown(r: dict, found: list[harness.Check], args) -> None:
         f"Idle (persistent connections open, before the load): {r['rss_idle'] / 1024:.1f} MB, "
         f"{r['threads_idle']} threads; {r['settle_seconds']:.1f} s after the load stopped: "
         f"{r['rss_end'] / 1024:.1f} MB, {r['threads_end']} threads.\n\n"
-        + "\n".join(check.line() for check in found) + "\n\n"
+        + "```text\n" + "\n".join(check.line() for check in found) + "\n```\n\n"
         + ("All targets met." if not missed else f"Missed: {', '.join(missed)}.")
         + " The 1-hour run: `bench/bench_soak.py --duration 3600`.\n")
     harness.write_section(HEADING, section)
