@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from .profiles import NAMES as PROFILES
+from .profiles import get as get_profile
 from .protocol.coerce import parse_bool, parse_int
 
 
@@ -115,6 +117,12 @@ class Config:
     console_host: str = _key("127.0.0.1", "console listen address (non-loopback requires "
                              "access_token)")
     console_port: int = _key(5800, "console port (0 = pick a free port)")
+    # --- compat profiles (onebot_ref/profiles/) ---
+    profile: str = _key("spec", "answer as this implementation does where it departs from the "
+                        "spec: spec, go-cqhttp, napcat, llonebot or lagrange (README: profiles)")
+    report_self_message: bool = _key(
+        False, "report the bot's own messages as events, as the profile's implementation does "
+        "(go-cqhttp, napcat, llonebot: message_sent; lagrange: message); not with spec")
     world: dict = _key(None, "the simulated world: self, friends, groups (see README)")
 
     def __post_init__(self) -> None:
@@ -141,6 +149,7 @@ _FIELDS = {f.name: f for f in fields(Config)}
 _CHOICES = {
     "post_message_format": ("string", "array"),
     "ws_reverse_auth_scheme": ("Bearer", "Token"),
+    "profile": PROFILES,
 }
 _PORTS = ("port", "ws_port", "console_port")
 _POSITIVE = ("ws_reverse_reconnect_interval", "heartbeat_interval", "max_body_bytes",
@@ -198,9 +207,11 @@ def _check(cfg: Config) -> list[str]:
         if getattr(cfg, name) < 0:
             problems.append(f"{name}: expected 0 or more, got {getattr(cfg, name)}")
     for name, choices in _CHOICES.items():
-        if getattr(cfg, name) not in choices:
-            problems.append(f"{name}: expected one of {', '.join(choices)}, "
-                            f"got {getattr(cfg, name)!r}")
+        value = getattr(cfg, name)
+        if value not in choices:
+            close = difflib.get_close_matches(str(value), choices, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(f"{name}: expected one of {', '.join(choices)}, got {value!r}{hint}")
     for name, (shown, pattern) in _URL_SCHEMES.items():
         url = getattr(cfg, name)
         if url and not re.match(pattern, url, re.IGNORECASE):
@@ -217,6 +228,11 @@ def _check(cfg: Config) -> list[str]:
             and not cfg.access_token:
         problems.append(f"console_host: {cfg.console_host!r} is not loopback, which lets anyone "
                         "on the network play your users: set access_token too")
+    if cfg.report_self_message and cfg.profile in PROFILES and \
+            get_profile(cfg.profile).settings.self_message_post_type is None:
+        problems.append(f"report_self_message: profile {cfg.profile} reports no events for the "
+                        "bot's own messages (the spec has none); pick go-cqhttp, napcat, "
+                        "llonebot or lagrange")
     enabled = [(n, getattr(cfg, n)) for n, on in
                (("port", cfg.use_http), ("ws_port", cfg.use_ws), ("console_port", cfg.use_console))
                if on and getattr(cfg, n)]
