@@ -29,6 +29,8 @@ from .config import Config, ConfigError
 from .modes import Mode, Parts, WsgiApp
 from .modes.heartbeat import Heartbeat
 from .modes.http_api import HttpApi
+from .profiles import Profile
+from .profiles import get as get_profile
 from .traffic import Traffic
 from .world import World
 
@@ -80,6 +82,14 @@ class ServerThread:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(2)
+
+
+def profile_line(profile: Profile) -> str:
+    """The compat profile as the banner and ``doctor`` name it."""
+    if not profile.rows:
+        return f"{profile.name} (OneBot 11 as written)"
+    return (f"{profile.name}: answers as {profile.implementation} does where it departs from "
+            f"the spec ({len(profile.rows)} rows, each marked in the traffic journal)")
 
 
 def _display_host(host: str) -> str:
@@ -155,10 +165,16 @@ class Runner:
         self.data_dir = os.path.abspath(config.data_dir)
         self.traffic = Traffic()
         self.bus = Bus(config.post_message_format)
+        #: the compat profile (onebot_ref/profiles/): its settings are read where the spec
+        #: behaviour is decided
+        self.profile = get_profile(config.profile)
+        self_messages = self.profile.settings.self_message_post_type
         self.world = World(config.world or None, self.bus, database=config.database or None,
                            history_limit=config.history_limit,
                            message_format=config.post_message_format,
-                           data_dir=self.data_dir)
+                           data_dir=self.data_dir,
+                           self_message_post_type=self_messages if config.report_self_message
+                           else None)
         self.actions = Actions(self.world, config)
         self.parts = Parts(config, self.world, self.bus, self.actions, self.traffic)
         #: the enabled modes by name ("http", "ws", "http_post", ...), in the order of MODES
@@ -255,7 +271,8 @@ class Runner:
         lines = [f"onebot_ref {__version__}: OneBot 11 reference server (simulated QQ)",
                  f"bot account: {self.world.self_id} ({self.world.nickname}); "
                  f"message format: {self.config.post_message_format}; "
-                 f"access_token: {'set' if self.config.access_token else 'none'}"]
+                 f"access_token: {'set' if self.config.access_token else 'none'}",
+                 f"profile: {profile_line(self.profile)}"]
         width = max((len(what) for what, _ in self.endpoints()), default=0)
         lines += [f"  {what.ljust(width)}  {where}" for what, where in self.endpoints()]
         return "\n".join(lines)

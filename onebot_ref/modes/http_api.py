@@ -32,13 +32,15 @@ from werkzeug.routing import Map, Rule
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Response
 
+from ..profiles import settings_of
 from ..protocol import wire
-from ..protocol.auth import authorize
+from ..protocol.auth import authorize, profile_note
 from ..protocol.coerce import Params
-from ..protocol.response import Retcode
+from ..protocol.response import NO_ECHO, Retcode, shaped
 from ..traffic import mask_secret
 from . import Parts, peer
 from .http_params import Reject, query_params, request_params
+from .http_root import root_body, root_request
 
 # HTTP-2: "^/([^/\s]+)/?$", the action being the path segment.
 _ACTION_PATH = re.compile(r"/([^/\s]+)/?")
@@ -86,6 +88,8 @@ class HttpApi:
     def __init__(self, parts: Parts):
         config = parts.config
         self.actions, self.traffic = parts.actions, parts.traffic
+        #: the compat profile's settings (profiles/settings.py); the spec's by default
+        self.settings = settings_of(config)
         self.token = config.access_token
         self.limit = config.max_body_bytes
         self.cors = config.enable_cors
@@ -111,20 +115,26 @@ class HttpApi:
             action = frame["action"] = self._route(environ)
             self._check_method(environ)
             query = query_params(environ)
-            self._authorize(environ, query)
-            params = request_params(environ, query, self.limit)
+            note = self._authorize(environ, query)
+            params = request_params(environ, query, self.limit, self.settings)
+            if note is not None:
+                params.notes.append(note)
         except Reject as rejection:
             return self._refuse(environ, start_response, frame, rejection)
+        if action is None:
+            return self._root(environ, start_response, frame, params)
         return self._answer(environ, start_response, frame, action, params)
 
     # --- the steps, in the spec's order (HTTP-13) -------------------------------------------
-    @staticmethod
-    def _route(environ: dict) -> str:
-        """The action named by the path (HTTP-2: the raw path segment, not percent-decoded)."""
+    def _route(self, environ: dict) -> str | None:
+        """The action named by the path (HTTP-2: the raw path segment, not percent-decoded);
+        None for ``/`` when the profile gives it a meaning (Settings.root_path)."""
         raw_path = environ.get("RAW_URI", "")
         raw_path = raw_path.partition("?")[0] if raw_path.startswith("/") else environ["PATH_INFO"]
         match = _ACTION_PATH.fullmatch(raw_path)
         if match is None:
+            if raw_path == "/" and self.settings.root_path != "404":
+                return None
             # HTTP-3: any other path is 404.
             raise Reject(404, f"no such path {raw_path}: the API is /:action")
         return match.group(1)
@@ -139,15 +149,20 @@ class HttpApi:
             raise Reject(405, f"method {method} not allowed: use GET or POST",
                          (("Allow", "GET, POST, OPTIONS" if self.cors else "GET, POST"),))
 
-    def _authorize(self, environ: dict, query: dict[str, str]) -> None:
+    def _authorize(self, environ: dict, query: dict[str, str]) -> str | None:
+        """Reject a refused token; the journal's profile mark when the profile decided
+        otherwise than the spec (None with the spec's settings)."""
         # AUTH-8: the token is checked before anything else about the request.
         # communication/http.md: "如果 access token 未提供，状态码为 401" /
         # "如果 access token 不符合，状态码为 403"
         if not self.token:  # AUTH-1: nothing to check; skip building the header view (0.5 µs)
-            return
-        refusal = authorize(self.token, EnvironHeaders(environ), query)
+            return None
+        headers, settings = EnvironHeaders(environ), self.settings
+        refusal = authorize(self.token, headers, query, settings=settings)
+        note = None if settings.is_spec else profile_note(self.token, headers, query, settings)
         if refusal is not None:
-            raise Reject(*refusal)
+            raise Reject(refusal[0], refusal[1] if note is None else f"{refusal[1]}; {note}")
+        return note
 
     def _answer(self, environ: dict, start_response, frame: dict, action: str,
                 params: Params) -> list[bytes]:
@@ -159,8 +174,16 @@ class HttpApi:
         envelope = self.actions.call(action, params)
         # communication/http.md: "如果 API 不存在，状态码为 404"
         if envelope.get("retcode") == Retcode.NOT_FOUND:
-            return self._refuse(environ, start_response, None, Reject(
-                404, envelope.get("message") or f"no action {action!r}"))
+            if self.settings.unknown_action_http is None:
+                return self._refuse(environ, start_response, None, Reject(
+                    404, envelope.get("message") or f"no action {action!r}"))
+            retcode = envelope["retcode"] = self.settings.unknown_action_http
+            params.notes.append(self.settings.mark(
+                "unknown_action_http", f"HTTP 200 with retcode {retcode}"))
+        if not self.settings.is_spec:  # the profile's envelope keys (RESP-10)
+            envelope, note = shaped(envelope, self.settings, NO_ECHO)
+            if note is not None:
+                params.notes.append(note)
         # communication/http.md: "剩下的所有情况，无论操作实际成功与否，状态码都是 200"
         if self.traffic is not None:
             notes = params.notes
@@ -168,6 +191,19 @@ class HttpApi:
                                 verdict="; ".join(notes) if notes else None)
         body = wire.body(envelope)
         start_response("200 OK", [("Content-Type", _JSON_TYPE),
+                                  ("Content-Length", str(len(body))), *self.cors_headers])
+        return [body]
+
+    def _root(self, environ: dict, start_response, frame: dict, params: Params) -> list[bytes]:
+        """``/`` as the profile answers it (Settings.root_path): an action, or a fixed body."""
+        if self.settings.root_path not in ("text", "json"):
+            action, params = frame["action"], _ = root_request(self.settings, params)
+            return self._answer(environ, start_response, frame, action, params)
+        body, content_type, note = root_body(self.settings)
+        if self.traffic is not None:
+            self._record_in(environ, frame)
+            self.traffic.record("http", "out", peer(environ), body.decode("utf-8"), verdict=note)
+        start_response("200 OK", [("Content-Type", content_type),
                                   ("Content-Length", str(len(body))), *self.cors_headers])
         return [body]
 

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from ..actions.hidden import apply_quick_operation
+from ..profiles import settings_of
 from ..protocol import events, wire
 from ..protocol.auth import signature
 from ..protocol.coerce import Params
@@ -79,6 +80,7 @@ class HttpPoster:
         self.timeout = cfg.post_timeout or None
         self.order_wait = min(cfg.post_timeout or ORDER_WAIT_CAP, ORDER_WAIT_CAP)
         self.lagging = False  # the receiver is behind: the sink does not wait for it
+        self.settings = settings_of(cfg)  # the compat profile's
         self._jobs: queue.Queue = queue.Queue(MAX_WAITING)
         self._thread = threading.Thread(target=self._work, name="http-post", daemon=True)
         self._session = requests.Session()
@@ -90,15 +92,22 @@ class HttpPoster:
     def start(self) -> None:
         self._thread.start()
         # event/meta.md: "只有 HTTP POST 的情况下可以收到 enable 和 disable" (META-2): queued here,
-        # not published on the bus, so no WebSocket sees it.
-        self._queue(self._lifecycle("enable"))
+        # not published on the bus, so no WebSocket sees it. A profile may send none, or another
+        # sub_type (Settings.post_lifecycle).
+        lifecycle = self.settings.post_lifecycle
+        if self.settings.changes("post_lifecycle"):
+            self._record("out", {"event": "lifecycle"}, self.settings.mark(
+                "post_lifecycle", f"lifecycle {', '.join(lifecycle) or 'none'}"))
+        if lifecycle:
+            self._queue(self._lifecycle(lifecycle[0]))
 
     def stop(self) -> None:
         """POST lifecycle disable (waiting at most the ordering bound), then stop the worker."""
         self.bus.remove_sink(self.post_event)
         if self._thread.is_alive():
-            job = self._lifecycle("disable")
-            if self._queue(job):
+            job = None if "disable" not in self.settings.post_lifecycle else \
+                self._lifecycle("disable")
+            if job is not None and self._queue(job):
                 job.done.wait(self.order_wait)
             self._stopping.set()  # the worker ends after its current POST
             try:
@@ -115,6 +124,11 @@ class HttpPoster:
     # --- the bus sink -----------------------------------------------------------------------
     def post_event(self, published: Published) -> None:
         """The bus "post" sink: queue the event, then wait for it within the ordering bound."""
+        if not self.settings.post_heartbeat and published.event.get("meta_event_type") == \
+                "heartbeat":
+            self._record("out", published.event, "not posted: " + self.settings.mark(
+                "post_heartbeat", "no heartbeat on HTTP POST"))
+            return
         job = _Job(published.event, published.body(self.message_format))
         if not self._queue(job) or self.lagging:
             return
@@ -203,6 +217,10 @@ class HttpPoster:
     def _handle_answer(self, event: dict, response) -> None:
         """http-post.md#快速操作: 204 or an empty body → nothing; else a JSON quick operation."""
         status, body = response.status_code, response.content
+        if not self.settings.quick_operations:
+            self._record("in", {"status": status, "body": _shown(body)}, self.settings.mark(
+                "quick_operations", f"receiver answered {status}: the reply ignored"))
+            return
         if status == 204 or not body:
             # "如果不需要使用这个特性，返回 HTTP 响应状态码 204，或保持响应正文内容为空"
             self._record("in", {"status": status}, f"receiver answered {status}: no quick "

@@ -51,6 +51,7 @@ class BotSide(WorldCore):
                                         user_id=self.self_id, segments=segments,
                                         sender=views.private_sender(me), from_self=True,
                                         group_id=source, target_id=user_id)
+            self.report_self_message(record)  # a profile's message_sent (core.py)
             return record["seq"]
 
     def send_group(self, group_id: int, segments: list[dict]) -> int:
@@ -66,6 +67,7 @@ class BotSide(WorldCore):
                                         user_id=self.self_id, segments=segments,
                                         sender=sender, from_self=True, group_id=group_id)
             me.last_sent_time = record["time"]
+            self.report_self_message(record)  # a profile's message_sent (core.py)
             return record["seq"]
 
     def get_message(self, message_id: int) -> dict:

@@ -26,6 +26,7 @@ import threading
 import time as _time
 from typing import TYPE_CHECKING
 
+from ..protocol import events
 from ..protocol.message import is_forward, to_format
 from ..protocol.response import ActionError, Retcode
 from . import content
@@ -42,7 +43,8 @@ class WorldCore:
 
     def __init__(self, world_config: dict | None = None, bus: Bus | None = None,
                  database: str | None = None, history_limit: int = 10000,
-                 message_format: str = "string", data_dir: str | None = None):
+                 message_format: str = "string", data_dir: str | None = None,
+                 self_message_post_type: str | None = None):
         problems = validate_world_config(world_config)
         if problems:
             raise WorldConfigError(problems)
@@ -52,6 +54,9 @@ class WorldCore:
         self.message_stored = threading.Condition(self.lock)
         self.bus = bus
         self.message_format = message_format
+        #: the post_type of the bot's own messages' events (a profile's report_self_message);
+        #: None: none are published (the spec's)
+        self.self_message_post_type = self_message_post_type
         #: where media files sent as base64:// are saved (world/media.py); None: not saved
         self.data_dir = data_dir
         me, self.accounts, self.friends, self.groups = build(world_config, self.now())
@@ -186,6 +191,33 @@ class WorldCore:
         self.message_stored.notify_all()
         self.counters["message_sent" if from_self else "message_received"] += 1
         return record
+
+    def _message_event(self, record: dict) -> dict:
+        """The message event of a stored message (received from another user, or the bot's
+        own as a profile reports it: :meth:`self_message_event`)."""
+        common = {"sub_type": record["sub_type"], "message_id": record["seq"],
+                  "user_id": record["user_id"], "message": record["message"],
+                  "raw_message": record["raw_message"], "sender": record["sender"],
+                  "font": record["font"]}
+        if record["message_type"] == "group":
+            return events.group_message(self.self_id, record["time"],
+                                        group_id=record["group_id"],
+                                        anonymous=record["anonymous"], **common)
+        return events.private_message(self.self_id, record["time"], **common)
+
+    def report_self_message(self, record: dict) -> None:
+        """Publish the event of a message the bot sent, as a compat profile does with
+        ``report_self_message`` (:attr:`self_message_post_type`: go-cqhttp's ``message_sent``,
+        a private one with ``target_id``); nothing by default: OneBot 11 reports what the bot
+        receives (event/README.md), and its own messages are not that."""
+        post_type = self.self_message_post_type
+        if post_type is None:
+            return
+        event = self._message_event(record)
+        event["post_type"] = post_type
+        if record["message_type"] == "private":
+            event["target_id"] = record["target_id"]
+        self.publish(event)
 
     def _store_forward(self, nodes: list[dict]) -> str:
         """message/segment.md 合并转发节点: a node with ``id`` forwards a stored message; a custom

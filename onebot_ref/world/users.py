@@ -125,18 +125,6 @@ class UserSide(WorldCore):
                                        "user_id": user_id, "banned_until": 0}
         return {"id": anon_id, "name": group.anonymous_users[flag]["name"], "flag": flag}
 
-    def _message_event(self, record: dict) -> dict:
-        """The message event of a stored message received from another user."""
-        common = {"sub_type": record["sub_type"], "message_id": record["seq"],
-                  "user_id": record["user_id"], "message": record["message"],
-                  "raw_message": record["raw_message"], "sender": record["sender"],
-                  "font": record["font"]}
-        if record["message_type"] == "group":
-            return events.group_message(self.self_id, record["time"],
-                                        group_id=record["group_id"],
-                                        anonymous=record["anonymous"], **common)
-        return events.private_message(self.self_id, record["time"], **common)
-
     # --- injected events ---------------------------------------------------------------------
     def inject_event(self, partial: dict) -> dict:
         """Publish any message, notice or request event given as a partial event: ``time``,

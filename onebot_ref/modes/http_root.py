@@ -1,0 +1,46 @@
+"""What ``/`` is on the HTTP API when a compat profile gives it a meaning (Settings.root_path).
+
+The spec has no ``/`` (communication/http.md: "接受路径为 /:action 的 API 请求"; HTTP-3: any
+other path is 404), which is what the ``spec`` profile answers. Real implementations do
+something there: go-cqhttp runs the action its ``action`` parameter names, Lagrange.OneBot
+dispatches the action "" (unknown), NapCat and LLOneBot answer a fixed hello. These functions
+turn the profile's setting into the request or the body :class:`~.http_api.HttpApi` answers.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..profiles.settings import Settings
+from ..protocol import wire
+from ..protocol.coerce import Params
+
+_JSON_TYPE = "application/json; charset=UTF-8"
+_TEXT_TYPE = "text/plain; charset=utf-8"
+
+
+def root_request(settings: Settings, params: Params) -> tuple[str, Params]:
+    """The action ``/`` runs and its parameters ("action" and "unknown_action")."""
+    if settings.root_path == "unknown_action":
+        action, inner = "", params
+    else:  # "action": the action and its parameters are parameters of the request
+        name, inner_values = params.values.get("action"), params.values.get("params")
+        if isinstance(inner_values, str):  # from a query or form: JSON text, or nothing
+            try:
+                inner_values = json.loads(inner_values)
+            except ValueError:
+                inner_values = None
+        action = name if isinstance(name, str) else ""
+        inner = Params(inner_values if isinstance(inner_values, dict) else {})
+        inner.notes.extend(params.notes)
+    inner.notes.append(settings.mark("root_path", f"/ runs the action {action!r}"))
+    return action, inner
+
+
+def root_body(settings: Settings) -> tuple[bytes, str, str]:
+    """The fixed answer of ``/`` ("text" and "json"): body, Content-Type, journal verdict."""
+    if settings.root_path == "text":
+        body, content_type = str(settings.root_body).encode("utf-8"), _TEXT_TYPE
+    else:
+        body, content_type = wire.body(settings.root_body), _JSON_TYPE
+    return body, content_type, settings.mark("root_path", "/ answers 200")
