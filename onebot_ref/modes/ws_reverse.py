@@ -100,7 +100,8 @@ class ReverseClients:
         if self.cfg.access_token or settings.reverse_auth_when_empty:
             # authorization.md: "会在请求头中加入 Authorization 头，如 Authorization: Bearer ..."
             scheme = settings.reverse_auth_scheme or self.cfg.ws_reverse_auth_scheme
-            headers["Authorization"] = f"{scheme} {self.cfg.access_token}"
+            # without a token "Bearer ": sent as "Bearer" (RFC 9110 5.5: no trailing space)
+            headers["Authorization"] = f"{scheme} {self.cfg.access_token}".rstrip()
         return headers
 
     def profile_notes(self) -> str | None:
