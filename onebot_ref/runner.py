@@ -29,7 +29,6 @@ from .config import Config, ConfigError
 from .modes import Mode, Parts, WsgiApp
 from .modes.heartbeat import Heartbeat
 from .modes.http_api import HttpApi
-from .profiles import Profile
 from .profiles import get as get_profile
 from .traffic import Traffic
 from .world import World
@@ -82,14 +81,6 @@ class ServerThread:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(2)
-
-
-def profile_line(profile: Profile) -> str:
-    """The compat profile as the banner and ``doctor`` name it."""
-    if not profile.rows:
-        return f"{profile.name} (OneBot 11 as written)"
-    return (f"{profile.name}: answers as {profile.implementation} does where it departs from "
-            f"the spec ({len(profile.rows)} rows, each marked in the traffic journal)")
 
 
 def _display_host(host: str) -> str:
@@ -272,7 +263,7 @@ class Runner:
                  f"bot account: {self.world.self_id} ({self.world.nickname}); "
                  f"message format: {self.config.post_message_format}; "
                  f"access_token: {'set' if self.config.access_token else 'none'}",
-                 f"profile: {profile_line(self.profile)}"]
+                 f"profile: {self.profile.summary}"]
         width = max((len(what) for what, _ in self.endpoints()), default=0)
         lines += [f"  {what.ljust(width)}  {where}" for what, where in self.endpoints()]
         return "\n".join(lines)

@@ -4,7 +4,7 @@ Everything a person (or a test) does as "the other QQ users" goes through the sa
 bus as the bot's own actions: an injected message gets a real ``message_id``, is stored (so
 ``get_msg`` and replies find it) and reaches every connected bot in every mode.
 
-    GET  /sim/world                      the world: self, friends, groups with members
+    GET  /sim/world                      the world: self, friends, groups with members, profile
     POST /sim/private_message            {"user_id", "message", "group_id"?}
     POST /sim/group_message              {"group_id", "user_id", "message", "anonymous"?}
     POST /sim/event                      a partial notice / request / message event
@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from ..bus import as_format
+from ..profiles import get as get_profile
 from ..protocol.coerce import parse_int
 from ..protocol.message import normalize
 from ..protocol.response import ActionError
@@ -167,7 +168,11 @@ def _journal(response: Response) -> Response:
 
 @sim.get("/world")
 def world() -> Response:
-    return jsonify(_parts().world.snapshot())
+    config = _parts().config
+    # the compat profile the bots are answered with, and whether it reports their own messages
+    profile = dict(get_profile(config.profile).view(),
+                   report_self_message=config.report_self_message)
+    return jsonify(dict(_parts().world.snapshot(), profile=profile))
 
 
 @sim.post("/private_message")

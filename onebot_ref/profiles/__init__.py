@@ -61,6 +61,21 @@ class Profile:
     def __post_init__(self) -> None:
         object.__setattr__(self, "settings", build_settings(self.name, self.rows))
 
+    @property
+    def summary(self) -> str:
+        """One line for the banner and ``doctor``."""
+        if not self.rows:
+            return f"{self.name} (OneBot 11 as written)"
+        return (f"{self.name}: answers as {self.implementation} does where it departs from "
+                f"the spec ({len(self.rows)} rows, each marked in the traffic journal)")
+
+    def view(self) -> dict:
+        """The profile as ``GET /sim/world`` shows it (docs/console-api.md)."""
+        return {"name": self.name, "implementation": self.implementation,
+                "snapshot": self.snapshot,
+                "rows": [{"id": row.id, "what": row.what, "source": row.source}
+                         for row in self.rows]}
+
 
 def build_settings(name: str, rows: tuple[Row, ...]) -> Settings:
     """The spec's settings with every row's values applied; ValueError for a row that names no
