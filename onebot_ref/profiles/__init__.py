@@ -78,17 +78,18 @@ class Profile:
 
 
 def build_settings(name: str, rows: tuple[Row, ...]) -> Settings:
-    """The spec's settings with every row's values applied; ValueError for a row that names no
-    field, sets a field another row set, gives a word not among a field's choices, or lacks
-    what the journal needs (its ``spec``)."""
+    """The spec's settings with every row's values applied (a row without values documents
+    and changes nothing); ValueError for a row that names no field, sets a field another row
+    set, gives a word not among a field's choices, or lacks what the journal needs (its
+    ``spec``)."""
     known = {f.name for f in dataclasses.fields(Settings)} - {"profile", "spec_says"}
     values: dict[str, Any] = {}
     spec_says: dict[str, str] = {}
     for row in rows:
         if not row.id.startswith(f"{name}/"):
             raise ValueError(f"row {row.id}: the id must start with {name}/")
-        if not row.spec or not row.values:
-            raise ValueError(f"row {row.id}: needs values and what the spec says")
+        if row.values and not row.spec:
+            raise ValueError(f"row {row.id}: needs what the spec says (the journal cites it)")
         for key, value in row.values.items():
             if key not in known:
                 raise ValueError(f"row {row.id}: {key} is no Settings field")

@@ -16,7 +16,7 @@ _AT = "https://github.com/LagrangeDev/Lagrange.Core/blob/e17fe35641d3a1dc9955566
       "Lagrange.OneBot/"
 
 ROWS: tuple[Row, ...] = (
-    Row("lagrange/token-forms", (),
+    Row("lagrange/token-forms", ("communication/authorization/4",),
         "the header must be exactly `Bearer <token>` (case-sensitive, one space); any other "
         "header is a wrong token; the query only without a header",
         _AT + "Core/Network/Service/HttpService.cs#L90-L110",
@@ -34,14 +34,15 @@ ROWS: tuple[Row, ...] = (
         "401 (communication/http.md, as for the HTTP API)",
         "ValidatingAccessToken is one bool; false -> StatusCode Forbidden before "
         "AcceptWebSocketAsync"),
-    Row("lagrange/unknown-action", (),
+    Row("lagrange/unknown-action",
+        ("communication/http/21", "communication/ws/6", "communication/ws-reverse/6"),
         "an unknown action is HTTP 200 with retcode 404, and retcode 404 on a WebSocket too",
         _AT + "Core/Operation/OperationService.cs#L54-L64",
         {"unknown_action_http": 404, "unknown_action_ws": 404},
         "HTTP 404 / retcode 1404 (communication/http.md, communication/ws.md)",
         "no Operation attribute for the name -> new OneBotResult(null, 404, \"failed\"), sent "
         "as JSON by every service (HttpService.SendJsonAsync writes no status: 200)"),
-    Row("lagrange/envelope", (),
+    Row("lagrange/envelope", ("communication/http/42",),
         "answers are status, retcode, data and `echo` (null when none was sent, HTTP too): no "
         "`message`",
         _AT + "Core/Entity/Action/OneBotResult.cs#L6-L17",
@@ -50,14 +51,14 @@ ROWS: tuple[Row, ...] = (
         "to failures (api/README.md#响应, RESP-10)",
         "OneBotResult has exactly status, retcode, data, echo; System.Text.Json's defaults "
         "write the null echo"),
-    Row("lagrange/suffixes", (),
+    Row("lagrange/suffixes", ("communication/http/45", "api/README/[1245]", "api/README/10"),
         "there are no `_async` or `_rate_limited` actions: both are unknown (yobot_remix#122)",
         _AT + "Core/Operation/OperationService.cs#L26-L31",
         {"async_suffix": "unknown", "rate_limited_suffix": "unknown"},
         "status async, retcode 1 at once, and a queue for _rate_limited (api/README.md)",
         "the operation table holds the [Operation(\"...\")] names only; no suffix is "
         "stripped anywhere in Lagrange.OneBot"),
-    Row("lagrange/quick-operations", (),
+    Row("lagrange/quick-operations", ("api/hidden/[123]",),
         "no quick operations: the HTTP POST reply is ignored and `.handle_quick_operation` "
         "does not exist (Lagrange.Core#510)",
         _AT + "Core/Network/Service/HttpPostService.cs#L38-L65",
@@ -78,7 +79,7 @@ ROWS: tuple[Row, ...] = (
         {"missing_content_type": "406"},
         "the query alone for a POST without Content-Type (HTTP-8, communication/http.md)",
         "MediaTypeHeaderValue.TryParse(null) fails -> NotAcceptable"),
-    Row("lagrange/post-lifecycle", (),
+    Row("lagrange/post-lifecycle", ("event/meta/6",),
         "HTTP POST sends lifecycle `connect` once at start, no enable or disable",
         _AT + "Core/Network/Service/HttpPostService.cs#L84-L91",
         {"post_lifecycle": ("connect",)},

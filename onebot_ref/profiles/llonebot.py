@@ -15,7 +15,7 @@ from . import Profile, Row
 _AT = "https://github.com/LLOneBot/LLOneBot/blob/c9bd964df7b9c550b2b94031f65b3207b5c241dd/"
 
 ROWS: tuple[Row, ...] = (
-    Row("llonebot/token-forms", (),
+    Row("llonebot/token-forms", ("communication/authorization/4",),
         "the header's token is what follows the last `Bearer ` (case-sensitive), the whole "
         "value without one; the query only without a header",
         _AT + "src/onebot11/connect/http.ts#L172-L195",
@@ -23,14 +23,15 @@ ROWS: tuple[Row, ...] = (
         "`Bearer <token>` (communication/authorization.md)",
         "authorize: authHeader.split('Bearer ').pop(), else req.query.access_token; the same "
         "in connect/ws.ts#L120-L139"),
-    Row("llonebot/auth-status", (),
+    Row("llonebot/auth-status",
+        ("communication/http/27", "communication/http/33", "communication/http/35", "communication/http/36"),
         "a missing token is HTTP 403, as a wrong one",
         _AT + "src/onebot11/connect/http.ts#L172-L195",
         {"auth_missing_status": 403},
         "401 (communication/http.md)",
         "clientToken starts as ''; clientToken !== serverToken -> res.status(403).json("
         "{message: '403'}); 401 never appears"),
-    Row("llonebot/ws-auth", (),
+    Row("llonebot/ws-auth", ("communication/ws/12", "communication/ws/13"),
         "a forward WebSocket with a missing or wrong token is upgraded, sent one failed "
         "answer with retcode 1403, and closed (LuckyLilliaBot#827)",
         _AT + "src/onebot11/connect/ws.ts#L120-L143",
@@ -39,7 +40,7 @@ ROWS: tuple[Row, ...] = (
         "authorize runs in the 'connection' handler: reply(OB11Response.res(null, 'failed', "
         "1403, 'token验证失败')), socket.close(); connect() is still called after it "
         "(#827: an action could run), which onebot_ref does not imitate"),
-    Row("llonebot/envelope", (),
+    Row("llonebot/envelope", ("communication/http/42", "communication/ws/31"),
         "every answer has `message` and `wording` (\"\" when ok); a null echo is not echoed",
         _AT + "src/onebot11/action/OB11Response.ts#L5-L31",
         {"envelope_ok": {"message": "", "wording": ""},
@@ -48,7 +49,7 @@ ROWS: tuple[Row, ...] = (
         "communication/ws.md)",
         "res() = {status, retcode, data, message, wording: message, echo: undefined}; ok() and "
         "error() set echo only when !isNullable(echo)"),
-    Row("llonebot/suffixes", (),
+    Row("llonebot/suffixes", ("communication/http/45", "api/README/[1245]", "api/README/10"),
         "`_async` and `_rate_limited` are the action itself, answered when it is done",
         _AT + "src/onebot11/action/index.ts#L235-L242",
         {"async_suffix": "sync", "rate_limited_suffix": "sync"},
@@ -62,14 +63,15 @@ ROWS: tuple[Row, ...] = (
         "404: the API is /:action (communication/http.md)",
         "expressAPP.get('/', ... res.send(`ok`)), reached after authorize (handleRequest "
         "passes '/' on)"),
-    Row("llonebot/content-type", (),
+    Row("llonebot/content-type",
+        ("communication/http/16", "communication/http/37", "communication/http/38"),
         "a POST body is read as JSON whatever its Content-Type says (none included); no 406",
         _AT + "src/onebot11/connect/http.ts#L36-L49",
         {"unsupported_content_type": "json", "missing_content_type": "json"},
         "406 for another type, the query alone without one (communication/http.md)",
         "after express.urlencoded, req.headers['content-type'] = 'application/json' and "
         "express.json(); a parse error -> 400 'Invalid JSON'"),
-    Row("llonebot/post-heartbeat", (),
+    Row("llonebot/post-heartbeat", ("event/meta/12",),
         "heartbeats are POSTed only with the http-post entry's enableHeart (off by default)",
         _AT + "src/onebot11/connect/http.ts#L238-L246",
         {"post_heartbeat": False},

@@ -20,7 +20,7 @@ _AT = "https://github.com/NapNeko/NapCatQQ/blob/af07479351c5b974e72ae1c7183f2272
 _ENVELOPE = "normal-action"  # OB11Response's "stream" of every non-streaming answer
 
 ROWS: tuple[Row, ...] = (
-    Row("napcat/token-forms", (),
+    Row("napcat/token-forms", ("communication/authorization/4",),
         "a non-empty `?access_token=` is read first; the header's token is what follows the "
         "last `Bearer ` (case-sensitive), the whole value without one",
         _AT + "network/http-server.ts#L117-L127",
@@ -29,14 +29,15 @@ ROWS: tuple[Row, ...] = (
         "authorize: HeaderClientToken = authorization?.split('Bearer ').pop() || ''; "
         "ClientToken = a non-empty query access_token, else the header's; the same in "
         "websocket-server.ts#L151-L156"),
-    Row("napcat/auth-status", (),
+    Row("napcat/auth-status",
+        ("communication/http/27", "communication/http/33", "communication/http/35", "communication/http/36"),
         "a missing token is HTTP 403, as a wrong one",
         _AT + "network/http-server.ts#L117-L127",
         {"auth_missing_status": 403},
         "401 (communication/http.md)",
         "one comparison ClientToken === token; anything else res.status(403) with "
         "{\"message\": \"token verify failed!\"}; 401 never appears"),
-    Row("napcat/ws-auth", (),
+    Row("napcat/ws-auth", ("communication/ws/12", "communication/ws/13"),
         "a forward WebSocket with a missing or wrong token is upgraded, sent one failed "
         "answer with retcode 1403, and closed",
         _AT + "network/websocket-server.ts#L151-L163",
@@ -44,14 +45,14 @@ ROWS: tuple[Row, ...] = (
         "the handshake refused: 1401/1403 \"并不会真的返回\" (communication/ws.md)",
         "the check runs in the 'connection' handler, after the upgrade: send(OB11Response.res("
         "null, 'failed', 1403, 'token验证失败')), then wsClient.close() (no close code)"),
-    Row("napcat/unknown-action", (),
+    Row("napcat/unknown-action", ("communication/http/21",),
         "an unknown action is HTTP 200 with retcode 200 (a WebSocket gets 1404)",
         _AT + "network/http-server.ts#L292-L295",
         {"unknown_action_http": 200},
         "HTTP 404 (communication/http.md)",
         "res.json(OB11Response.error('不支持的Api ' + actionName, 200, real_echo)); the "
         "WebSocket handler answers 1404 (websocket-server.ts#L189-L193)"),
-    Row("napcat/envelope", (),
+    Row("napcat/envelope", ("communication/http/42",),
         "every answer has `message`, `wording`, `echo` (null when none was sent, HTTP too) "
         "and `stream: \"normal-action\"`",
         _AT + "action/OneBotAction.ts#L20-L30",
@@ -62,7 +63,7 @@ ROWS: tuple[Row, ...] = (
         "createResponse returns {status, retcode, data, message, wording: message, echo "
         "(default null), stream}; HTTP passes the echo parameter, or a random string onebot_ref "
         "does not imitate (http-server.ts#L264-L265: it sends null)"),
-    Row("napcat/suffixes", (),
+    Row("napcat/suffixes", ("communication/http/45", "api/README/[1245]", "api/README/10"),
         "`_async` and `_rate_limited` are the action itself, answered when it is done",
         _AT + "action/index.ts#L366-L378",
         {"async_suffix": "sync", "rate_limited_suffix": "sync"},
@@ -78,7 +79,8 @@ ROWS: tuple[Row, ...] = (
         "404: the API is /:action (communication/http.md)",
         "httpApiRequest: req.path '' or '/' -> hello = OB11Response.ok({}); hello.message = "
         "'NapCat4 Is Running' (wording stays ''), after the token check"),
-    Row("napcat/content-type", (),
+    Row("napcat/content-type",
+        ("communication/http/16", "communication/http/37", "communication/http/38"),
         "a POST body is read as JSON whatever its Content-Type says (none included); no 406",
         _AT + "network/http-server.ts#L79-L104",
         {"unsupported_content_type": "json", "missing_content_type": "json"},
@@ -86,7 +88,7 @@ ROWS: tuple[Row, ...] = (
         "after express.urlencoded, a body not yet read gets content-type forced to "
         "application/json and json5.parse (JSON5: more lenient than onebot_ref's JSON); "
         "failure -> 400 'Invalid JSON'"),
-    Row("napcat/post-heartbeat", (),
+    Row("napcat/post-heartbeat", ("event/meta/12",),
         "heartbeats are not POSTed: only WebSocket connections get them (NapCatQQ#374)",
         _AT + "network/http-client.ts#L9-L32",
         {"post_heartbeat": False},

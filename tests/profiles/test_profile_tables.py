@@ -43,7 +43,7 @@ def test_an_unknown_name_is_a_lookup_error():
 def test_every_row_is_cited_and_complete(row):
     name = row.id.split("/")[0]
     assert row.source.startswith(SNAPSHOTS[name]) and "#L" in row.source, row.source
-    assert row.what and "\n" not in row.what and row.verified
+    assert row.what and "\n" not in row.what and row.verified and row.values
     assert isinstance(row.cases, tuple)
     # the journal's "where the spec says ..." names its page or rule at the end
     assert PAGE.search(row.spec), row.spec
