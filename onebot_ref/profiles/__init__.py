@@ -123,3 +123,16 @@ def get(name: str) -> Profile:
 def settings_of(config: Any) -> Settings:
     """The settings of ``config.profile`` (``spec`` for a config without the key)."""
     return get(getattr(config, "profile", "spec")).settings
+
+
+def markdown_rows() -> list[str]:
+    """The README's table of every profile's rows: id, what it changes, its source (a link
+    named by the file and lines), the conformance cases it makes KNOWN."""
+    lines = []
+    for name in NAMES:
+        for row in get(name).rows:
+            path = row.source.split("/blob/", 1)[-1].split("/", 1)[-1]
+            shown = path.removeprefix("packages/napcat-onebot/").removeprefix("Lagrange.OneBot/")
+            cases = ", ".join(f"`{case}`" for case in row.cases) or "none"
+            lines.append(f"| `{row.id}` | {row.what} | [{shown}]({row.source}) | {cases} |")
+    return lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 
 import pytest
 
@@ -104,3 +105,12 @@ def test_report_self_message_with_a_profile_that_has_self_messages(name):
 
 def test_settings_of_a_config_without_the_key_is_the_spec():
     assert profiles.settings_of(object()) is SPEC
+
+
+def test_the_readme_table_is_the_tables():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Compat profiles"):]
+    section = section[:section.index("\n## ")]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    assert rows == profiles.markdown_rows(), \
+        "README's profile table is out of date: paste profiles.markdown_rows() there"
