@@ -18,8 +18,7 @@ from typing import Any
 
 import yaml
 
-from .profiles import NAMES as PROFILES
-from .profiles import get as get_profile
+from . import profiles
 from .protocol import wire
 from .protocol.coerce import parse_bool, parse_int
 from .protocol.ranges import INT32
@@ -119,12 +118,8 @@ class Config:
     console_host: str = _key("127.0.0.1", "console listen address (non-loopback requires "
                              "access_token)")
     console_port: int = _key(5800, "console port (0 = pick a free port)")
-    # --- compat profiles (onebot_ref/profiles/) ---
-    profile: str = _key("spec", "answer as this implementation does where it departs from the "
-                        "spec: spec, go-cqhttp, napcat, llonebot or lagrange (README: profiles)")
-    report_self_message: bool = _key(
-        False, "report the bot's own messages as events, as the profile's implementation does "
-        "(go-cqhttp, napcat, llonebot: message_sent; lagrange: message); not with spec")
+    profile: str = _key("spec", "answer as spec, go-cqhttp, napcat, llonebot or lagrange does")
+    report_self_message: bool = _key(False, "the bot's own messages as events (not with spec)")
     world: dict = _key(None, "the simulated world: self, friends, groups (see README)")
 
     def __post_init__(self) -> None:
@@ -151,7 +146,6 @@ _FIELDS = {f.name: f for f in fields(Config)}
 _CHOICES = {
     "post_message_format": ("string", "array"),
     "ws_reverse_auth_scheme": ("Bearer", "Token"),
-    "profile": PROFILES,
 }
 _PORTS = ("port", "ws_port", "console_port")
 _POSITIVE = ("ws_reverse_reconnect_interval", "heartbeat_interval", "max_body_bytes",
@@ -210,11 +204,9 @@ def _check(cfg: Config) -> list[str]:
             word = "a positive integer" if low else "0"
             problems.append(f"{name}: expected {word} to {INT32[1]}, got {value}")
     for name, choices in _CHOICES.items():
-        value = getattr(cfg, name)
-        if value not in choices:
-            close = difflib.get_close_matches(str(value), choices, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            problems.append(f"{name}: expected one of {', '.join(choices)}, got {value!r}{hint}")
+        if getattr(cfg, name) not in choices:
+            problems.append(f"{name}: expected one of {', '.join(choices)}, "
+                            f"got {getattr(cfg, name)!r}")
     for name, (shown, pattern) in _URL_SCHEMES.items():
         url = getattr(cfg, name)
         if url and not re.match(pattern, url, re.IGNORECASE):
@@ -231,11 +223,6 @@ def _check(cfg: Config) -> list[str]:
             and not cfg.access_token:
         problems.append(f"console_host: {cfg.console_host!r} is not loopback, which lets anyone "
                         "on the network play your users: set access_token too")
-    if cfg.report_self_message and cfg.profile in PROFILES and \
-            get_profile(cfg.profile).settings.self_message_post_type is None:
-        problems.append(f"report_self_message: profile {cfg.profile} reports no events for the "
-                        "bot's own messages (the spec has none); pick go-cqhttp, napcat, "
-                        "llonebot or lagrange")
     enabled = [(n, getattr(cfg, n)) for n, on in
                (("port", cfg.use_http), ("ws_port", cfg.use_ws), ("console_port", cfg.use_console))
                if on and getattr(cfg, n)]
@@ -281,7 +268,7 @@ def from_mapping(data: dict | None) -> Config:
         except ValueError as err:
             problems.append(str(err))
     cfg = Config(**values)  # keys that failed above keep their defaults for the checks below
-    problems += _check(cfg) + validate_world_config(cfg.world)
+    problems += _check(cfg) + validate_world_config(cfg.world) + profiles.config_problems(cfg)
     if problems:
         raise ConfigError(problems)
     return cfg

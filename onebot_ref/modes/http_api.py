@@ -37,11 +37,11 @@ from ..profiles import settings_of
 from ..protocol import wire
 from ..protocol.auth import authorize, profile_note
 from ..protocol.coerce import Params
-from ..protocol.response import NO_ECHO, Retcode, shaped
+from ..protocol.response import Retcode
 from ..traffic import mask_secret
 from . import Parts, peer
 from .http_params import Reject, query_params, request_params
-from .http_root import root_body, root_request
+from .http_profile import answered, root_body, root_request
 
 # HTTP-2: "^/([^/\s]+)/?$", the action being the path segment.
 _ACTION_PATH = re.compile(r"/([^/\s]+)/?")
@@ -89,8 +89,7 @@ class HttpApi:
     def __init__(self, parts: Parts):
         config = parts.config
         self.actions, self.traffic = parts.actions, parts.traffic
-        #: the compat profile's settings (profiles/settings.py); the spec's by default
-        self.settings = settings_of(config)
+        self.settings = settings_of(config)  # the compat profile's (profiles/settings.py)
         self.token = config.access_token
         self.limit = config.max_body_bytes
         self.cors = config.enable_cors
@@ -182,17 +181,13 @@ class HttpApi:
             self._record_in(environ, frame)
         envelope = self.actions.call(action, params)
         # communication/http.md: "如果 API 不存在，状态码为 404"
-        if envelope.get("retcode") == Retcode.NOT_FOUND:
-            if self.settings.unknown_action_http is None:
-                return self._refuse(environ, start_response, None, Reject(
-                    404, envelope.get("message") or f"no action {action!r}"))
-            retcode = envelope["retcode"] = self.settings.unknown_action_http
-            params.notes.append(self.settings.mark(
-                "unknown_action_http", f"HTTP 200 with retcode {retcode}"))
-        if not self.settings.is_spec:  # the profile's envelope keys (RESP-10)
-            envelope, note = shaped(envelope, self.settings, NO_ECHO)
-            if note is not None:
-                params.notes.append(note)
+        # (or what a profile says: Settings.unknown_action_http)
+        if envelope.get("retcode") == Retcode.NOT_FOUND and \
+                self.settings.unknown_action_http is None:
+            return self._refuse(environ, start_response, None, Reject(
+                404, envelope.get("message") or f"no action {action!r}"))
+        if not self.settings.is_spec:  # the profile's retcode and keys (http_profile.py)
+            envelope = answered(self.settings, envelope, params.notes)
         # communication/http.md: "剩下的所有情况，无论操作实际成功与否，状态码都是 200"
         if self.traffic is not None:
             notes = params.notes

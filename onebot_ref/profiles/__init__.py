@@ -22,6 +22,7 @@ changes, ``what`` it changes (one line) and its ``source``.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import importlib
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -118,6 +119,19 @@ def get(name: str) -> Profile:
         module = importlib.import_module(f".{_MODULES[name]}", __name__)
         profile = _LOADED[name] = module.PROFILE
     return profile
+
+
+def config_problems(config: Any) -> list[str]:
+    """What is wrong with the config's ``profile`` and ``report_self_message`` (the profiles
+    own what a valid profile is, as the world owns its section), one line per problem."""
+    if config.profile not in NAMES:
+        close = difflib.get_close_matches(str(config.profile), NAMES, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return [f"profile: expected one of {', '.join(NAMES)}, got {config.profile!r}{hint}"]
+    if config.report_self_message and get(config.profile).settings.self_message_post_type is None:
+        return [f"report_self_message: profile {config.profile} reports no events for the bot's "
+                "own messages (the spec has none); pick go-cqhttp, napcat, llonebot or lagrange"]
+    return []
 
 
 def settings_of(config: Any) -> Settings:

@@ -1,4 +1,5 @@
-"""What ``/`` is on the HTTP API when a compat profile gives it a meaning (Settings.root_path).
+"""What a compat profile changes of an HTTP API answer: the envelope (an unknown action's
+retcode, its keys) and what ``/`` is (Settings.root_path).
 
 The spec has no ``/`` (communication/http.md: "接受路径为 /:action 的 API 请求"; HTTP-3: any
 other path is 404), which is what the ``spec`` profile answers. Real implementations do
@@ -14,6 +15,7 @@ import json
 from ..profiles.settings import Settings
 from ..protocol import wire
 from ..protocol.coerce import Params
+from ..protocol.response import NO_ECHO, Retcode, shaped
 
 _JSON_TYPE = "application/json; charset=UTF-8"
 _TEXT_TYPE = "text/plain; charset=utf-8"
@@ -44,3 +46,16 @@ def root_body(settings: Settings) -> tuple[bytes, str, str]:
     else:
         body, content_type = wire.body(settings.root_body), _JSON_TYPE
     return body, content_type, settings.mark("root_path", "/ answers 200")
+
+
+def answered(settings: Settings, envelope: dict, notes: list[str]) -> dict:
+    """The envelope as the profile answers it on HTTP: an unknown action as HTTP 200 with the
+    profile's retcode (Settings.unknown_action_http), the profile's keys (no ``echo`` was
+    sent); each change's journal mark added to ``notes``."""
+    if envelope.get("retcode") == Retcode.NOT_FOUND:
+        retcode = envelope["retcode"] = settings.unknown_action_http
+        notes.append(settings.mark("unknown_action_http", f"HTTP 200 with retcode {retcode}"))
+    envelope, note = shaped(envelope, settings, NO_ECHO)
+    if note is not None:
+        notes.append(note)
+    return envelope
