@@ -22,7 +22,7 @@ from typing import Callable
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from . import __version__
+from . import __version__, clock
 from .actions import Actions
 from .bus import Bus
 from .config import Config, ConfigError
@@ -164,6 +164,7 @@ class Runner:
                            history_limit=config.history_limit,
                            message_format=config.post_message_format,
                            data_dir=self.data_dir,
+                           clock=clock.from_config(config.clock, config.start_time),
                            self_message_post_type=self_messages if config.report_self_message
                            else None)
         self.actions = Actions(self.world, config)

@@ -56,8 +56,10 @@ def _shaped(envelope: dict, settings: Settings, echo: Any, notes: list[str]
     return envelope, notes if note is None else [*notes, note]
 
 
-def answer(actions: Actions, data: str | bytes) -> tuple[Any, dict, list[str]]:
-    """The response to one API frame: ``(request as decoded, envelope, coercion notes)``."""
+def answer(actions: Actions, data: str | bytes,
+           channel: str | None = None) -> tuple[Any, dict, list[str]]:
+    """The response to one API frame: ``(request as decoded, envelope, coercion notes)``;
+    ``channel``: the session's ("ws", "ws_reverse"), for the actions' observers."""
     settings = actions.settings  # the compat profile's
     try:
         # BAD-2: strict JSON (RFC 8259), one reading for every transport; A-46: a binary frame
@@ -77,7 +79,7 @@ def answer(actions: Actions, data: str | bytes) -> tuple[Any, dict, list[str]]:
     # WSF-8 / A-13: a params that is not an object counts as {}.
     values = request.get("params")
     params = Params(values if isinstance(values, dict) else {})
-    envelope = actions.call(action, params)  # unknown action → 1404 (WSF-7)
+    envelope = actions.call(action, params, channel)  # unknown action → 1404 (WSF-7)
     if not settings.is_spec:
         if envelope["retcode"] == Retcode.NOT_FOUND and settings.changes("unknown_action_ws"):
             envelope["retcode"] = settings.unknown_action_ws

@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import secrets
 import threading
-import time as _time
 from typing import TYPE_CHECKING, Any
 
+from ..clock import ManualClock, RealClock
 from ..protocol.coerce import parse_int
 from ..protocol.message import is_forward, to_format
 from ..protocol.response import ActionError, Retcode
@@ -57,6 +57,7 @@ class WorldCore:
     def __init__(self, world_config: dict | None = None, bus: Bus | None = None,
                  database: str | None = None, history_limit: int = 10000,
                  message_format: str = "string", data_dir: str | None = None,
+                 clock: RealClock | ManualClock | None = None,
                  self_message_post_type: str | None = None):
         problems = validate_world_config(world_config)
         if problems:
@@ -67,11 +68,12 @@ class WorldCore:
         self.message_stored = threading.Condition(self.lock)
         self.bus = bus
         self.message_format = message_format
-        #: the post_type of the bot's own messages' events (a profile's report_self_message);
-        #: None: none are published (the spec's)
-        self.self_message_post_type = self_message_post_type
+        self.self_message_post_type = self_message_post_type  # None: the spec's (views.py)
         #: where media files sent as base64:// are saved (world/media.py); None: not saved
         self.data_dir = data_dir
+        #: where every time the world reports comes from (onebot_ref/clock.py)
+        self.clock = clock if clock is not None else RealClock()
+        self._time = self.clock.time  # bound once: now() runs for every event
         me, self.accounts, self.friends, self.groups = build(world_config, self.now())
         self.self_id: int = me.user_id
         self.nickname: str = me.nickname
@@ -89,8 +91,10 @@ class WorldCore:
         #: files sent in private chats, by file_id
         self.private_files: dict[str, PrivateFile] = {}
         # A flag names this run too: flags of a previous run (pending requests are not kept)
-        # are unknown, never confused with new ones (EVT-29).
-        self._flag_prefix = secrets.token_hex(4)
+        # are unknown, never confused with new ones (EVT-29). A manual clock's run is named by
+        # its start time instead, so that its events are the same bytes every run.
+        self._flag_prefix = (f"{self.clock.start_time:08x}" if isinstance(self.clock, ManualClock)
+                             else secrets.token_hex(4))
         self._flag_count = 0
         self._seq_count = 0  # requests' and notifications' seqs
         self._id_count = 0  # files', folders' and announcements' ids
@@ -103,8 +107,8 @@ class WorldCore:
 
     def now(self) -> int:
         """event/README.md: time "事件发生的时间戳" (EVT-1: int Unix seconds). The world's one
-        clock: every time it stores or reports is read here."""
-        return int(_time.time())
+        clock: every time it stores or reports is read here (from ``clock``, see clock.py)."""
+        return int(self._time())
 
     # --- look-ups: no such thing -> 102 (RESP-9) --------------------------------------------
     def account(self, user_id: int, field: str | None = None) -> Account:
@@ -232,10 +236,9 @@ class WorldCore:
             self.bus.publish(None, facts)
 
     def publish_message(self, event: dict | None, record: dict) -> dict | None:
-        """Publish a stored message: its OneBot 11 event (None for the bot's own message, which
-        OneBot 11 does not report, unless a profile does: views.self_message_event) with the
-        message's facts, built only when a sink asks for facts (a received message is the hot
-        path)."""
+        """Publish a stored message: its OneBot 11 event (None for the bot's own message unless a
+        profile reports it, views.self_message_event) with the message's facts, built only when
+        a sink asks for facts (a received message is the hot path)."""
         wanted = self.bus is not None and self.bus.wants_facts
         if event is None:
             if wanted:
