@@ -50,9 +50,10 @@ class Ctx:
         return answer
 
     def ws(self, path: str = "/api", *, auth: str = "header", headers: dict | None = None,
-           keep: bool = False) -> Frames:
+           keep: bool = False, refusable: bool = False) -> Frames:
         """A forward WebSocket to ``path`` ("header": Bearer token; "query": ?access_token=;
-        "none"). Refused: :class:`HandshakeError` for the case to judge."""
+        "none"). A refused handshake fails the case, or (``refusable``) raises
+        :class:`HandshakeError` for the case to judge."""
         if not self.target.ws:
             raise Skip("needs --ws")
         url = self.target.ws.rstrip("/") + path
@@ -69,7 +70,9 @@ class Ctx:
         except HandshakeError as err:
             self.log.add("←", channel, f"handshake refused: {err}")
             self.actual = f"handshake refused: {err}"
-            raise
+            if refusable:
+                raise
+            raise Fail(f"{path}: the WebSocket handshake was refused: {err}") from None
         self.session.sockets.append(conn)
         if not keep:
             self._opened.append(conn)

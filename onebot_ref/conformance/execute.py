@@ -33,6 +33,7 @@ from .model import (
     NonStrict,
     Skip,
     TimedOut,
+    Unreachable,
     Unsupported,
     Verdict,
     ordered,
@@ -174,6 +175,8 @@ def _judge(case: Case, ctx: Ctx, strict: bool) -> tuple[Verdict, str]:
     scored_fail = Verdict.FAIL if case.level is Level.MUST or strict else Verdict.NON_STRICT
     try:
         note = case.check(ctx) or ""
+    except Unreachable as err:
+        return Verdict.FAIL, str(err)
     except Fail as err:
         if case.level is Level.IMPL:
             return Verdict.INFORMATIONAL, str(err)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import quote, urlencode, urlsplit
 
-from .model import Fail, TimedOut
+from .model import TimedOut, Unreachable
 from .wirelog import WireLog, as_text, clip, curl
 
 HOWS = ("query", "form", "json")  # GET + query string, POST + urlencoded form, POST + JSON
@@ -131,7 +131,7 @@ class HttpClient:
             raise TimedOut(f"{method} {path}", elapsed) from None
         except (OSError, http.client.HTTPException, ssl.SSLError) as err:
             self.log.add("·", "http", f"failed: {_why(err)}")
-            raise Fail(f"{method} {url}: {_why(err)}") from None
+            raise Unreachable(f"{method} {url}: {_why(err)}") from None
         answer = HttpAnswer(method, path, *answer, time.monotonic() - started)
         lines = [f"HTTP {answer.status} {answer.reason}"] + [
             f"{k}: {v}" for k, v in answer.headers.items()]

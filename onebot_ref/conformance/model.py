@@ -65,6 +65,11 @@ class Fail(Signal):
     """The target did not do what the sentence asks (NON-STRICT for a SHOULD case)."""
 
 
+class Unreachable(Fail):
+    """The wire itself failed: no connection, or bytes that are not HTTP / WebSocket. A FAIL
+    whatever the level: nothing could be checked."""
+
+
 class NonStrict(Signal):
     """An accepted deviation, whatever the level: lowercase ``bearer``, extra envelope keys."""
 

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from .. import __version__
 from .execute import Result
 from .model import SPEC_COMMIT, SPEC_REPO
+from .wirelog import Mask
 
 FORMAT = 1
 DISCLAIMER = (
@@ -50,8 +51,7 @@ def mask_url(url: str | None, token: str) -> str | None:
     parts = urlsplit(url)
     query = urlencode([(k, "***" if k == "access_token" else v)
                        for k, v in parse_qsl(parts.query, keep_blank_values=True)])
-    shown = urlunsplit(parts._replace(query=query))
-    return shown.replace(token, "***") if token else shown
+    return Mask(token)(urlunsplit(parts._replace(query=query)))
 
 
 def agent(result: Result) -> str:

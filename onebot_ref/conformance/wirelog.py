@@ -8,6 +8,7 @@ shell command with the token in a variable).
 
 from __future__ import annotations
 
+import re
 import shlex
 import time
 from dataclasses import dataclass, field
@@ -18,20 +19,36 @@ _TOKEN_MARK = "\x00TOKEN\x00"
 
 
 class Mask:
-    """Hides the token and the secret in everything the report shows."""
+    """Hides the token and the secret in everything the report shows: inside an
+    ``Authorization`` value and an ``access_token=`` parameter always, anywhere else when it is
+    long enough not to be an everyday string (a token ``t`` must not turn every t into ***)."""
+
+    #: where the token is put on the wire: a header value, a query parameter
+    PLACES = (re.compile(r"(?i)(authorization:[ \t]*)([^\r\n']*)"),
+              re.compile(r"(access_token=)([^&\s'\"#]*)"))
+    ANYWHERE = 6  # characters: a secret this long is hidden wherever it appears
 
     def __init__(self, *secrets: str):
         self.secrets = [s for s in secrets if s]
 
-    def __call__(self, text: str) -> str:
+    def _hide(self, text: str, shown: str) -> str:
+        for place in self.PLACES:
+            text = place.sub(lambda m: m.group(1) + self._in(m.group(2), shown), text)
         for secret in self.secrets:
-            text = text.replace(secret, "***")
+            if len(secret) >= self.ANYWHERE:
+                text = text.replace(secret, shown)
         return text
 
+    def _in(self, value: str, shown: str) -> str:
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            value = value.replace(secret, shown)
+        return value
+
+    def __call__(self, text: str) -> str:
+        return self._hide(text, "***")
+
     def for_shell(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, _TOKEN_MARK)
-        return text
+        return self._hide(text, _TOKEN_MARK)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any, Callable
 from ..modes import ws_transport
 from ..modes.ws_transport import ConnectionClosed, HandshakeError, WebSocket
 from .http_client import strict_json
-from .model import Fail, TimedOut
+from .model import Fail, TimedOut, Unreachable
 from .wirelog import as_text
 
 _NOT_JSON = object()
@@ -170,12 +170,14 @@ def connect(url: str, channel: str, headers: dict[str, str], timeout: float) -> 
     started = time.monotonic()
     try:
         ws = ws_transport.connect(url, headers, timeout=timeout)
-    except HandshakeError:
+    except HandshakeError as err:
+        if err.status_code is None:  # no HTTP answer at all, or not a WebSocket one
+            raise Unreachable(f"{url}: not a WebSocket handshake answer ({err})") from None
         raise
     except TimeoutError:
         raise TimedOut(f"connecting to {url}", time.monotonic() - started) from None
     except OSError as err:
         why = "connection refused (is the target running?)" if isinstance(
             err, ConnectionRefusedError) else f"{type(err).__name__}: {err}"
-        raise Fail(f"cannot connect to {url}: {why}") from None
+        raise Unreachable(f"cannot connect to {url}: {why}") from None
     return Frames(ws, channel, url, headers).start()

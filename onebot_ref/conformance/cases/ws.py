@@ -157,10 +157,11 @@ def refused(ctx: Ctx, auth: str, headers: dict | None = None) -> str:
     anything is served; 1401/1403 answers then a close are NON-STRICT (the spec says they are
     never sent)."""
     try:
-        conn = ctx.ws("/api", auth=auth, headers=headers)
+        conn = ctx.ws("/api", auth=auth, headers=headers, refusable=True)
     except HandshakeError as err:
-        if err.status_code is None:
-            raise Fail(f"the handshake failed without an HTTP status: {err}") from None
+        if err.status_code not in (401, 403):
+            raise Fail(f"the handshake got HTTP {err.status_code}: not a refusal for the "
+                       f"token (401 or 403)") from None
         return f"refused before the upgrade: HTTP {err.status_code}"
     try:
         conn.send({"action": "get_login_info", "echo": "conform-auth"})
@@ -198,7 +199,7 @@ def ws_wrong_token(ctx: Ctx) -> str:
       quote=SERVES, needs="ws", expected="reported: what /conform-nowhere does")
 def other_path(ctx: Ctx) -> str:
     try:
-        conn = ctx.ws("/conform-nowhere")
+        conn = ctx.ws("/conform-nowhere", refusable=True)
     except HandshakeError as err:
         return f"handshake refused: HTTP {err.status_code}"
     frame = conn.call("get_login_info", {}, "conform-p", ctx.timeout)
