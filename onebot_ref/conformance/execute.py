@@ -115,7 +115,8 @@ def skip_reason(case: Case, target: Target, options: Options) -> str:
     given = {"http": target.http, "ws": target.ws, "token": target.token,
              "secret": target.secret, "post": target.listen_post,
              "reverse": target.listen_reverse, "user": target.user_id is not None,
-             "group": target.group_id is not None}
+             "group": target.group_id is not None,
+             "api-ws": target.ws or target.listen_reverse}
     missing = [NEEDS[need] for need in sorted(case.needs) if not given[need]]
     return f"needs {', '.join(missing)}" if missing else ""
 

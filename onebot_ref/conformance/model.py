@@ -95,6 +95,7 @@ NEEDS = {
     "http": "--http", "ws": "--ws", "token": "--token", "secret": "--secret",
     "post": "--listen-post", "reverse": "--listen-reverse",
     "user": "--user-id", "group": "--group-id",  # given, not discovered: writes go only there
+    "api-ws": "--ws or --listen-reverse",         # a WebSocket that answers API requests
 }
 _ID = re.compile(r"^[a-z_-]+(?:/[A-Za-z_.-]+)+/\d+$")
 

@@ -54,6 +54,15 @@ def footer(result: Result) -> list[str]:
     return lines + [closing_line(result)]
 
 
+def markdown_rows() -> list[str]:
+    """The case table of docs/conformance.md, one row per case in running order."""
+    from .model import ordered
+
+    return [f"| `{c.id}` | {SHORT_LEVEL[c.level]} | {', '.join(c.rules)} | "
+            f"{c.title.replace('|', '/')}{' (destructive)' if c.destructive else ''} |"
+            for c in ordered()]
+
+
 def junit(result: Result, mask=lambda text: text) -> bytes:
     """The run as JUnit XML (what CI systems show as a test report)."""
     counts = result.summary

@@ -3,7 +3,8 @@
 title, the group's name, the member's role); a ban is lifted and a whole-group ban ended.
 set_group_kick, set_group_leave, set_group_anonymous(_ban) and set_restart are never called.
 
-Every setter's answer is ``data: null`` ("对于踢人、禁言等不需要返回数据的操作，这里为 null", RESP-5)."""
+Every setter's answer is ``data: null`` (communication/http.md: "对于踢人、禁言等不需要返回数据的操作，
+这里为 null", RESP-5)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from .messages import marker, read, send
 
 P = "api/public.md"
 MUST = Level.MUST
-NULL = "对于踢人、禁言等不需要返回数据的操作，这里为 null"
 MID = "| `message_id` | number (int32) | 消息 ID |"
 USER = {"destructive": True, "needs": ("http", "user")}
 GROUP = {"destructive": True, "needs": ("http", "group")}
@@ -123,7 +123,8 @@ def get_msg_shape(ctx: Ctx) -> None:
 
 
 @case("api/public/delete_msg/1", P, MUST, ("API-4", "RESP-5"),
-      "delete_msg recalls a message the bot sent, data null", quote=NULL, **GROUP,
+      "delete_msg recalls a message the bot sent, data null",
+      quote="| `message_id` | number (int32) | - | 消息 ID |", **GROUP,
       action="delete_msg", expected="send_group_msg, then delete_msg of it: ok, data null")
 def delete_msg(ctx: Ctx) -> None:
     done(ctx, "delete_msg", {"message_id": send(ctx, marker(ctx), group=True)})

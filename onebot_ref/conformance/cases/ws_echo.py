@@ -86,7 +86,7 @@ def _register(number: int, what: str, value: Any) -> None:
                 f"echo {what} comes back unchanged, on every API path",
                 f"echo {value!r}: the same value and type in the answer, on /api, / and the "
                 f"reverse API or Universal connection", lambda ctx: echoed(ctx, value),
-                needs=frozenset()))
+                needs=frozenset({"api-ws"})))
 
 
 for _row in VALUES:
@@ -103,7 +103,7 @@ def _null(ctx: Ctx) -> str:
 add(CaseRow("communication/ws/31", P, QUOTE, Level.SHOULD, ("WSF-9", "WSF-10", "A-12"),
             "echo null comes back as null (left out: NON-STRICT)",
             "echo null: the answer has echo null, on every API path", _null,
-            needs=frozenset()))
+            needs=frozenset({"api-ws"})))
 
 
 def _on_errors(ctx: Ctx) -> str:
@@ -124,4 +124,4 @@ def _on_errors(ctx: Ctx) -> str:
 add(CaseRow("communication/ws/32", P, QUOTE, Level.MUST, ("WSF-9", "A-12", "RESP-11"),
             "echo comes back on failed answers too (1404, bad parameters)",
             'echo {"seq": 9} on an unknown action and on get_stranger_info without user_id',
-            _on_errors, needs=frozenset()))
+            _on_errors, needs=frozenset({"api-ws"})))
