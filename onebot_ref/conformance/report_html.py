@@ -26,15 +26,16 @@ h1 { font-size: 22px; margin: 4px 0 2px; } h2 { font-size: 16px; margin: 22px 0 
 .sub { color: #57606a; margin-bottom: 12px; }
 table.meta td { padding: 1px 12px 1px 0; vertical-align: top; } table.meta td:first-child
 { color: #57606a; white-space: nowrap; }
-.badge { display: inline-block; min-width: 96px; text-align: center; color: #fff;
+.badge { display: inline-block; min-width: 104px; text-align: center; color: #fff;
          border-radius: 4px; padding: 1px 6px; font-size: 12px; font-weight: 600; }
 .counts button { border: 0; cursor: pointer; margin: 0 6px 6px 0; }
 .counts button.off { opacity: .35; }
 details { border: 1px solid #d0d7de; border-radius: 6px; margin: 6px 0; }
-summary { cursor: pointer; padding: 6px 10px; list-style: none; display: flex; gap: 10px;
-          align-items: baseline; }
-summary code { font-weight: 600; min-width: 260px; } summary .lvl { color: #57606a;
-          min-width: 56px; font-size: 12px; }
+summary { cursor: pointer; padding: 6px 10px; list-style: none; display: grid; gap: 10px;
+          grid-template-columns: 116px 290px 150px 1fr 56px; align-items: baseline; }
+summary .badge { min-width: 0; font-size: 11px; }
+summary code { font-weight: 600; } summary .lvl { color: #57606a; font-size: 12px; }
+summary .ms { color: #57606a; font-size: 12px; text-align: right; }
 .body { padding: 4px 12px 12px; border-top: 1px solid #d0d7de; }
 .body dt { color: #57606a; margin-top: 8px; font-size: 12px; text-transform: uppercase; }
 .body dd { margin: 2px 0 0; } blockquote { margin: 2px 0; padding: 4px 10px;
@@ -73,13 +74,15 @@ def page(result: Result) -> str:
         '<div class="counts">' + "".join(
             f'<button class="badge" data-v="{escape(v)}" style="background:{COLOURS[v]}">'
             f"{escape(v)} {n}</button>" for v, n in data["counts"].items() if n) + "</div>",
-        _meta(data), f'<div class="note">{escape(DISCLAIMER)}</div>',
-        "<h2>What this run does not cover</h2><ul>",
+        _meta(data), f'<div class="note">{escape(DISCLAIMER)} '
+                     f'<a href="#not-covered">What this run does not cover</a>.</div>',
+        "<h2>Cases</h2>",
+        *[_case(r) for r in result.results],
+        '<h2 id="not-covered">What this run does not cover</h2><ul>',
         *[f"<li>{escape(item)}</li>" for item in NOT_COVERED],
         *[f"<li><code>{escape(r.case.id)}</code>: {escape(r.reason)}</li>"
           for r in result.results if r.verdict is Verdict.SKIPPED],
-        "</ul><h2>Cases</h2>",
-        *[_case(r) for r in result.results],
+        "</ul>",
     ]
     if result.preflight:
         parts.append("<h2>Before the cases</h2><pre>" + escape("\n".join(result.preflight)) +
@@ -118,11 +121,12 @@ def _case(r) -> str:
     if r.log:
         items.append(("wire log", f"<pre>{escape(chr(10).join(r.log))}</pre>"))
     opened = "" if r.verdict in CLOSED else " open"
-    return (f'<details class="case" data-v="{escape(r.verdict.value)}"{opened}><summary>'
+    return (f'<details class="case" id="{escape(case.id)}" data-v="{escape(r.verdict.value)}"'
+            f"{opened}><summary>"
             f"{badge(r.verdict.value)}<code>{escape(case.id)}</code>"
             f'<span class="lvl">{escape(case.level.value)}</span>'
             f"<span>{escape(case.title)}</span>"
-            f'<span class="lvl">{r.duration * 1000:.0f} ms</span></summary>'
+            f'<span class="ms">{r.duration * 1000:.0f} ms</span></summary>'
             f'<dl class="body">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in items) +
             "</dl></details>")
 
