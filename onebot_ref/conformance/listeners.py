@@ -12,6 +12,8 @@ handshake on any path and reads each connection in its request thread.
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -38,13 +40,44 @@ class Post:
         return next((v for k, v in self.headers.items() if k.lower() == wanted), None)
 
 
+class _Server(ThreadingHTTPServer):
+    """The standard library's threading server, with named request threads and the open
+    connections kept, so that stopping ends them too (a keep-alive POST client, a reverse
+    WebSocket) instead of leaving their threads blocked in a read."""
+
+    daemon_threads = True
+
+    def __init__(self, name: str, address: tuple[str, int], handler: type):
+        self.name, self.connections = name, set()
+        self._lock = threading.Lock()
+        super().__init__(address, handler)
+
+    def process_request(self, request, client_address) -> None:
+        with self._lock:
+            self.connections.add(request)
+        threading.Thread(target=self.process_request_thread, args=(request, client_address),
+                         name=f"{self.name} {client_address[0]}:{client_address[1]}",
+                         daemon=True).start()
+
+    def shutdown_request(self, request) -> None:
+        with self._lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def end_connections(self) -> None:
+        with self._lock:
+            open_now = list(self.connections)
+        for sock in open_now:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
 class Listener:
     """A threading HTTP server on ``(host, port)`` (port 0: any free one) with ``handler``."""
 
     def __init__(self, name: str, host: str, port: int, handler: type):
         self.name = name
-        self.server = ThreadingHTTPServer((host, port), handler)
-        self.server.daemon_threads = True
+        self.server = _Server(name, (host, port), handler)
         self.server.listener = self  # type: ignore[attr-defined]  # the handlers' way back
         self.host, self.port = host, self.server.server_address[1]
         self.started = time.monotonic()
@@ -66,6 +99,7 @@ class Listener:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+        self.server.end_connections()
         self._thread.join(2)
 
 
@@ -92,11 +126,6 @@ class ReverseListener(Listener):
     @property
     def url(self) -> str:
         return f"ws://{_shown(self.host)}:{self.port}/"
-
-    def stop(self) -> None:
-        for conn in list(self.connections):
-            conn.ws.drop()
-        super().stop()
 
 
 class _Quiet(BaseHTTPRequestHandler):
