@@ -98,8 +98,8 @@ def cmd_conform(args: argparse.Namespace) -> int:
     except OSError as err:  # a listener could not bind
         print(f"conform: cannot listen: {err}", file=sys.stderr)
         return 2
+    _write_reports(args, result)  # before the footer: the table ends with "N passed, N failed"
     print("\n" + "\n".join(footer(result)), flush=True)
-    _write_reports(args, result)
     return 1 if result.failed else 0
 
 

@@ -45,9 +45,8 @@ def test_a_run_writes_the_table_index_html_and_junit(server, tmp_path, capsys):
                         "communication/ws/2*", "--exclude", "communication/http/4*",
                         "--report", str(report), "--junit", str(junit), "--seed", "3")
     assert code == 0, "\n".join(out)
-    closing = [line for line in out if CLOSING.match(line)]
-    assert closing and closing[-1].endswith(" 0 failed")
-    assert out[-1].startswith("report: ")  # the report's path follows the closing line
+    assert CLOSING.match(out[-1]) and out[-1].endswith(" 0 failed"), out[-3:]
+    assert any(line.startswith("report: ") for line in out)
 
     data = json.loads((report / "index.json").read_text(encoding="utf-8"))
     assert data["format"] == 1 and data["tool"] == "onebot_ref conform"
