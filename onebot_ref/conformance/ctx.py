@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from .http_client import HttpAnswer, HttpClient
 from .listeners import Post
-from .model import Case, Fail, Skip, TimedOut, Unsupported
+from .model import Case, Fail, Skip, TimedOut, Unreachable, Unsupported
 from .wirelog import WireLog, ws_frames
 from .ws_client import Frame, Frames, HandshakeError, connect
 
@@ -90,13 +90,14 @@ class Ctx:
 
         # with connections of other roles open, the wanted one may be a moment behind (the
         # Event client of a split pair), or not configured at all (Universal): a short wait
-        patience = min(self.timeout, 1.0) if listener.connections else self.timeout
+        patience = min(self.timeout, 1.0) if listener.connections else listener.patience(
+            self.timeout, False)
         conn = listener.wait_until(find, patience if wait else 0)
         if conn is None:
             seen = sorted({c.header("X-Client-Role") or "?" for c in listener.connections})
             if not listener.connections:
                 raise TimedOut(f"no reverse WebSocket connected to {listener.url}",
-                               time.monotonic() - self.started)
+                               time.monotonic() - listener.started, unanswered=False)
             raise Skip(f"no open {'/'.join(roles)} reverse connection (roles seen: "
                        f"{', '.join(seen)})")
         if conn not in self._opened:
@@ -109,12 +110,15 @@ class Ctx:
         receiver = self.session.listeners.post
         if receiver is None:
             raise Skip("needs --listen-post")
+        patience = receiver.patience(self.timeout if wait is None else wait,
+                                     bool(receiver.posts))
         found = receiver.wait_until(
             lambda: (lambda hits: hits if len(hits) >= count else None)(
-                [p for p in receiver.posts if match(p)]), self.timeout if wait is None else wait)
+                [p for p in receiver.posts if match(p)]), patience)
         if not found:
+            since = self.started if receiver.posts else receiver.started
             raise TimedOut(f"fewer than {count} matching POST(s) at {receiver.url}",
-                           time.monotonic() - self.started)
+                           time.monotonic() - since, unanswered=False)
         for post in found[-3:]:
             self.log.add("←", "post", f"{post.method} {post.path}\n" + "\n".join(
                 f"{k}: {v}" for k, v in post.headers.items()) + "\n\n" + post.body.decode(
@@ -170,8 +174,8 @@ class Ctx:
             raise Fail(message)
 
     def login_id(self) -> int:
-        if self.session.self_id is None:
-            raise Fail(f"the bot's account is unknown: {self.session.login_problem}")
+        if self.session.self_id is None:  # nothing this case says can be checked: a FAIL
+            raise Unreachable(f"the bot's account is unknown: {self.session.login_problem}")
         return self.session.self_id
 
     def user(self) -> int:

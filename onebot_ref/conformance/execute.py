@@ -57,6 +57,7 @@ class CaseResult:
     reproducers: list[str] = field(default_factory=list)
     raw: Verdict | None = None  # the verdict before the profile changed it
     row: str = ""             # the profile row that did
+    unanswered: bool = False  # a TIMEOUT of a request (not of a wait for the target to come)
 
 
 @dataclass
@@ -144,8 +145,10 @@ def run(target: Target, options: Options | None = None, *,
                           f"answer (rerun this one with --cases {case.id})")
             result = CaseResult(case, Verdict.SKIPPED, reason) if reason else \
                 run_case(session, case, profile)
-            timeouts = timeouts + 1 if result.verdict is Verdict.TIMEOUT else (
-                timeouts if result.verdict is Verdict.SKIPPED else 0)
+            if result.unanswered:
+                timeouts += 1
+            elif result.verdict is not Verdict.SKIPPED:
+                timeouts = 0
             results.append(result)
             if on_result:
                 on_result(result)
@@ -161,19 +164,28 @@ def run(target: Target, options: Options | None = None, *,
 def run_case(session: Session, case: Case, profile: profiles.Profile) -> CaseResult:
     log = WireLog(session.mask)
     ctx = Ctx(session, case, log)
-    verdict, reason = _judge(case, ctx, session.options.strict)
+    verdict, reason, unanswered = _judge(case, ctx, session.options.strict)
     try:
         ctx.finish()
     except Exception as err:  # noqa: BLE001  # closing what the case opened never fails it
         log.note(f"cleaning up: {type(err).__name__}: {err}")
     result = CaseResult(case, verdict, session.mask(reason), session.mask(ctx.actual),
                         time.monotonic() - ctx.started, log.lines(ctx.started),
-                        log.reproducers, raw=verdict)
+                        log.reproducers, raw=verdict, unanswered=unanswered)
     return apply_profile(result, profile)
 
 
-def _judge(case: Case, ctx: Ctx, strict: bool) -> tuple[Verdict, str]:
-    scored_fail = Verdict.FAIL if case.level is Level.MUST or strict else Verdict.NON_STRICT
+def _judge(case: Case, ctx: Ctx, strict: bool) -> tuple[Verdict, str, bool]:
+    """The verdict and the reason; and whether it is a request left unanswered."""
+    try:
+        verdict, reason = _verdict(case, ctx, strict)
+    except TimedOut as err:
+        return Verdict.TIMEOUT, str(err), err.unanswered
+    return verdict, reason, False
+
+
+def _verdict(case: Case, ctx: Ctx, strict: bool) -> tuple[Verdict, str]:
+    """The verdict of a check that did not time out (TimedOut passes through)."""
     try:
         note = case.check(ctx) or ""
     except Unreachable as err:
@@ -181,15 +193,16 @@ def _judge(case: Case, ctx: Ctx, strict: bool) -> tuple[Verdict, str]:
     except Fail as err:
         if case.level is Level.IMPL:
             return Verdict.INFORMATIONAL, str(err)
-        return (Verdict.FAIL if case.level is Level.MUST else scored_fail), str(err)
+        scored = Verdict.FAIL if case.level is Level.MUST or strict else Verdict.NON_STRICT
+        return scored, str(err)
     except NonStrict as err:
         return (Verdict.FAIL if strict else Verdict.NON_STRICT), str(err)
     except Unsupported as err:
         return Verdict.UNSUPPORTED, str(err)
     except Skip as err:
         return Verdict.SKIPPED, str(err)
-    except TimedOut as err:
-        return Verdict.TIMEOUT, str(err)
+    except TimedOut:
+        raise
     except Exception as err:  # noqa: BLE001  # garbage from the target: a FAIL, never a crash
         where = traceback.extract_tb(err.__traceback__)[-1]
         why = (f"the answer could not be read ({type(err).__name__}: {err}, at "

@@ -86,6 +86,12 @@ class Listener:
                                         kwargs={"poll_interval": 0.1}, daemon=True)
         self._thread.start()
 
+    def patience(self, timeout: float, arrived: bool) -> float:
+        """How long to wait for an arrival: ``timeout``, but for the first one only what is
+        left of the first ``timeout`` seconds of listening (a target that has not come by
+        then is not waited for again, case after case)."""
+        return timeout if arrived else max(0.0, self.started + timeout - time.monotonic())
+
     def notify(self, change: Callable[[], None]) -> None:
         with self._cond:
             change()

@@ -66,8 +66,9 @@ class Fail(Signal):
 
 
 class Unreachable(Fail):
-    """The wire itself failed: no connection, or bytes that are not HTTP / WebSocket. A FAIL
-    whatever the level: nothing could be checked."""
+    """Nothing could be checked: the wire failed (no connection, bytes that are not HTTP or
+    WebSocket), or what the case needs first could not be learnt (the bot's account). A FAIL
+    whatever the level."""
 
 
 class NonStrict(Signal):
@@ -83,11 +84,13 @@ class Skip(Signal):
 
 
 class TimedOut(Signal):
-    """Nothing came back in time; ``elapsed`` in seconds."""
+    """Nothing came in time; ``elapsed`` in seconds. ``unanswered``: a request of the runner's
+    went unanswered (False: the runner listened and the target never came, which says nothing
+    about whether its API answers)."""
 
-    def __init__(self, what: str, elapsed: float):
+    def __init__(self, what: str, elapsed: float, *, unanswered: bool = True):
         super().__init__(f"{what}: nothing after {elapsed:.2f} s")
-        self.elapsed = elapsed
+        self.elapsed, self.unanswered = elapsed, unanswered
 
 
 #: What a case may need; without it the case is SKIPPED naming the option.

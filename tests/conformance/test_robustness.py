@@ -7,6 +7,7 @@ The bad targets are small servers of this file on 127.0.0.1, port 0 (none of one
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -113,7 +114,9 @@ def test_a_target_that_never_answers_is_timeouts_then_a_stop():
     check_every_case_judged(result)
     timeouts = [r for r in result.results if r.verdict is Verdict.TIMEOUT]
     assert len(timeouts) == STOP_AFTER_TIMEOUTS, table(result)
-    assert all("nothing after 0.3" in r.reason for r in timeouts)
+    # the elapsed time is in the reason (at least the timeout; more on a loaded machine)
+    assert all(float(re.search(r"nothing after (\d+\.\d\d) s", r.reason)[1]) >= 0.29
+               for r in timeouts), table(result)
     assert any("the target does not answer" in r.reason for r in result.results
                if r.verdict is Verdict.SKIPPED)
     assert result.duration < 15

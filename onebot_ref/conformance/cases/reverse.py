@@ -21,8 +21,10 @@ def connections(ctx: Ctx) -> list[Frames]:
     listener = ctx.session.listeners.reverse
     if listener is None:
         raise Skip("needs --listen-reverse")
-    if not listener.wait_until(lambda: listener.connections, ctx.timeout):
-        raise TimedOut(f"no reverse WebSocket connected to {listener.url}", ctx.timeout)
+    if not listener.wait_until(lambda: listener.connections,
+                               listener.patience(ctx.timeout, False)):
+        raise TimedOut(f"no reverse WebSocket connected to {listener.url}",
+                       time.monotonic() - listener.started, unanswered=False)
     return list(listener.connections)
 
 
