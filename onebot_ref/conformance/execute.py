@@ -11,8 +11,9 @@ a :class:`~.model.Verdict`:
   the exception, so garbage from the target never stops the run.
 
 Then ``--profile``: a case a row of the profile names is expected to deviate. A deviation
-(FAIL, NON-STRICT, UNSUPPORTED) becomes KNOWN, citing the row; a PASS becomes FAIL, since the
-profile no longer describes the target (pytest's strict xfail).
+(FAIL, NON-STRICT, UNSUPPORTED, or a TIMEOUT waiting for the target to POST or connect) becomes
+KNOWN, citing the row; a PASS becomes FAIL, since the profile no longer describes the target
+(pytest's strict xfail).
 """
 
 from __future__ import annotations
@@ -180,6 +181,8 @@ def _judge(case: Case, ctx: Ctx, strict: bool) -> tuple[Verdict, str, bool]:
     try:
         verdict, reason = _verdict(case, ctx, strict)
     except TimedOut as err:
+        if case.level is Level.IMPL and not err.unanswered:  # nothing came to report on
+            return Verdict.INFORMATIONAL, str(err), False
         return Verdict.TIMEOUT, str(err), err.unanswered
     return verdict, reason, False
 
@@ -221,7 +224,10 @@ def apply_profile(result: CaseResult, profile: profiles.Profile) -> CaseResult:
         return result
     row = rows[0]
     result.row = row.id
-    if result.verdict in DEVIATIONS:
+    # a wait for the target to POST or dial in that ran out is a deviation too (a row saying
+    # "heartbeats are not POSTed"); a request left unanswered never is
+    if result.verdict in DEVIATIONS or (result.verdict is Verdict.TIMEOUT
+                                        and not result.unanswered):
         result.reason = f"{row.id}: {row.what} ({result.verdict.value}: {result.reason})"
         result.verdict = Verdict.KNOWN
     elif result.verdict is Verdict.PASS:

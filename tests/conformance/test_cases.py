@@ -161,6 +161,13 @@ def test_how_a_check_ends_is_its_verdict(level, ending, strict, verdict):
     assert _judge(a_case(level, ending), None, strict)[0] is verdict
 
 
+def test_an_informational_case_with_nothing_arriving_stays_informational():
+    late = TimedOut("no POST", 3.0, unanswered=False)
+    assert _judge(a_case(Level.IMPL, late), None, False)[0] is Verdict.INFORMATIONAL
+    assert _judge(a_case(Level.IMPL, TimedOut("x", 1.0)), None, False)[:3:2] == (
+        Verdict.TIMEOUT, True)
+
+
 def test_a_timeout_says_how_long():
     assert "nothing after 1.50 s" in _judge(a_case(Level.MUST, TimedOut("x", 1.5)), None,
                                             False)[1]
@@ -170,11 +177,15 @@ def test_a_timeout_says_how_long():
     (Verdict.FAIL, Verdict.KNOWN), (Verdict.NON_STRICT, Verdict.KNOWN),
     (Verdict.UNSUPPORTED, Verdict.KNOWN), (Verdict.PASS, Verdict.FAIL),  # strict xfail
     (Verdict.TIMEOUT, Verdict.TIMEOUT), (Verdict.SKIPPED, Verdict.SKIPPED),
+    (Verdict.INFORMATIONAL, Verdict.INFORMATIONAL),
 ])
-def test_a_profile_row_turns_its_deviation_into_known(raw, verdict):
+@pytest.mark.parametrize("unanswered", [True, False])
+def test_a_profile_row_turns_its_deviation_into_known(raw, verdict, unanswered):
     row = profiles.Row("x/status", ("communication/http/99*",), "403 for 401", "x.ts")
-    result = apply_profile(CaseResult(a_case(Level.MUST, None), raw, "why"),
-                           profiles.Profile("x", (row,)))
+    if raw is Verdict.TIMEOUT and not unanswered:  # the target never POSTed or dialled in
+        verdict = Verdict.KNOWN
+    result = apply_profile(CaseResult(a_case(Level.MUST, None), raw, "why",
+                                      unanswered=unanswered), profiles.Profile("x", (row,)))
     assert result.verdict is verdict
     if verdict in (Verdict.KNOWN, Verdict.FAIL):
         assert result.row == "x/status" and "x/status" in result.reason
