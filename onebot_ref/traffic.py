@@ -4,6 +4,11 @@ Every mode calls :meth:`Traffic.record`; the console reads it (``GET /sim/traffi
 the web page, ``python -m onebot_ref tail``). It is httpbin's "what did we see of the request",
 kept over time. Bounded in memory (the oldest frames are dropped first); secrets are masked
 before they are stored, so the journal can be shown to anyone who can see the console.
+
+BAD-5: the journal never holds a value it cannot serialise. What the transports record was
+decoded strictly (protocol/wire.py) or built by onebot_ref; what did not decode is recorded
+as it arrived, and :func:`safe` makes that a description: bytes become their length and
+``repr``, a text's lone surrogates become ``\\udXXX`` escapes.
 """
 
 from __future__ import annotations
@@ -18,6 +23,21 @@ from typing import Any, Mapping
 _SECRET_HEADERS = {"authorization", "x-signature"}
 _TOKEN_IN_QUERY = re.compile(r"(access_token=)([^&\s]*)")
 CHANNELS = ("http", "http_post", "ws", "ws_reverse", "console")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: How much of an undecodable frame the journal shows.
+SHOWN_BYTES = 200
+
+
+def safe(data: Any) -> Any:
+    """``data`` as the journal keeps it: JSON values as they are; bytes (a binary frame, a body
+    that is not UTF-8) as a description; a text holding lone surrogates with them escaped."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        raw = bytes(data)
+        more = "..." if len(raw) > SHOWN_BYTES else ""
+        return f"<{len(raw)} bytes: {raw[:SHOWN_BYTES]!r}{more}>"
+    if isinstance(data, str) and not data.isascii() and _SURROGATE.search(data):
+        return data.encode("utf-8", "backslashreplace").decode("utf-8")
+    return data
 
 
 def mask_secret(value: str) -> str:
@@ -60,7 +80,7 @@ class Traffic:
                path: str | None = None) -> int:
         """Append one frame; returns its seq. ``data`` is the JSON value (or text) carried."""
         frame = {"seq": 0, "time": time.time(), "channel": channel, "direction": direction,
-                 "peer": peer, "data": data}
+                 "peer": peer, "data": data if isinstance(data, (dict, list)) else safe(data)}
         if path is not None:
             frame["path"] = mask_url(path)
         if headers is not None:

@@ -34,6 +34,7 @@ import threading
 import time as _time
 from typing import TYPE_CHECKING, Any
 
+from ..protocol.coerce import parse_int
 from ..protocol.message import is_forward, to_format
 from ..protocol.response import ActionError, Retcode
 from . import content, facts
@@ -273,10 +274,9 @@ class WorldCore:
         for node in nodes:
             data = node["data"]
             if "content" not in data and "id" in data:
-                try:
-                    stored = self.store.get(int(data["id"]))
-                except ValueError:
-                    stored = None
+                # an int32 message id: protocol/message.validate_outgoing checked it (BAD-3)
+                number = parse_int(str(data["id"]))
+                stored = self.store.get(number) if number is not None else None
                 if stored is None:
                     raise ActionError(Retcode.NO_TARGET,
                                       f"node id {data['id']!r}: no such message to forward")
