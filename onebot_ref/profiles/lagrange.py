@@ -27,7 +27,7 @@ ROWS: tuple[Row, ...] = (
         "WWW-Authenticate: Bearer; != $\"Bearer {AccessToken}\" -> 403; the forward "
         "WebSocket reads authorization[\"Bearer \".Length..] only after StartsWith(\"Bearer \") "
         "(ForwardWSService.cs#L156-L175)"),
-    Row("lagrange/ws-auth-status", (),
+    Row("lagrange/ws-auth-status", ("communication/ws/12",),
         "a forward WebSocket without a token is refused with 403, as with a wrong one",
         _AT + "Core/Network/Service/ForwardWSService.cs#L88-L96",
         {"ws_auth_missing_status": 403},

@@ -23,8 +23,7 @@ ROWS: tuple[Row, ...] = (
         "`Bearer <token>` (communication/authorization.md)",
         "authorize: authHeader.split('Bearer ').pop(), else req.query.access_token; the same "
         "in connect/ws.ts#L120-L139"),
-    Row("llonebot/auth-status",
-        ("communication/http/27", "communication/http/33", "communication/http/35", "communication/http/36"),
+    Row("llonebot/auth-status", ("communication/http/27",),
         "a missing token is HTTP 403, as a wrong one",
         _AT + "src/onebot11/connect/http.ts#L172-L195",
         {"auth_missing_status": 403},

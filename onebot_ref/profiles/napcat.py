@@ -29,8 +29,7 @@ ROWS: tuple[Row, ...] = (
         "authorize: HeaderClientToken = authorization?.split('Bearer ').pop() || ''; "
         "ClientToken = a non-empty query access_token, else the header's; the same in "
         "websocket-server.ts#L151-L156"),
-    Row("napcat/auth-status",
-        ("communication/http/27", "communication/http/33", "communication/http/35", "communication/http/36"),
+    Row("napcat/auth-status", ("communication/http/27",),
         "a missing token is HTTP 403, as a wrong one",
         _AT + "network/http-server.ts#L117-L127",
         {"auth_missing_status": 403},
