@@ -41,7 +41,7 @@ from ..protocol.response import Retcode
 from ..traffic import mask_secret
 from . import Parts, peer
 from .http_params import Reject, query_params, request_params
-from .http_profile import answered, root_body, root_request
+from .http_profile import answered, body_first, root_body, root_request
 
 # HTTP-2: "^/([^/\s]+)/?$", the action being the path segment.
 _ACTION_PATH = re.compile(r"/([^/\s]+)/?")
@@ -115,10 +115,13 @@ class HttpApi:
             action = frame["action"] = self._route(environ)
             self._check_method(environ)
             query, bad_query = query_params(environ)
-            note = self._authorize(environ, query)
+            late = self.settings.token_after_body  # AUTH-8, or a profile's order
+            note = None if late else self._authorize(environ, query)
             if bad_query is not None:  # BAD-1: after the token (AUTH-8), before the body
                 raise Reject(400, bad_query)
-            params = request_params(environ, query, self.limit, self.settings)
+            params = request_params(environ, query, self.limit, self.settings) if not late else \
+                body_first(environ, query, self.limit, self.settings, self.token)
+            note = self._authorize(environ, query) if late else note
             if note is not None:
                 params.notes.append(note)
         except Reject as rejection:
@@ -129,8 +132,7 @@ class HttpApi:
 
     # --- the steps, in the spec's order (HTTP-13) -------------------------------------------
     def _route(self, environ: dict) -> str | None:
-        """The action named by the path (HTTP-2: the raw path segment, not percent-decoded);
-        None for ``/`` when the profile gives it a meaning (Settings.root_path)."""
+        """The action the raw path names (HTTP-2: not %-decoded); None: a profile's ``/``."""
         raw_path = environ.get("RAW_URI", "")
         raw_path = raw_path.partition("?")[0] if raw_path.startswith("/") else environ["PATH_INFO"]
         if not raw_path.isascii():
@@ -158,8 +160,7 @@ class HttpApi:
                          (("Allow", "GET, POST, OPTIONS" if self.cors else "GET, POST"),))
 
     def _authorize(self, environ: dict, query: dict[str, str]) -> str | None:
-        """Reject a refused token; the journal's profile mark when the profile decided
-        otherwise than the spec (None with the spec's settings)."""
+        """Reject a refused token; the profile's journal mark (None: as the spec decides)."""
         # AUTH-8: the token is checked before anything else about the request.
         # communication/http.md: "如果 access token 未提供，状态码为 401" /
         # "如果 access token 不符合，状态码为 403"

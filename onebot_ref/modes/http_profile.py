@@ -1,5 +1,6 @@
 """What a compat profile changes of an HTTP API answer: the envelope (an unknown action's
-retcode, its keys) and what ``/`` is (Settings.root_path).
+retcode, its keys), the order of the checks (Settings.token_after_body) and what ``/`` is
+(Settings.root_path).
 
 The spec has no ``/`` (communication/http.md: "接受路径为 /:action 的 API 请求"; HTTP-3: any
 other path is 404), which is what the ``spec`` profile answers. Real implementations do
@@ -12,10 +13,14 @@ from __future__ import annotations
 
 import json
 
+from werkzeug.datastructures import EnvironHeaders
+
 from ..profiles.settings import Settings
 from ..protocol import wire
+from ..protocol.auth import authorize
 from ..protocol.coerce import Params
 from ..protocol.response import NO_ECHO, Retcode, shaped
+from .http_params import Reject, request_params
 
 _JSON_TYPE = "application/json; charset=UTF-8"
 _TEXT_TYPE = "text/plain; charset=utf-8"
@@ -59,3 +64,18 @@ def answered(settings: Settings, envelope: dict, notes: list[str]) -> dict:
     if note is not None:
         notes.append(note)
     return envelope
+
+
+def body_first(environ: dict, query: dict[str, str], limit: int, settings: Settings,
+               token: str) -> Params:
+    """The parameters read before the token is checked, as go-cqhttp, NapCat and LLOneBot do
+    (Settings.token_after_body; HTTP-13 / AUTH-8: the token first): a bad body is refused
+    (400, 406, 413) even without a token, marked when the token would have been refused."""
+    try:
+        return request_params(environ, query, limit, settings)
+    except Reject as bad:
+        refusal = authorize(token, EnvironHeaders(environ), query, settings=settings)
+        if refusal is not None:
+            bad.reason += "; " + settings.mark("token_after_body", f"{bad.status} before the "
+                                                                   f"token's {refusal[0]}")
+        raise

@@ -50,6 +50,13 @@ ROWS: tuple[Row, ...] = (
         "404: the API is /:action (communication/http.md)",
         "request.URL.Path == \"/\": action = ctx.Get(\"action\"), s.api.Call(action, ..., "
         "ctx.Get(\"params\")), after the same token check"),
+    Row("go-cqhttp/order", ("communication/http/36",),
+        "the body is read, and a bad JSON body refused with 400, before the token is checked",
+        _AT + "server/http.go#L158-L202",
+        {"token_after_body": True},
+        "the token first (HTTP-13, communication/http.md)",
+        "ServeHTTP: an application/json body that gjson.ValidBytes rejects -> 400 (#L175-L178), "
+        "the form parsed, and only then checkAuth (#L199)"),
     Row("go-cqhttp/content-type",
         ("communication/http/16", "communication/http/37", "communication/http/38"),
         "a POST of another Content-Type is not refused: its body is ignored, the query used",

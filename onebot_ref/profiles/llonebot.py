@@ -62,6 +62,13 @@ ROWS: tuple[Row, ...] = (
         "404: the API is /:action (communication/http.md)",
         "expressAPP.get('/', ... res.send(`ok`)), reached after authorize (handleRequest "
         "passes '/' on)"),
+    Row("llonebot/order", ("communication/http/36",),
+        "the body is parsed, and a bad one refused with 400, before the token is checked",
+        _AT + "src/onebot11/connect/http.ts#L36-L50",
+        {"token_after_body": True},
+        "the token first (HTTP-13, communication/http.md)",
+        "the middlewares run in order: express.urlencoded, express.json (400 'Invalid JSON', "
+        "#L45), then authorize (#L50)"),
     Row("llonebot/content-type",
         ("communication/http/16", "communication/http/37", "communication/http/38"),
         "a POST body is read as JSON whatever its Content-Type says (none included); no 406",
@@ -84,7 +91,7 @@ ROWS: tuple[Row, ...] = (
         "lifecycle enable at start and disable at stop on HTTP POST (event/meta.md)",
         "OB11LifeCycleEvent is sent only in connect/ws.ts (#L174, #L316), as connect"),
     Row("llonebot/reverse-ws", (),
-        "the reverse WebSocket is one Universal client, and sends `Authorization: Bearer ` "
+        "the reverse WebSocket is one Universal client, and sends `Authorization: Bearer` "
         "even without a token",
         _AT + "src/onebot11/connect/ws.ts#L300-L310",
         {"reverse_universal_only": True, "reverse_auth_when_empty": True},

@@ -78,6 +78,13 @@ ROWS: tuple[Row, ...] = (
         "404: the API is /:action (communication/http.md)",
         "httpApiRequest: req.path '' or '/' -> hello = OB11Response.ok({}); hello.message = "
         "'NapCat4 Is Running' (wording stays ''), after the token check"),
+    Row("napcat/order", ("communication/http/36",),
+        "the body is parsed, and a bad one refused with 400, before the token is checked",
+        _AT + "network/http-server.ts#L79-L108",
+        {"token_after_body": True},
+        "the token first (HTTP-13, communication/http.md)",
+        "the middlewares run in order: express.urlencoded, the json5 body parser (400 'Invalid "
+        "JSON', #L101), then authorize (#L108)"),
     Row("napcat/content-type",
         ("communication/http/16", "communication/http/37", "communication/http/38"),
         "a POST body is read as JSON whatever its Content-Type says (none included); no 406",
@@ -102,14 +109,15 @@ ROWS: tuple[Row, ...] = (
         "OB11LifeCycleEvent is built only by the WebSocket adapters (connectEvent); "
         "http-client.ts has no open-time post"),
     Row("napcat/reverse-ws", (),
-        "the reverse WebSocket is one Universal client, and sends `Authorization: Bearer ` "
+        "the reverse WebSocket is one Universal client, and sends `Authorization: Bearer` "
         "even without a token",
         _AT + "network/websocket-client.ts#L76-L85",
         {"reverse_universal_only": True, "reverse_auth_when_empty": True},
         "API and Event clients when configured so, the header only with a token "
         "(communication/ws-reverse.md)",
         "headers: Authorization: `Bearer ${token}`, 'x-client-role': 'Universal' (\"为koishi "
-        "adpter适配\"); the config has one url per client"),
+        "adpter适配\"); the config has one url per client; without a token onebot_ref sends "
+        "'Bearer' (a header value does not end in a space, RFC 9110 5.5)"),
     Row("napcat/self-message", (),
         "with reportSelfMessage, the bot's own messages are events of post_type "
         "`message_sent`",

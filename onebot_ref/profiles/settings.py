@@ -47,6 +47,9 @@ class Settings:
     #: failed envelope with retcode 1403, then a close.
     ws_auth_refusal: str = "handshake"
     # --- modes/http_api ---------------------------------------------------------------------
+    #: True: the body is read (and a bad one refused, 400) before the token is checked
+    #: (HTTP-13 / AUTH-8: the token first).
+    token_after_body: bool = False
     #: None: an unknown action is HTTP 404 (communication/http.md); a number: HTTP 200 with a
     #: failed envelope of that retcode.
     unknown_action_http: int | None = None

@@ -257,3 +257,16 @@ def test_get_msg_keys(runners, profile, added, dropped):
         assert data["group"] is True and data["message_seq"] == message_id
     if added or dropped:
         assert f"profile {profile}: other keys in the answer" in last_verdict(runner)
+
+
+# --- the order of the checks (HTTP-13) -----------------------------------------------------------
+
+@pytest.mark.parametrize("profile, status", [
+    ("spec", 401), ("go-cqhttp", 400), ("napcat", 400), ("llonebot", 400), ("lagrange", 401),
+])
+def test_a_bad_body_without_a_token(runners, profile, status):
+    response = requests.post(runners[profile].url("http") + "/get_login_info", data=b"{",
+                             headers={"Content-Type": "application/json"}, timeout=HTTP_TIMEOUT)
+    assert response.status_code == status
+    if status == 400:
+        assert f"profile {profile}: 400 before the token's " in response.text
