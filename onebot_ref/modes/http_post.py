@@ -80,6 +80,9 @@ class HttpPoster:
         self.order_wait = min(cfg.post_timeout or ORDER_WAIT_CAP, ORDER_WAIT_CAP)
         self.lagging = False  # the receiver is behind: the sink does not wait for it
         self.settings = settings_of(cfg)  # the compat profile's
+        key = self.settings.post_signature_key  # POST-5's secret, or a profile's access_token
+        self.signing_key, self.key_note = getattr(cfg, key), self.settings.mark(
+            "post_signature_key", f"signed with {key}") if key != "secret" else None
         self._jobs: queue.Queue = queue.Queue(MAX_WAITING)
         self._thread = threading.Thread(target=self._work, name="http-post", daemon=True)
         self._session = requests.Session()
@@ -91,8 +94,7 @@ class HttpPoster:
     def start(self) -> None:
         self._thread.start()
         # event/meta.md: "只有 HTTP POST 的情况下可以收到 enable 和 disable" (META-2): queued here,
-        # not published on the bus, so no WebSocket sees it. A profile may send none, or another
-        # sub_type (Settings.post_lifecycle).
+        # not published on the bus, so no WebSocket sees it (or a profile's: post_lifecycle).
         lifecycle = self.settings.post_lifecycle
         if self.settings.changes("post_lifecycle"):
             self._record("out", {"event": "lifecycle"}, self.settings.mark(
@@ -104,8 +106,7 @@ class HttpPoster:
         """POST lifecycle disable (waiting at most the ordering bound), then stop the worker."""
         self.bus.remove_sink(self.post_event)
         if self._thread.is_alive():
-            job = None if "disable" not in self.settings.post_lifecycle else \
-                self._lifecycle("disable")
+            job = self._lifecycle("disable") if "disable" in self.settings.post_lifecycle else None
             if job is not None and self._queue(job):
                 job.done.wait(self.order_wait)
             self._stopping.set()  # the worker ends after its current POST
@@ -168,10 +169,10 @@ class HttpPoster:
         # http-post.md: "X-Self-ID 表示当前正在上报的机器人 QQ 号，和请求正文 JSON 中的 self_id 一致"
         headers = {"Content-Type": CONTENT_TYPE, "User-Agent": USER_AGENT,
                    "X-Self-ID": str(job.event.get("self_id", self.world.self_id))}
-        if self.cfg.secret:
+        if self.signing_key:
             # http-post.md: "签名以 secret 作为密钥，HTTP 正文作为消息，进行 HMAC SHA1 哈希" over
             # the exact bytes sent (POST-5); no secret, no header (POST-6).
-            headers["X-Signature"] = signature(job.body, self.cfg.secret)
+            headers["X-Signature"] = signature(job.body, self.signing_key)
         return headers
 
     def _deliver(self, job: _Job) -> None:
@@ -179,7 +180,8 @@ class HttpPoster:
         headers = self._headers(job)
         attempts = 1 + self.cfg.post_max_retries
         for attempt in range(1, attempts + 1):
-            note = f"attempt {attempt} of {attempts}" if attempts > 1 else None
+            note = "; ".join(filter(None, (f"attempt {attempt} of {attempts}" if attempts > 1
+                                           else "", self.key_note))) or None
             self._record("out", job.event, note, headers)
             failure, answer = self._attempt(job, headers)
             if failure is None:

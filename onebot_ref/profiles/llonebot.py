@@ -90,6 +90,13 @@ ROWS: tuple[Row, ...] = (
         {"post_lifecycle": ()},
         "lifecycle enable at start and disable at stop on HTTP POST (event/meta.md)",
         "OB11LifeCycleEvent is sent only in connect/ws.ts (#L174, #L316), as connect"),
+    Row("llonebot/post-signature", ("communication/http-post/4",),
+        "HTTP POST is signed with the access token (there is no secret)",
+        _AT + "src/onebot11/connect/http.ts#L253-L268",
+        {"post_signature_key": "access_token"},
+        "X-Signature keyed with secret (communication/http-post.md#签名)",
+        "OB11HttpPost.emitEvent: if (this.config.token) crypto.createHmac('sha1', "
+        "this.config.token) -> x-signature; an http-post entry has token and no secret"),
     Row("llonebot/reverse-ws", (),
         "the reverse WebSocket is one Universal client, and sends `Authorization: Bearer` "
         "even without a token",

@@ -108,6 +108,14 @@ ROWS: tuple[Row, ...] = (
         "lifecycle enable at start and disable at stop on HTTP POST (event/meta.md)",
         "OB11LifeCycleEvent is built only by the WebSocket adapters (connectEvent); "
         "http-client.ts has no open-time post"),
+    Row("napcat/post-signature", ("communication/http-post/4",),
+        "HTTP POST is signed with the access token (there is no secret) and carries no "
+        "Authorization (NapCatQQ#716)",
+        _AT + "network/http-client.ts#L14-L28",
+        {"post_signature_key": "access_token"},
+        "X-Signature keyed with secret (communication/http-post.md#签名)",
+        "emitEventAsync: if (this.config.token) createHmac('sha1', this.config.token) -> "
+        "x-signature; the HTTP client config has token and no secret"),
     Row("napcat/reverse-ws", (),
         "the reverse WebSocket is one Universal client, and sends `Authorization: Bearer` "
         "even without a token",

@@ -97,6 +97,9 @@ class Settings:
     post_heartbeat: bool = True
     #: The lifecycle sub_types HTTP POST sends at start and stop (META-2/3: enable, disable).
     post_lifecycle: tuple[str, ...] = ("enable", "disable")
+    #: The config key whose value signs the POSTs (POST-5: ``secret``; a profile's:
+    #: ``access_token``).
+    post_signature_key: str = "secret"
     # --- modes/ws_reverse -------------------------------------------------------------------
     #: The ``Authorization`` scheme of the reverse clients (None: ``ws_reverse_auth_scheme``).
     reverse_auth_scheme: str | None = None
@@ -143,4 +146,5 @@ CHOICES = {"token_header": TOKEN_HEADER_FORMS, "root_path": ROOT_PATHS,
            "async_suffix": SUFFIX_HANDLING, "rate_limited_suffix": SUFFIX_HANDLING,
            "unsupported_content_type": CONTENT_TYPE_HANDLING,
            "missing_content_type": CONTENT_TYPE_HANDLING, "echo": ECHO_HANDLING,
-           "ws_auth_refusal": ("handshake", "frame")}
+           "ws_auth_refusal": ("handshake", "frame"),
+           "post_signature_key": ("secret", "access_token")}

@@ -134,3 +134,18 @@ def test_no_self_message_without_the_key(make_runner):
         runner.world.receive_private_message(ALICE, "theirs")
         assert ws.next_event()["raw_message"] == "theirs"  # the first event after connect
         ws.close()
+
+
+@pytest.mark.parametrize("profile, key", [
+    ("spec", "secret"), ("go-cqhttp", "secret"), ("napcat", "token"), ("llonebot", "token"),
+    ("lagrange", "secret"),
+])
+def test_the_key_of_the_post_signature(make_runner, fakebot, profile, key):
+    with make_runner(profile=profile, post_url=fakebot.post_url, secret="secret",
+                     access_token="token") as runner:
+        runner.world.receive_private_message(ALICE, "signed")
+        post = fakebot.wait_event_post(lambda e: e.get("post_type") == "message")
+        assert post.signature_ok(key)
+        if key == "token":
+            assert any(f"profile {profile}: signed with access_token where the spec says "
+                       "X-Signature keyed with secret" in v for v in verdicts(runner))
