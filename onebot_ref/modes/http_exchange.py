@@ -81,6 +81,8 @@ class BodyReader:
             parts.append(data)
             got += len(data)
         self.left -= got
+        if self.left == 0:
+            conn.deadline = None  # all here: the app may take its time
         return b"".join(parts)
 
     def readline(self, size: int = -1) -> bytes:
@@ -125,8 +127,13 @@ class Response:
 
     def send(self, environ: dict) -> bool:
         """Run the app and send its answer; True when the connection may go on."""
+        conn = self.conn
+        # No deadline while the app runs (a long poll may take its time); a body it reads
+        # from the socket must come within idle_timeout, and so must the answer's writes.
+        idle = conn.server.limits.idle_timeout
+        conn.deadline = time.monotonic() + idle if isinstance(self.body, BodyReader) else None
         try:
-            result = self.conn.server.app(environ, self.start_response)
+            result = conn.server.app(environ, self.start_response)
         except Exception:
             log.exception("%s: the application failed", self.conn.thread.name)
             if self.sent:
@@ -135,7 +142,7 @@ class Response:
             self.status, self.headers = "500 Internal Server Error", [
                 ("Content-Type", "text/plain; charset=utf-8")]
         try:
-            if self.conn.taken:
+            if conn.taken:
                 return False
             if isinstance(result, (list, tuple)):
                 first, rest = [b"".join(result)], None
@@ -143,6 +150,7 @@ class Response:
                 first, rest = _peek(result)
             if isinstance(self.body, BodyReader) and not self.body.finish():
                 self.keep = False
+            conn.deadline = time.monotonic() + idle
             if self.sent:  # the app used write(): the rest goes the same way
                 for chunk in first:
                     self._write(chunk)

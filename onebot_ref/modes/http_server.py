@@ -9,18 +9,17 @@ goes on with the next request on the same connection (requests a client pipeline
 after another from the same buffer, so they are answered in order). Each request's body is
 read to its end before the next head, by the app or here (up to ``DRAIN_BYTES``); a body that
 is larger, or that a client was told to wait for (``Expect: 100-continue``), ends the connection
-instead, so no body byte is ever read as the next request. The limits: ``idle_timeout`` seconds
-of silence end a connection; past ``max_connections`` a new client is answered 503; after
-``max_requests`` requests a connection is closed. Nothing is registered globally: two servers
-in one process share nothing.
-
-An app takes the connection over (a WebSocket upgrade, :func:`.ws_transport.accept`) by calling
-``environ["onebot_ref.take_socket"]()``: it gets the socket and the bytes read past the head,
-serves it until it returns, and the server then writes nothing and closes the socket.
+instead, so no body byte is ever read as the next request. Limits: ``idle_timeout`` s of
+silence end a connection (the accept thread watches); past ``max_connections`` a new client
+gets 503; after ``max_requests`` requests a connection closes. Nothing is registered globally.
+An app takes the connection over (a WebSocket upgrade, :func:`.ws_transport.accept`) with
+``environ["onebot_ref.take_socket"]()``: the socket and the bytes read past the head are its
+own until it returns; the server then writes nothing and closes the socket.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import socket
@@ -30,14 +29,13 @@ import time
 from dataclasses import dataclass
 
 from ..protocol import http1
-from .http_exchange import CONTINUE, DRAIN_BYTES, RECV_BYTES, BodyReader, Response, refusal
+from .http_exchange import CONTINUE, RECV_BYTES, BodyReader, Response, refusal
 
 log = logging.getLogger(__name__)
 
 MAX_HEAD_BYTES = 65536  # request line and header fields together (larger: 431)
 LINGER = 1.0  # seconds to wait for the client's end after our last response (RFC 9112 9.6)
 CUT_GRACE = 0.5  # seconds of stop()'s time kept for cutting what has not finished
-__all__ = ["DRAIN_BYTES", "HttpServer", "Limits"]
 
 
 @dataclass(frozen=True)
@@ -69,11 +67,16 @@ class HttpServer:
         self._refusing = 0  # connections being answered 503 (bounded too)
         self._lock = threading.Lock()
         self._closing = False
+        # The accept thread also ends idle connections (their sockets stay blocking: a socket
+        # timeout would cost a poll() and a GIL hand-off on every read and write).
+        self._tick = max(0.01, min(1.0, limits.idle_timeout / 4))
+        self._listener.settimeout(self._tick)
         self._thread = threading.Thread(target=self._accept, name=name, daemon=True)
 
     @property
     def connections(self) -> int:
-        return len(self._connections)
+        """Connections being served (not those being answered 503)."""
+        return len(self._connections) - self._refusing
 
     def start(self) -> HttpServer:
         self._thread.start()
@@ -90,10 +93,8 @@ class HttpServer:
         deadline = time.monotonic() + timeout
         with self._lock:
             self._closing = True
-        try:  # wakes the accept() of the accept thread (Linux), then frees the port
+        with contextlib.suppress(OSError):  # wakes the accept thread's accept() (Linux)
             self._listener.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         self._listener.close()
         self._thread.join(max(0.0, deadline - CUT_GRACE - time.monotonic()))
         for conn in self._snapshot():
@@ -111,24 +112,34 @@ class HttpServer:
             return list(self._connections)
 
     def _accept(self) -> None:
+        next_check = time.monotonic() + self._tick
         while True:
             try:
                 sock, addr = self._listener.accept()
+            except TimeoutError:
+                sock = None
             except OSError as err:
                 if self._closing:
                     return
                 log.warning("%s: accept failed: %s", self.name, err)  # e.g. out of descriptors
                 time.sleep(0.1)
                 continue
+            now = time.monotonic()
+            if now >= next_check:
+                next_check = now + self._tick
+                for conn in self._snapshot():
+                    if conn.deadline is not None and now > conn.deadline:
+                        conn.expire()
+            if sock is None:
+                continue
             with self._lock:
-                refuse = len(self._connections) >= self.limits.max_connections
+                refuse = len(self._connections) - self._refusing >= self.limits.max_connections
                 if self._closing or (refuse and self._refusing >= 8):
                     sock.close()  # no thread for it: the limits hold even under a flood
                     continue
                 conn = _Connection(self, sock, addr, refuse)
                 self._refusing += refuse
-                if not refuse:
-                    self._connections.add(conn)
+                self._connections.add(conn)
             conn.thread.start()
 
     def _forget(self, conn: _Connection) -> None:
@@ -143,9 +154,11 @@ class _Connection:
 
     def __init__(self, server: HttpServer, sock: socket.socket, addr, refuse: bool):
         self.server, self.sock, self.refuse = server, sock, refuse
-        self.busy = False  # a request is being answered (stop() lets it finish)
-        self.taken = False  # the app took the socket over
-        self.ended = False  # the client closed its side: nothing to linger for
+        # busy: a request is being answered (stop() lets it finish); taken: the app took the
+        # socket over; ended: the client closed its side (nothing to linger for); expired: the
+        # accept thread ended it at its deadline (None: no deadline, while the app runs).
+        self.busy = self.taken = self.ended = self.expired = False
+        self.deadline: float | None = None
         self.buf = b""  # bytes read and not yet used: the next head(s), when a client pipelines
         self.thread = threading.Thread(target=self.serve, daemon=True,
                                        name=f"{server.name} {addr[0]}:{addr[1]}")
@@ -159,7 +172,6 @@ class _Connection:
     def serve(self) -> None:
         try:
             self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            self.sock.settimeout(1.0 if self.refuse else self.server.limits.idle_timeout)
             served = 0
             while self._one(served):
                 served += 1
@@ -175,23 +187,25 @@ class _Connection:
 
     def cut(self) -> None:
         """End the connection now: the thread's blocked read returns and it exits."""
-        try:
+        with contextlib.suppress(OSError):
             self.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+
+    def expire(self) -> None:
+        """Past the deadline: stop reading (a blocked read returns, a 408 can still be sent);
+        the second time (a write that does not end either), cut."""
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR if self.expired else socket.SHUT_RD)
+        self.expired = True
 
     def _take(self) -> tuple[socket.socket, bytes]:
-        self.taken = True
-        self.sock.settimeout(None)  # the taker decides how long a silence may last
+        self.taken, self.deadline = True, None  # the taker decides how long a silence may last
         leftover, self.buf = self.buf, b""
         return self.sock, leftover
 
     def _linger(self) -> None:
-        # RFC 9112 9.6: "a server [...] first closes the write side [...]. The server then
-        # continues to read from the connection until it receives a corresponding close by the
-        # client, or until the server is reasonably certain that its own TCP stack has received
-        # the client's acknowledgement of the packet(s) containing the server's last response"
-        # (closing with unread bytes would reset the connection, losing that response).
+        # RFC 9112 9.6: the server "first closes the write side [...]. The server then continues
+        # to read from the connection until it receives a corresponding close by the client"
+        # (closing with unread bytes would reset the connection, losing the last response).
         try:
             self.sock.shutdown(socket.SHUT_WR)
             self.sock.settimeout(LINGER)
@@ -214,16 +228,13 @@ class _Connection:
                 return buf[:end]
             if len(buf) > MAX_HEAD_BYTES:
                 raise http1.BadRequest(431, f"request head over {MAX_HEAD_BYTES} bytes")
-            try:
-                data = self.sock.recv(RECV_BYTES)
-            except TimeoutError:
-                if buf.strip():
+            data = self.sock.recv(RECV_BYTES)
+            if not data:
+                if self.expired and buf.strip():
                     # RFC 9110 15.5.9: 408 "the server did not receive a complete request
                     # message within the time that it was prepared to wait"
-                    raise http1.BadRequest(408, "request head not complete in time") from None
-                return None  # idle_timeout: a silent keep-alive connection ends here
-            if not data:
-                self.ended = True
+                    raise http1.BadRequest(408, "request head not complete in time")
+                self.ended = not self.expired  # else: idle_timeout ends a silent connection
                 return None
             buf += data
             self.busy = True
@@ -231,6 +242,8 @@ class _Connection:
     def _one(self, served: int) -> bool:
         """Answer one request; True when the connection goes on to the next."""
         self.busy = bool(self.buf)
+        self.deadline = time.monotonic() + (1.0 if self.refuse else
+                                            self.server.limits.idle_timeout)
         try:
             raw = self._read_head()
             if raw is None:
@@ -262,7 +275,8 @@ class _Connection:
                     return io.BytesIO(body)
                 data = self.sock.recv(RECV_BYTES)
                 if not data:
-                    raise http1.BadRequest(400, "connection ended inside a chunked body")
+                    raise http1.BadRequest(408 if self.expired else 400,
+                                           "connection ended inside a chunked body")
                 self.buf += data
         length = head.content_length or 0
         if len(self.buf) >= length:

@@ -12,7 +12,8 @@ import time
 import pytest
 
 from onebot_ref.modes import ws_transport
-from onebot_ref.modes.http_server import DRAIN_BYTES, HttpServer, Limits
+from onebot_ref.modes.http_exchange import DRAIN_BYTES
+from onebot_ref.modes.http_server import HttpServer, Limits
 
 TIMEOUT = 5  # seconds for any one answer from the server under test
 
@@ -141,6 +142,28 @@ def test_an_idle_connection_is_closed_after_the_idle_timeout():
         began = time.monotonic()
         assert reader.closed()
         assert 0.2 < time.monotonic() - began < 3
+
+
+def test_a_head_not_complete_within_the_idle_timeout_gets_408():
+    """RFC 9110 15.5.9: 408 "the server did not receive a complete request message within the
+    time that it was prepared to wait"."""
+    with serving(idle_timeout=0.3) as server, connect(server) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # and nothing more
+        reader = Reader(sock)
+        status, headers, _ = reader.response()
+        assert status == "HTTP/1.1 408 Request Timeout" and headers["connection"] == "close"
+        assert reader.closed()
+
+
+def test_a_slow_app_is_not_cut_by_the_idle_timeout():
+    """The deadline is for the client's silence, not for the app's work (a console long poll)."""
+    def slow(environ, start_response):
+        time.sleep(0.5)  # the app's own time, longer than idle_timeout
+        start_response("200 OK", [])
+        return [b"late"]
+
+    with serving(slow, idle_timeout=0.2) as server:
+        assert exchange(server, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")[2] == b"late"
 
 
 def test_past_max_connections_a_new_client_gets_503():
@@ -419,8 +442,10 @@ def test_stop_under_load_within_two_seconds():
     assert Reader(idle).closed() and Reader(stuck).closed()
     for client in clients:
         client.join(TIMEOUT)
-    assert not [t.name for t in threading.enumerate() if t.name.startswith("test-http")]
-    release.set()
+    release.set()  # the stuck app returns (a thread cannot be killed; its socket was cut)
+    for thread in [t for t in threading.enumerate() if t.name.startswith("test-http")]:
+        thread.join(TIMEOUT)
+        assert not thread.is_alive(), thread.name
     for sock in (idle, slow, stuck):
         sock.close()
     with pytest.raises(OSError):
