@@ -35,6 +35,7 @@ from werkzeug.wrappers import Response
 from ..protocol import wire
 from ..protocol.auth import authorize
 from ..protocol.coerce import Params
+from ..protocol.http1 import environ_key
 from ..protocol.response import Retcode
 from ..traffic import mask_secret
 from . import peer
@@ -63,7 +64,7 @@ def _header_name(key: str) -> str:
 
 def _journal_headers(environ: dict) -> dict[str, str]:
     """The request headers as the traffic journal shows them, empty values left out: what
-    ``dict(EnvironHeaders(environ))`` gives, at half its cost (this runs on every request)."""
+    ``dict(EnvironHeaders(environ))`` gives, at half its cost."""
     headers = {}
     for key, value in environ.items():
         if value:
@@ -72,6 +73,19 @@ def _journal_headers(environ: dict) -> dict[str, str]:
             elif key in _BODY_HEADERS:
                 headers[_BODY_HEADERS[key]] = value
     return headers
+
+
+def _journal_headers_of(fields: list[tuple[str, str]]) -> dict[str, str]:
+    """The same view made from the header fields as received (our server hands them over as
+    ``environ["onebot_ref.headers"]``), so that it can wait until someone reads the journal:
+    joined and spelled as the environ has them, empty values left out."""
+    view: dict[str, str] = {}
+    for name, value in fields:
+        key = environ_key(name)
+        if key is not None:
+            shown = _BODY_HEADERS.get(key) or _header_name(key)
+            view[shown] = f"{view[shown]},{value}" if shown in view else value
+    return {name: value for name, value in view.items() if value}
 
 
 class HttpApi:
@@ -181,8 +195,10 @@ class HttpApi:
                                 verdict=f"{status}: {reason}")
 
     def _record_in(self, environ: dict, frame: dict) -> None:
+        fields = environ.get("onebot_ref.headers")  # formatted when the journal is read
         self.traffic.record("http", "in", peer(environ), frame,
-                            headers=_journal_headers(environ),
+                            headers=_journal_headers(environ) if fields is None
+                            else functools.partial(_journal_headers_of, fields),
                             path=environ.get("RAW_URI") or environ.get("PATH_INFO", ""))
 
     # --- the cold path: data files (DATA-1..5) -----------------------------------

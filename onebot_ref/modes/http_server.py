@@ -206,14 +206,12 @@ class _Connection:
         # RFC 9112 9.6: the server "first closes the write side [...]. The server then continues
         # to read from the connection until it receives a corresponding close by the client"
         # (closing with unread bytes would reset the connection, losing the last response).
-        try:
+        with contextlib.suppress(OSError):
             self.sock.shutdown(socket.SHUT_WR)
             self.sock.settimeout(LINGER)
             deadline = time.monotonic() + LINGER
             while self.sock.recv(RECV_BYTES) and time.monotonic() < deadline:
                 pass
-        except OSError:
-            pass
 
     # --- one request ----------------------------------------------------------------------
     def _read_head(self) -> bytes | None:
@@ -257,8 +255,8 @@ class _Connection:
             self.sock.sendall(refusal(err.status, err.reason))
             return False
         environ = self._environ(head, body)
-        keep = head.keep_alive and served + 1 < self.server.limits.max_requests
-        keep = Response(self, head, body, keep).send(environ)
+        keep = Response(self, head, body, head.keep_alive and served + 1 < self.server.limits
+                        .max_requests).send(environ)
         self.busy = False
         return keep and not self.server._closing
 
@@ -289,7 +287,8 @@ class _Connection:
         environ.update({
             "REQUEST_METHOD": head.method, "PATH_INFO": http1.path_info(head.path),
             "QUERY_STRING": head.query, "RAW_URI": head.target, "REQUEST_URI": head.target,
-            "SERVER_PROTOCOL": f"HTTP/1.{head.minor}", "wsgi.input": body})
+            "SERVER_PROTOCOL": f"HTTP/1.{head.minor}", "wsgi.input": body,
+            "onebot_ref.headers": head.headers})  # the fields as received, in order
         if head.chunked:
             environ["wsgi.input_terminated"] = True  # PEP 3333's extension: read to its end
         for name, value in head.headers:
