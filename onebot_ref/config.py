@@ -16,8 +16,6 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-import yaml
-
 from .protocol.coerce import parse_bool, parse_int
 
 
@@ -266,6 +264,8 @@ def load_config(path: str | None) -> Config:
     """Load a YAML file (None: every key at its default, the embedded default world)."""
     if path is None:
         return from_mapping({})
+    import yaml  # only with a file: a serve without -c starts without PyYAML
+
     try:
         with open(path, encoding="utf-8") as fh:
             data = yaml.safe_load(fh)

@@ -27,8 +27,6 @@ import argparse
 import json
 from urllib.parse import urlsplit
 
-import requests
-
 from ..config import Config, load_config
 
 NONEBOT_POST_PATHS = ("/onebot/v11/", "/onebot/v11/http", "/onebot/v11/http/")
@@ -183,6 +181,8 @@ def _ws_reverse(cfg: Config, self_id: int, report: Report) -> None:
 def _server_state(cfg: Config) -> str:
     if not cfg.use_console:
         return "console off (use_console: false)"
+    import requests  # only when a doctor asks: `serve` imports this module too
+
     url = console_url(cfg)
     headers = {"Authorization": f"Bearer {cfg.access_token}"} if cfg.access_token else {}
     try:

@@ -12,8 +12,6 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl
 
-from werkzeug.wsgi import LimitedStream
-
 from ..protocol.coerce import Params
 
 # communication/http.md: "当使用 urlencoded 表单或 JSON 传递参数时，请求头中的 Content-Type 必须对应的为
@@ -68,6 +66,8 @@ def _too_deep(value: Any, limit: int) -> bool:
 def _read_body(environ: dict, limit: int) -> bytes:
     """The POST body, never more than ``limit`` bytes in memory (413 beyond)."""
     if environ.get("wsgi.input_terminated"):
+        from werkzeug.wsgi import LimitedStream  # the rare case: not imported for the others
+
         # The server ends the stream (werkzeug's, for a chunked body): no length is known, so
         # werkzeug's LimitedStream reads at most limit + 1 bytes; one more is over the limit.
         body = LimitedStream(environ["wsgi.input"], limit + 1, is_max=True).read()
