@@ -5,8 +5,8 @@
 
 Target (the "Foundation" issue): onebot_ref's HTTP API serves at least 0.85 of the requests/s
 of a bare Flask route that returns a fixed envelope, both served by werkzeug's threaded
-``make_server`` with the access log off. (onebot_ref's ``/:action`` is a plain WSGI function in
-front of its Flask app; ``--profile`` prints what each layer costs.) Cases:
+``make_server`` with the access log off. (onebot_ref's HTTP API is ``modes/http_api.HttpApi``,
+a WSGI class served as itself, without Flask; ``--profile`` prints what each layer costs.) Cases:
 ``send_private_msg`` (POST, JSON body; it goes through the world, the message store and the
 event bus) and ``get_login_info`` (GET), at concurrency 1 and 8, the two servers interleaved
 (A B, B A, ...) for ``--rounds`` rounds of ``--duration`` seconds per server each, alternating
@@ -21,6 +21,7 @@ The figures go into BENCHMARKS.md under "## HTTP API" (other sections are left a
 from __future__ import annotations
 
 import cProfile
+import dataclasses
 import http.client
 import json
 import pstats
@@ -191,11 +192,12 @@ def attribution(parts: list[tuple[str, list[float]]]) -> str:
         sentences.append(f"{case}: HTTP layer {http:.0f} µs, traffic journal +{journal - http:.0f}"
                          f" µs, action and world +{full - journal:.0f} µs; the bare Flask route "
                          f"takes {bare:.0f} µs.")
-    return (" ".join(sentences) + " onebot_ref answers `/:action` with a plain WSGI function in "
-            "front of Flask (Flask serves only the data files), so its HTTP layer costs less than "
-            "Flask's per-request context, routing and signals; the rest of a request's time is "
-            "werkzeug's server (parsing, one thread and one TCP connection per request), the "
-            "same for both.")
+    return (" ".join(sentences) + " onebot_ref's HTTP API is a WSGI class served as itself "
+            "(`modes/http_api.HttpApi`, one method per step of the spec's check order; the data "
+            "files go through werkzeug's routing and `send_file`), with no Flask, so its HTTP "
+            "layer costs less than Flask's per-request context, routing and signals; the rest "
+            "of a request's time is werkzeug's server (parsing, one thread and one TCP "
+            "connection per request), the same for both.")
 
 
 def write_markdown(rows: list[dict], parts: list, rounds: int, duration: float) -> None:
@@ -228,7 +230,7 @@ def breakdown(requests: int = 200, with_cprofile: bool = False) -> list[tuple[st
     ``with_cprofile``: also print cProfile of the full app on send_private_msg."""
     from werkzeug.test import EnvironBuilder
 
-    from onebot_ref.modes.http_api import create_app
+    from onebot_ref.modes.http_api import HttpApi
 
     class FixedActions:
         def call(self, action, params):
@@ -239,9 +241,10 @@ def breakdown(requests: int = 200, with_cprofile: bool = False) -> list[tuple[st
         ours = runner.servers["http"].server.app
         apps = {
             "bare Flask route": bare_app(),
-            "HTTP layer (fixed action, no journal)": create_app(runner.config, FixedActions(), None),
-            "HTTP layer + traffic journal": create_app(runner.config, FixedActions(),
-                                                       runner.traffic),
+            "HTTP layer (fixed action, no journal)": HttpApi(
+                dataclasses.replace(runner.parts, actions=FixedActions(), traffic=None)),
+            "HTTP layer + traffic journal": HttpApi(
+                dataclasses.replace(runner.parts, actions=FixedActions())),
             "onebot_ref (+ real actions and world)": ours,
         }
 

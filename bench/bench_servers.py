@@ -101,7 +101,7 @@ def serve(kind: str) -> None:
         from onebot_ref.modes.http_api import HttpApi
 
         runner = harness.start_runner(use_http=False)
-        port, run, stop = candidate(kind, HttpApi(runner.config, runner.actions, runner.traffic))
+        port, run, stop = candidate(kind, HttpApi(runner.parts))
     threading.Thread(target=run, name=f"bench-{kind}", daemon=True).start()
     harness.answer_parent({"port": port, "pid": os.getpid()})
     stop()

@@ -145,7 +145,7 @@ class Ours:
         self.port, self.api_path = self.runner.ports["ws"], "/api"
 
     def connected(self) -> int:
-        return len(self.runner.ws_forward.fanout.sessions)
+        return len(self.runner.modes["ws"].fanout.sessions)
 
     def publish(self, count: int, paced_rate: float = 0) -> int:
         from onebot_ref.bus import Published
@@ -460,7 +460,8 @@ def write_markdown(text: str, checks: list[harness.Check], rounds: int, duration
     missed = [check.what for check in checks if not check.ok]
     section = (
         f"{HEADING}\n\n"
-        "`bench/bench_ws.py`: onebot_ref's forward WebSocket (Runner, traffic journal on) next "
+        "`bench/bench_ws.py`: onebot_ref's forward WebSocket (Runner, traffic journal on; "
+        "RFC 6455 through wsproto in `modes/ws_transport.py`) next "
         "to the bare stack: simple-websocket in a Flask route on the same werkzeug server "
         "(an echo endpoint; a producer thread serialising each event once and `send()`ing it "
         "to every client). Each "
@@ -479,9 +480,10 @@ def write_markdown(text: str, checks: list[harness.Check], rounds: int, duration
         "per-event work dominates: the bus hand-off, the message-format conversion and the "
         "traffic journal. API round trips pay for the envelope, the action and two journal "
         "lines; a request is answered in the connection's own thread (no hand-off) unless the "
-        "client pipelines. An idle connection holds the same two threads as the bare stack "
-        "(werkzeug's request thread and simple-websocket's reader); the sender thread starts "
-        "only when a client first falls behind.\n")
+        "client pipelines. An idle connection holds one thread, werkzeug's request thread, "
+        "which also reads it (the bare stack holds two: that thread and simple-websocket's "
+        "reader); a connection's sender thread starts only when its client first falls "
+        "behind.\n")
     harness.write_section(HEADING, section)
 
 

@@ -1,10 +1,12 @@
 """Runner: builds the world, the bus, the actions and every enabled mode; starts and stops them.
 
-The only module that knows all the pieces. Each server is werkzeug's threaded server in a named
-thread; the socket is bound here first so that a port in use becomes a clear :class:`ConfigError`
-naming the key (werkzeug itself would print and ``sys.exit(1)``).
+The only module that knows all the pieces. The modes are the table :data:`MODES`: each is built
+from the runner's one :class:`~.modes.Parts` and is a :class:`~.modes.Mode` (``start()``,
+``stop()``, ``app``). A mode with an ``app`` is served by werkzeug's threaded server in a named
+thread; its socket is bound here first so that a port in use becomes a clear
+:class:`ConfigError` naming the key (werkzeug itself would print and ``sys.exit(1)``).
 
-    with Runner(config) as runner:          # port 0 in config -> runner.ports["port"] is real
+    with Runner(config) as runner:          # port 0 in config -> runner.ports["http"] is real
         requests.get(runner.url("http") + "/get_login_info")
 """
 
@@ -15,6 +17,8 @@ import os
 import socket
 import threading
 import time
+from dataclasses import dataclass
+from typing import Callable
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -22,6 +26,9 @@ from . import __version__
 from .actions import Actions
 from .bus import Bus
 from .config import Config, ConfigError
+from .modes import Mode, Parts, WsgiApp
+from .modes.heartbeat import Heartbeat
+from .modes.http_api import HttpApi
 from .traffic import Traffic
 from .world import World
 
@@ -39,7 +46,7 @@ class QuietRequestHandler(WSGIRequestHandler):
 class ServerThread:
     """One werkzeug threaded server on an already bound socket, in a named thread."""
 
-    def __init__(self, name: str, key: str, host: str, port: int, app):
+    def __init__(self, name: str, key: str, host: str, port: int, app: WsgiApp):
         self.name = name
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
@@ -79,6 +86,66 @@ def _display_host(host: str) -> str:
     return "127.0.0.1" if host in ("0.0.0.0", "") else ("[::1]" if host == "::" else host)
 
 
+# The modes whose module imports a library that no other part needs are imported only when the
+# config turns them on: `serve` with a config that does not use them starts that much sooner
+# (measured with python -X importtime, on top of the runner's own ~150 ms: the forward
+# WebSocket and the console ~60 ms each for Flask, HTTP POST ~55 ms for requests, the reverse
+# WebSocket ~40 ms for wsproto). The HTTP API (~12 ms, werkzeug, which the runner imports
+# anyway) and the heartbeat (~1 ms) are imported above.
+
+def _ws_forward(parts: Parts) -> Mode:
+    from .modes.ws_forward import WsForward  # late: Flask (see above)
+    return WsForward(parts)
+
+
+def _http_post(parts: Parts) -> Mode:
+    from .modes.http_post import HttpPoster  # late: requests (see above)
+    return HttpPoster(parts)
+
+
+def _ws_reverse(parts: Parts) -> Mode:
+    from .modes.ws_reverse import ReverseClients  # late: wsproto (see above)
+    return ReverseClients(parts)
+
+
+def _console(parts: Parts) -> Mode:
+    from .console.app import Console  # late: Flask (see above)
+    return Console(parts)
+
+
+@dataclass(frozen=True)
+class Serves:
+    """Where a mode's ``app`` listens: its server thread's name and the config keys of the
+    host and the port (the key names the problem when the port is taken)."""
+
+    thread: str
+    host_key: str
+    port_key: str
+
+
+@dataclass(frozen=True)
+class ModeRow:
+    name: str  # the key in runner.modes and, for a served mode, runner.servers / runner.url()
+    enabled: Callable[[Config], bool]
+    build: Callable[[Parts], Mode]
+    serves: Serves | None = None
+
+
+#: Every mode, in the order they start (servers first, then each mode's start()) and the banner
+#: lists them; they stop in the reverse order (HTTP POST posts lifecycle disable before the
+#: forward WebSocket closes its connections with 1001), and the servers close after all of them.
+MODES: tuple[ModeRow, ...] = (
+    ModeRow("http", lambda cfg: cfg.use_http, HttpApi, Serves("http-api", "host", "port")),
+    ModeRow("ws", lambda cfg: cfg.use_ws, _ws_forward, Serves("ws-forward", "ws_host", "ws_port")),
+    # GEN-4: HTTP POST is on whenever post_url is set
+    ModeRow("http_post", lambda cfg: bool(cfg.post_url), _http_post),
+    ModeRow("ws_reverse", lambda cfg: cfg.use_ws_reverse, _ws_reverse),
+    ModeRow("heartbeat", lambda cfg: cfg.enable_heartbeat, Heartbeat),
+    ModeRow("console", lambda cfg: cfg.use_console, _console,
+            Serves("console", "console_host", "console_port")),
+)
+
+
 class Runner:
     """Everything one ``onebot_ref serve`` runs; a context manager for tests."""
 
@@ -93,39 +160,27 @@ class Runner:
                            message_format=config.post_message_format,
                            data_dir=self.data_dir)
         self.actions = Actions(self.world, config)
+        self.parts = Parts(config, self.world, self.bus, self.actions, self.traffic)
+        #: the enabled modes by name ("http", "ws", "http_post", ...), in the order of MODES
+        self.modes: dict[str, Mode] = {}
+        #: the servers of the modes that serve an app, by the mode's name
         self.servers: dict[str, ServerThread] = {}
-        self.services: list = []  # things with start()/stop(): HTTP POST, reverse WS, heartbeat
-        self.ws_forward = None
         self._stopped = threading.Event()
 
     # --- building -------------------------------------------------------------------------
     def _build(self) -> None:
         cfg = self.config
         os.makedirs(self.data_dir, exist_ok=True)
-        if cfg.use_http:
-            from .modes.http_api import HttpApi
-            self.servers["http"] = ServerThread("http-api", "port", cfg.host, cfg.port,
-                                                HttpApi(cfg, self.actions, self.traffic))
-        if cfg.use_ws:
-            from .modes.ws_forward import WsForward
-            self.ws_forward = WsForward(cfg, self.actions, self.bus, self.traffic, self.world)
-            self.servers["ws"] = ServerThread("ws-forward", "ws_port", cfg.ws_host, cfg.ws_port,
-                                              self.ws_forward.app)
-        if cfg.post_url:  # GEN-4: HTTP POST is on whenever post_url is set
-            from .modes.http_post import HttpPoster
-            self.services.append(HttpPoster(cfg, self.actions, self.bus, self.traffic,
-                                            self.world))
-        if cfg.use_ws_reverse:
-            from .modes.ws_reverse import ReverseClients
-            self.services.append(ReverseClients(cfg, self.actions, self.bus, self.traffic,
-                                                self.world))
-        if cfg.enable_heartbeat:
-            from .modes.heartbeat import Heartbeat
-            self.services.append(Heartbeat(cfg, self.bus, self.actions, self.world))
-        if cfg.use_console:
-            from .console import create_app as create_console
-            self.servers["console"] = ServerThread("console", "console_port", cfg.console_host,
-                                                   cfg.console_port, create_console(self))
+        for row in MODES:
+            if not row.enabled(cfg):
+                continue
+            mode = self.modes[row.name] = row.build(self.parts)
+            if row.serves is not None:
+                where = row.serves
+                assert mode.app is not None, f"mode {row.name} serves no app"
+                self.servers[row.name] = ServerThread(
+                    where.thread, where.port_key, getattr(cfg, where.host_key),
+                    getattr(cfg, where.port_key), mode.app)
 
     # --- lifecycle ------------------------------------------------------------------------
     def start(self) -> "Runner":
@@ -138,18 +193,16 @@ class Runner:
         self.bus.start()
         for server in self.servers.values():
             server.start()
-        for service in self.services:  # HTTP POST posts lifecycle enable once servers are up
-            service.start()
+        for mode in self.modes.values():  # HTTP POST posts lifecycle enable once servers are up
+            mode.start()
         return self
 
     def stop(self) -> None:
         if self._stopped.is_set():
             return
         self._stopped.set()
-        for service in reversed(self.services):  # HTTP POST posts lifecycle disable first
-            service.stop()
-        if self.ws_forward is not None:
-            self.ws_forward.stop()
+        for mode in reversed(self.modes.values()):  # HTTP POST's lifecycle disable, then the
+            mode.stop()                            # forward WebSocket's 1001 closes
         self._close_servers()
         self.actions.stop()
         self.bus.stop()
@@ -188,16 +241,12 @@ class Runner:
         if "ws" in self.servers:
             base = self.url("ws")
             out.append(("forward WebSocket", f"{base}/  {base}/api  {base}/event"))
-        if cfg.post_url:
+        if "http_post" in self.modes:
             out.append(("HTTP POST events to", cfg.post_url))
-        if cfg.use_ws_reverse:
-            if cfg.ws_reverse_use_universal_client:
-                out.append(("reverse WebSocket (Universal) to", cfg.ws_reverse_url))
-            else:
-                out.append(("reverse WebSocket (API) to", cfg.ws_reverse_api_url
-                            or cfg.ws_reverse_url))
-                out.append(("reverse WebSocket (Event) to", cfg.ws_reverse_event_url
-                            or cfg.ws_reverse_url))
+        if "ws_reverse" in self.modes:
+            from .modes.ws_reverse import CLIENT_ROLE, client_urls  # loaded with the mode
+            out += [(f"reverse WebSocket ({CLIENT_ROLE[role]}) to", url)
+                    for role, url in client_urls(cfg)]
         if "console" in self.servers:
             out.append(("console (play the other users)", f"{self.url('console')}/"))
         return out

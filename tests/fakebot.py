@@ -26,6 +26,7 @@ import hmac
 import itertools
 import json as _json
 import queue
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -261,8 +262,10 @@ def connect(url: str, headers: dict[str, str] | None = None) -> BotSocket:
 class FakeBot:
     """An HTTP POST receiver and a reverse-WebSocket server in one werkzeug server."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, host: str = "127.0.0.1", port: int = 0,
+                 ssl_context: ssl.SSLContext | None = None):
         self.host, self.port = host, port
+        self.ssl_context = ssl_context  # set: HTTPS and wss:// (a certificate the test made)
         self.posts: list[ReceivedPost] = []
         self.connections: list[BotSocket] = []
         self.handshakes: list[dict] = []  # every WS handshake: path, headers, status answered
@@ -278,7 +281,7 @@ class FakeBot:
     def start(self) -> "FakeBot":
         self._stopping.clear()
         self._server = make_server(self.host, self.port, self.app, threaded=True,
-                                   request_handler=_Quiet)
+                                   request_handler=_Quiet, ssl_context=self.ssl_context)
         self._server.daemon_threads = True
         self.port = self._server.port  # port 0: keep the real one, so restart() reuses it
         self._thread = threading.Thread(target=self._server.serve_forever, name="fakebot",
@@ -310,11 +313,11 @@ class FakeBot:
 
     @property
     def post_url(self) -> str:
-        return f"http://{self.host}:{self.port}/"
+        return f"{'https' if self.ssl_context else 'http'}://{self.host}:{self.port}/"
 
     @property
     def ws_url(self) -> str:
-        return f"ws://{self.host}:{self.port}/ws"
+        return f"{'wss' if self.ssl_context else 'ws'}://{self.host}:{self.port}/ws"
 
     # --- what to answer ---------------------------------------------------------------------
     def respond(self, status: int | None = None, *, json: Any = None, body: bytes | str = b"",

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -107,3 +108,38 @@ def direct_data(actions: Actions, action: str, /, **params: Any) -> Any:
 def _ok(envelope: dict) -> Any:
     assert envelope["status"] == "ok" and envelope["retcode"] == 0, envelope
     return envelope["data"]
+
+
+def deflate_client(port: int):
+    """A plain wsproto client that negotiates permessage-deflate (the seam's client never
+    offers it), over a socket to 127.0.0.1:``port``."""
+    from wsproto import ConnectionType, WSConnection
+    from wsproto.events import AcceptConnection, Request
+    from wsproto.extensions import PerMessageDeflate
+
+    sock = socket.create_connection(("127.0.0.1", port), timeout=HTTP_TIMEOUT)
+    client = WSConnection(ConnectionType.CLIENT)
+    sock.sendall(client.send(Request(host=f"127.0.0.1:{port}", target="/",
+                                     extensions=[PerMessageDeflate()])))
+    accepted = None
+    while accepted is None:
+        data = sock.recv(65536)
+        assert data, "the server closed during the handshake"
+        client.receive_data(data)
+        accepted = next((e for e in client.events() if isinstance(e, AcceptConnection)), None)
+    assert accepted.extensions, "permessage-deflate was not accepted"
+    return sock, client
+
+
+def close_code_sent_to(sock, client) -> int:
+    """Read until the server's close frame; answer it; its code."""
+    from wsproto.events import CloseConnection
+
+    while True:
+        data = sock.recv(65536)
+        assert data, "the server dropped the connection without a close frame"
+        client.receive_data(data)
+        for event in client.events():
+            if isinstance(event, CloseConnection):
+                sock.sendall(client.send(event.response()))
+                return event.code

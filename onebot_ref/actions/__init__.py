@@ -2,8 +2,9 @@
 
 Spec: api/README.md (异步调用, 限速调用), api/public.md, api/hidden.md (ACT-*, RESP-*).
 
-Each action is a plain function named after its action, ``fn(ctx, <parameters>) -> data``, whose
-signature *is* the spec's parameter table (``protocol.coerce.call`` reads it). It raises
+Each action is a plain function named after its action, ``fn(ctx: Context, <parameters>) ->
+data`` (``Context``: actions/context.py), whose signature *is* the spec's parameter table
+(``protocol.coerce.call`` reads it). It raises
 ``ActionError`` to fail; :meth:`Actions.call` is the one place an ``ActionError`` becomes a failed
 envelope. An unexpected exception is a bug of onebot_ref: it is logged with its traceback and
 answered ``failed`` with retcode 103 ("operation failed", RESP-8) and the exception in
@@ -21,14 +22,17 @@ import os
 import queue
 import threading
 import time
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..config import Config
 from ..protocol.coerce import Params, call
 from ..protocol.response import ActionError, Retcode, async_, failed, ok
 from . import group, hidden, info, message, request, system
+from .context import Context
 from .system import ASYNC
+
+if TYPE_CHECKING:
+    from ..world import World
 
 log = logging.getLogger(__name__)
 
@@ -58,25 +62,10 @@ HIDDEN: dict[str, Callable] = {".handle_quick_operation": hidden.handle_quick_op
 ASYNC_SUFFIX, RATE_LIMITED_SUFFIX = "_async", "_rate_limited"
 
 
-@dataclass
-class Context:
-    """What an action may use: the world, the config, the data directory, the dispatcher."""
-
-    world: Any
-    config: Any
-    data_dir: str
-    actions: "Actions"
-    started_at: float
-
-    def call(self, action: str, params: dict) -> dict:
-        """Run another action (quick operations call send_msg, delete_msg, ... this way)."""
-        return self.actions.call(action, Params(params))
-
-
 class Actions:
     """The dispatch table plus the two queues of the async and rate-limited calls."""
 
-    def __init__(self, world: Any, config: Config | None = None):
+    def __init__(self, world: World, config: Config | None = None):
         #: every key at its default when none is given (tests of the actions alone)
         self.world, self.config = world, config if config is not None else Config()
         self.table: dict[str, Callable] = {fn.__name__: fn for fn in PUBLIC} | HIDDEN

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..protocol.coerce import Id
 from ..protocol.response import ActionError, Retcode
+from .context import Context
 
 
 def _check_duration(duration: int) -> None:
@@ -14,18 +15,18 @@ def _check_duration(duration: int) -> None:
                                               f"got {duration}")
 
 
-def set_group_kick(ctx, group_id: Id, user_id: Id, reject_add_request: bool = False) -> None:
+def set_group_kick(ctx: Context, group_id: Id, user_id: Id, reject_add_request: bool = False) -> None:
     """api/public.md#set_group_kick (API-8); publishes group_decrease kick."""
     ctx.world.kick(group_id, user_id, reject_add_request)
 
 
-def set_group_ban(ctx, group_id: Id, user_id: Id, duration: int = 30 * 60) -> None:
+def set_group_ban(ctx: Context, group_id: Id, user_id: Id, duration: int = 30 * 60) -> None:
     """api/public.md#set_group_ban (API-9): "禁言时长，单位秒，0 表示取消禁言"."""
     _check_duration(duration)
     ctx.world.ban(group_id, user_id, duration)
 
 
-def set_group_anonymous_ban(ctx, group_id: Id, anonymous: dict | None = None,
+def set_group_anonymous_ban(ctx: Context, group_id: Id, anonymous: dict | None = None,
                             anonymous_flag: str | None = None, flag: str | None = None,
                             duration: int = 30 * 60) -> None:
     """api/public.md#set_group_anonymous_ban (API-10): "上面的 anonymous 和 anonymous_flag
@@ -45,39 +46,39 @@ def set_group_anonymous_ban(ctx, group_id: Id, anonymous: dict | None = None,
     ctx.world.anonymous_ban(group_id, chosen, duration)
 
 
-def set_group_whole_ban(ctx, group_id: Id, enable: bool = True) -> None:
+def set_group_whole_ban(ctx: Context, group_id: Id, enable: bool = True) -> None:
     """api/public.md#set_group_whole_ban (API-11); publishes group_ban with user_id 0 (A-36)."""
     ctx.world.whole_ban(group_id, enable)
 
 
-def set_group_admin(ctx, group_id: Id, user_id: Id, enable: bool = True) -> None:
+def set_group_admin(ctx: Context, group_id: Id, user_id: Id, enable: bool = True) -> None:
     """api/public.md#set_group_admin (API-12): "true 为设置，false 为取消"; owner only."""
     ctx.world.set_admin(group_id, user_id, enable)
 
 
-def set_group_anonymous(ctx, group_id: Id, enable: bool = True) -> None:
+def set_group_anonymous(ctx: Context, group_id: Id, enable: bool = True) -> None:
     """api/public.md#set_group_anonymous (API-13): "是否允许匿名聊天"."""
     ctx.world.set_anonymous(group_id, enable)
 
 
-def set_group_card(ctx, group_id: Id, user_id: Id, card: str = "") -> None:
+def set_group_card(ctx: Context, group_id: Id, user_id: Id, card: str = "") -> None:
     """api/public.md#set_group_card (API-14): "不填或空字符串表示删除群名片"."""
     ctx.world.set_card(group_id, user_id, card)
 
 
-def set_group_name(ctx, group_id: Id, group_name: str) -> None:
+def set_group_name(ctx: Context, group_id: Id, group_name: str) -> None:
     """api/public.md#set_group_name (API-15): both parameters required; an empty name is 100."""
     if not group_name.strip():
         raise ActionError(Retcode.BAD_PARAMS, "parameter 'group_name': must not be empty")
     ctx.world.set_group_name(group_id, group_name)
 
 
-def set_group_leave(ctx, group_id: Id, is_dismiss: bool = False) -> None:
+def set_group_leave(ctx: Context, group_id: Id, is_dismiss: bool = False) -> None:
     """api/public.md#set_group_leave (API-16): "如果登录号是群主，则仅在此项为 true 时能够解散"."""
     ctx.world.leave(group_id, is_dismiss)
 
 
-def set_group_special_title(ctx, group_id: Id, user_id: Id, special_title: str = "",
+def set_group_special_title(ctx: Context, group_id: Id, user_id: Id, special_title: str = "",
                             duration: int = -1) -> None:
     """api/public.md#set_group_special_title (API-17): "-1 表示永久"; owner only."""
     if duration < -1:

@@ -11,6 +11,7 @@ import logging
 from typing import Callable
 
 from ..protocol.quick_ops import plan, purpose
+from .context import Context
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ def apply_quick_operation(call: Callable[[str, dict], dict], context: dict,
     return steps
 
 
-def handle_quick_operation(ctx, context: dict, operation: dict) -> None:
+def handle_quick_operation(ctx: Context, context: dict, operation: dict) -> None:
     """api/hidden.md#handle_quick_operation-对事件执行快速操作: "对事件执行快速操作".
 
     ``context``: "事件数据对象，可做精简，如去掉 message 等无用字段" (HID-3);

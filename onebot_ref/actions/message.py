@@ -7,6 +7,7 @@ from typing import Any
 from ..protocol.coerce import Id, Message, Params, call
 from ..protocol.message import normalize, to_format, validate_outgoing
 from ..protocol.response import ActionError, Retcode
+from .context import Context
 
 
 def outgoing(message: Any, auto_escape: bool) -> list[dict]:
@@ -17,17 +18,17 @@ def outgoing(message: Any, auto_escape: bool) -> list[dict]:
     return segments
 
 
-def send_private_msg(ctx, user_id: Id, message: Message, auto_escape: bool = False) -> dict:
+def send_private_msg(ctx: Context, user_id: Id, message: Message, auto_escape: bool = False) -> dict:
     """api/public.md#send_private_msg → {message_id} (API-1)."""
     return {"message_id": ctx.world.send_private(user_id, outgoing(message, auto_escape))}
 
 
-def send_group_msg(ctx, group_id: Id, message: Message, auto_escape: bool = False) -> dict:
+def send_group_msg(ctx: Context, group_id: Id, message: Message, auto_escape: bool = False) -> dict:
     """api/public.md#send_group_msg → {message_id} (API-2)."""
     return {"message_id": ctx.world.send_group(group_id, outgoing(message, auto_escape))}
 
 
-def send_msg(ctx, message: Message, message_type: str | None = None,
+def send_msg(ctx: Context, message: Message, message_type: str | None = None,
              user_id: int | None = None, group_id: int | None = None,
              auto_escape: bool = False) -> dict:
     """api/public.md#send_msg (API-3): message_type "如不传入，则根据传入的 *_id 参数判断".
@@ -55,18 +56,18 @@ def send_msg(ctx, message: Message, message_type: str | None = None,
                                           f"group, got {message_type!r}")
 
 
-def _send_as(ctx, action, **values) -> dict:
+def _send_as(ctx: Context, action, **values) -> dict:
     """send_msg is send_private_msg or send_group_msg, its values bound again for that action,
     so the target's parameter rules (an Id is positive, PARAM-15) apply there as well."""
     return call(action, ctx, Params(values))
 
 
-def delete_msg(ctx, message_id: Id) -> None:
+def delete_msg(ctx: Context, message_id: Id) -> None:
     """api/public.md#delete_msg (API-4); publishes group_recall / friend_recall."""
     ctx.world.delete_message(message_id)
 
 
-def get_msg(ctx, message_id: Id) -> dict:
+def get_msg(ctx: Context, message_id: Id) -> dict:
     """api/public.md#get_msg → time, message_type, message_id, real_id, sender, message (API-5),
     plus group_id for a group message (API-5 REC). ``message`` follows post_message_format like
     events do (MSG-24, A-38)."""
@@ -80,7 +81,7 @@ def get_msg(ctx, message_id: Id) -> dict:
     return data
 
 
-def get_forward_msg(ctx, id: str) -> dict:
+def get_forward_msg(ctx: Context, id: str) -> dict:
     """api/public.md#get_forward_msg → {"message": [node segments]} "使用消息的数组格式表示"
     (API-6); the same array is also given as ``messages``, the key go-cqhttp and NapCat use
     (A-23)."""
@@ -88,7 +89,7 @@ def get_forward_msg(ctx, id: str) -> dict:
     return {"message": nodes, "messages": nodes}
 
 
-def send_like(ctx, user_id: Id, times: int = 1) -> None:
+def send_like(ctx: Context, user_id: Id, times: int = 1) -> None:
     """api/public.md#send_like (API-7): "每个好友每天最多 10 次"; times <= 0 → 100 (PARAM-15)."""
     if times <= 0:
         raise ActionError(Retcode.BAD_PARAMS, f"parameter 'times': expected 1 or more, got "

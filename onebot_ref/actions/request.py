@@ -4,6 +4,7 @@ EVT-29: a flag is valid until it is handled once)."""
 from __future__ import annotations
 
 from ..protocol.response import ActionError, Retcode
+from .context import Context
 
 
 def _check_flag(flag: str) -> None:
@@ -13,14 +14,14 @@ def _check_flag(flag: str) -> None:
                                               "from the request event)")
 
 
-def set_friend_add_request(ctx, flag: str, approve: bool = True, remark: str = "") -> None:
+def set_friend_add_request(ctx: Context, flag: str, approve: bool = True, remark: str = "") -> None:
     """api/public.md#set_friend_add_request: remark "添加后的好友备注（仅在同意时有效）"; approving
     publishes friend_add (API-39)."""
     _check_flag(flag)
     ctx.world.handle_friend_request(flag, approve, remark)
 
 
-def set_group_add_request(ctx, flag: str, sub_type: str | None = None, type: str | None = None,
+def set_group_add_request(ctx: Context, flag: str, sub_type: str | None = None, type: str | None = None,
                           approve: bool = True, reason: str = "") -> None:
     """api/public.md#set_group_add_request: "`sub_type` 或 `type`" — ``add`` or ``invite``,
     "需要和上报消息中的 sub_type 字段相符"; sub_type wins over type, anything else → 100 (API-19).

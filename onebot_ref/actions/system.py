@@ -14,6 +14,7 @@ import time
 from .. import __version__
 from ..protocol.response import ActionError, Retcode
 from ..world import media
+from .context import Context
 
 log = logging.getLogger(__name__)
 
@@ -52,23 +53,23 @@ def _cookies(self_id: int, domain: str) -> str:
     return cookies
 
 
-def get_cookies(ctx, domain: str = "") -> dict:
+def get_cookies(ctx: Context, domain: str = "") -> dict:
     """api/public.md#get_cookies → {cookies} (API-28)."""
     return {"cookies": _cookies(ctx.world.self_id, domain)}
 
 
-def get_csrf_token(ctx) -> dict:
+def get_csrf_token(ctx: Context) -> dict:
     """api/public.md#get_csrf_token → {token: int32} (API-29)."""
     return {"token": _csrf_token(_skey(ctx.world.self_id))}
 
 
-def get_credentials(ctx, domain: str = "") -> dict:
+def get_credentials(ctx: Context, domain: str = "") -> dict:
     """api/public.md#get_credentials: "即上面两个接口的合并" (API-30)."""
     return {"cookies": _cookies(ctx.world.self_id, domain),
             "csrf_token": _csrf_token(_skey(ctx.world.self_id))}
 
 
-def _media_path(ctx, kind: str, file: str, extension: str | None = None) -> str:
+def _media_path(ctx: Context, kind: str, file: str, extension: str | None = None) -> str:
     """The placeholder file for a received or sent ``kind`` segment, always inside
     data_dir/<image|record>; 102 when no such media exists in the history."""
     if not file:
@@ -106,7 +107,7 @@ def _media_path(ctx, kind: str, file: str, extension: str | None = None) -> str:
                                              f"outside it (a symlink?); not answered")
 
 
-def get_record(ctx, file: str, out_format: str) -> dict:
+def get_record(ctx: Context, file: str, out_format: str) -> dict:
     """api/public.md#get_record → {file: "转换后的语音文件路径"} (API-31)."""
     if out_format not in RECORD_FORMATS:
         raise ActionError(Retcode.BAD_PARAMS, f"parameter 'out_format': expected one of "
@@ -114,22 +115,22 @@ def get_record(ctx, file: str, out_format: str) -> dict:
     return {"file": _media_path(ctx, "record", file, out_format)}
 
 
-def get_image(ctx, file: str) -> dict:
+def get_image(ctx: Context, file: str) -> dict:
     """api/public.md#get_image → {file: "下载后的图片文件路径"} (API-32)."""
     return {"file": _media_path(ctx, "image", file)}
 
 
-def can_send_image(ctx) -> dict:
+def can_send_image(ctx: Context) -> dict:
     """api/public.md#can_send_image (API-33): the simulated QQ sends anything."""
     return {"yes": True}
 
 
-def can_send_record(ctx) -> dict:
+def can_send_record(ctx: Context) -> dict:
     """api/public.md#can_send_record (API-33)."""
     return {"yes": True}
 
 
-def get_status(ctx) -> dict:
+def get_status(ctx: Context) -> dict:
     """api/public.md#get_status (API-34): "online 当前 QQ 在线 ... good 状态符合预期"; booleans
     (META-10). Extras: the legacy app_* keys, uptime in seconds and the world's counters."""
     return {"online": True, "good": True, "app_initialized": True, "app_enabled": True,
@@ -137,13 +138,13 @@ def get_status(ctx) -> dict:
             "stat": ctx.world.stats()}
 
 
-def get_version_info(ctx) -> dict:
+def get_version_info(ctx: Context) -> dict:
     """api/public.md#get_version_info → app_name, app_version, protocol_version "v11" (API-35)."""
     return {"app_name": "onebot_ref", "app_version": __version__, "protocol_version": "v11",
             "python_version": platform.python_version()}
 
 
-def set_restart(ctx, delay: int = 0) -> object:
+def set_restart(ctx: Context, delay: int = 0) -> object:
     """api/public.md#set_restart (API-36): "需要异步地重启，接口返回的 status 是 async"; the
     restart runs ``delay`` ms later on the async worker (``Actions.on_restart``)."""
     if delay < 0:
@@ -162,7 +163,7 @@ def set_restart(ctx, delay: int = 0) -> object:
     return ASYNC
 
 
-def clean_cache(ctx) -> None:
+def clean_cache(ctx: Context) -> None:
     """api/public.md#clean_cache: "用于清理积攒了太多的缓存文件" (API-37): the simulated world
     keeps no cache; the placeholder media files stay (they are cheap and a bot may hold a path)."""
     return None

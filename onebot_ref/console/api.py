@@ -21,7 +21,7 @@ anything, so a rejected request leaves no trace but its journal line.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
@@ -30,6 +30,9 @@ from ..protocol.coerce import parse_int
 from ..protocol.message import normalize
 from ..protocol.response import ActionError
 from ..traffic import CHANNELS
+
+if TYPE_CHECKING:
+    from ..modes import Parts
 
 #: The longest a long-poll request is held (seconds).
 MAX_WAIT = 60.0
@@ -43,8 +46,9 @@ class BadInput(Exception):
     """A 400: the message names the field and what was expected."""
 
 
-def _runner():
-    return current_app.config["RUNNER"]
+def _parts() -> Parts:
+    """What the console was built from (its config, world and traffic journal)."""
+    return current_app.config["PARTS"]
 
 
 def _error(status: int, message: str) -> Response:
@@ -135,7 +139,7 @@ def _world_call(fn, *args, **kwargs) -> dict:
 
 def _as_pushed(event: dict) -> dict:
     """The event as the bots received it: ``message`` in ``post_message_format`` (EVT-5)."""
-    return as_format(event, _runner().config.post_message_format)
+    return as_format(event, _parts().config.post_message_format)
 
 
 def _verdict(text: str) -> None:
@@ -154,8 +158,8 @@ def _journal(response: Response) -> Response:
         if response.status_code != 200:
             error = (response.get_json(silent=True) or {}).get("error", "")
             verdict = f"{response.status_code}: {error}"
-        _runner().traffic.record("console", "in", request.remote_addr or "", data,
-                                 verdict=verdict, path=request.path)
+        _parts().traffic.record("console", "in", request.remote_addr or "", data,
+                                verdict=verdict, path=request.path)
     return response
 
 
@@ -163,7 +167,7 @@ def _journal(response: Response) -> Response:
 
 @sim.get("/world")
 def world() -> Response:
-    return jsonify(_runner().world.snapshot())
+    return jsonify(_parts().world.snapshot())
 
 
 @sim.post("/private_message")
@@ -171,7 +175,7 @@ def private_message() -> Response:
     data = _body(("user_id", "message", "group_id"))
     user_id = _int_field(data, "user_id")
     group_id = _int_field(data, "group_id", required=False)
-    event = _world_call(_runner().world.receive_private_message, user_id,
+    event = _world_call(_parts().world.receive_private_message, user_id,
                         _message_field(data), group_id=group_id)
     _verdict(f"injected private message {event['message_id']} "
              f"from {user_id}")
@@ -186,7 +190,7 @@ def group_message() -> Response:
     # anonymous (an extension of the contract): true or {"name": ...}; the world checks it.
     anonymous = data.get("anonymous")
     kwargs = {"anonymous": anonymous} if anonymous is not None else {}
-    event = _world_call(_runner().world.receive_group_message, group_id, user_id, message,
+    event = _world_call(_parts().world.receive_group_message, group_id, user_id, message,
                         **kwargs)
     _verdict(f"injected group message {event['message_id']} "
              f"from {user_id} in {group_id}")
@@ -201,7 +205,7 @@ def event() -> Response:
                        '"request", "request_type": "friend", "user_id": 10002, "comment": "hi"}')
     if "post_type" not in data:
         raise BadInput("post_type: missing (expected message, notice, request or meta_event)")
-    injected = _world_call(_runner().world.inject_event, data)
+    injected = _world_call(_parts().world.inject_event, data)
     kind = injected.get(f"{injected['post_type']}_type", "")
     _verdict(f"injected {injected['post_type']} {kind}".rstrip())
     return jsonify(event=_as_pushed(injected))
@@ -210,7 +214,7 @@ def event() -> Response:
 @sim.get("/messages")
 def messages() -> Response:
     after, limit, wait = _page_args()
-    world = _runner().world
+    world = _parts().world
     if wait:
         world.wait_message(after, wait)  # long polling: until a message newer than `after`
     items, cursor = world.messages_since(after, limit)
@@ -224,7 +228,7 @@ def traffic() -> Response:
     for channel in channels:
         if channel not in CHANNELS:
             raise BadInput(f"channel: expected one of {', '.join(CHANNELS)}, got {channel!r}")
-    journal = _runner().traffic
+    journal = _parts().traffic
     if wait:
         journal.wait(after, wait)
     frames, cursor = journal.since(after, limit)

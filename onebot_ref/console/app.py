@@ -1,9 +1,10 @@
-"""The console's Flask app: ``create_app(runner)`` (see the package's docstring for what it serves
-and who may see it)."""
+"""The console's Flask app and its mode: :class:`Console`, ``create_app(parts)`` (the package's
+docstring says what it serves and who may see it)."""
 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from flask import Flask, Response, jsonify, request, send_from_directory
 from flask.json.provider import DefaultJSONProvider
@@ -12,6 +13,10 @@ from ..protocol import wire
 from ..protocol.auth import authorize
 from . import kinds
 from .api import sim
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..modes import Parts
 
 STATIC_DIR = os.path.join(os.path.dirname(__file__), "static")
 #: The hosts config.py accepts without an access_token.
@@ -29,29 +34,42 @@ class WireJSON(DefaultJSONProvider):
         return wire.dumps(obj)
 
 
-def needs_token(config) -> bool:
+def needs_token(config: Config) -> bool:
     return bool(config.access_token) and config.console_host not in LOOPBACK_HOSTS
 
 
-def create_app(runner) -> Flask:
-    """The console app for ``runner`` (anything with config, world and traffic attributes)."""
+class Console:
+    """The console as the runner's mode: its ``app`` is served; nothing runs besides."""
+
+    def __init__(self, parts: Parts):
+        self.app = create_app(parts)
+
+    def start(self) -> None:
+        """Nothing to start: every request runs in a thread of the server."""
+
+    def stop(self) -> None:
+        """Nothing to stop: the long polls end with their timeout or the server."""
+
+
+def create_app(parts: Parts) -> Flask:
+    """The console app of ``parts`` (it uses their config, world and traffic journal)."""
     app = Flask(__name__, static_folder=None)
-    app.config["RUNNER"] = runner
+    app.config["PARTS"] = parts
     app.json = WireJSON(app)
     app.register_blueprint(sim)
 
     @app.before_request
     def _check_access_token():
-        if not needs_token(runner.config) or request.path.startswith(_OPEN_PATHS):
+        if not needs_token(parts.config) or request.path.startswith(_OPEN_PATHS):
             return None
-        refusal = authorize(runner.config.access_token, request.headers, request.args)
+        refusal = authorize(parts.config.access_token, request.headers, request.args)
         if refusal is None:
             return None
         status, reason = refusal
-        runner.traffic.record("console", "in", request.remote_addr or "",
-                              {"method": request.method}, verdict=f"{status}: {reason}",
-                              path=request.full_path.rstrip("?"),
-                              headers=dict(request.headers))
+        parts.traffic.record("console", "in", request.remote_addr or "",
+                             {"method": request.method}, verdict=f"{status}: {reason}",
+                             path=request.full_path.rstrip("?"),
+                             headers=dict(request.headers))
         response = jsonify(error=reason)
         response.status_code = status
         return response
@@ -70,7 +88,7 @@ def create_app(runner) -> Flask:
 
     @app.get("/kinds.json")
     def kinds_json() -> Response:
-        return jsonify(kinds=kinds.describe(), self_id=runner.world.self_id)
+        return jsonify(kinds=kinds.describe(), self_id=parts.world.self_id)
 
     @app.errorhandler(404)
     def _not_found(err) -> Response:

@@ -11,11 +11,64 @@
 - ``ws_fanout``  — the event-receiving connections of a mode, each event framed once
 - ``ws_transport`` — one WebSocket connection on a socket (RFC 6455 via wsproto): the only
   module that touches a WebSocket library; ``accept`` (server side) and ``connect``
+- ``ws_socket``  — the socket under a connection, plain or TLS (``wss://``): read by one thread,
+  written by others without blocking
 - ``heartbeat``  — heartbeat meta events on every channel (event/meta.md#心跳)
 
 The rules themselves live in ``onebot_ref.protocol`` and the actions in ``onebot_ref.actions``;
 a mode only moves bytes between the wire and ``actions.call`` / the event bus.
+
+**One shape.** Every mode (and the console) is a class built from one :class:`Parts`, the way
+every action gets one ``actions.Context``, and is a :class:`Mode`: ``start()``, ``stop()``, and
+``app`` (a WSGI application) when it serves on a port of its own, None when it does not. The
+runner builds the enabled ones from its table ``runner.MODES`` and starts and stops them all
+alike; adding a mode is a class here and a row there.
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol
+
+if TYPE_CHECKING:  # types only: importing the world and the actions would cost the fake bot
+    # and the benchmarks' bare stacks (they import ws_transport) startup for nothing
+    from ..actions import Actions
+    from ..bus import Bus
+    from ..config import Config
+    from ..traffic import Traffic
+    from ..world import World
+
+#: PEP 3333: ``app(environ, start_response) -> iterable of bytes``
+WsgiApp = Callable[[dict, Callable[..., Any]], Iterable[bytes]]
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What a mode is built from: the runner's one of each."""
+
+    config: Config
+    world: World
+    bus: Bus
+    actions: Actions
+    #: the journal every frame goes to; None in the benchmarks' "no journal" runs
+    traffic: Traffic | None
+
+
+class Mode(Protocol):
+    """What the runner needs of a mode. ``app``: served on the mode's own port (the runner
+    binds it, see ``runner.MODES``); None for a mode that only dials out or publishes."""
+
+    @property
+    def app(self) -> WsgiApp | None:
+        """The WSGI application the mode serves on its own port; None: it serves none."""
+
+    def start(self) -> None:
+        """Called once every server listens (HTTP POST's lifecycle enable may reach a bot that
+        calls the HTTP API at once)."""
+
+    def stop(self) -> None:
+        """Called, in reverse order of the table, while every server still listens; end every
+        thread of the mode."""
 
 
 def peer(environ: dict) -> str:

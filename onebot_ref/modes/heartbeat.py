@@ -18,6 +18,7 @@ import time
 
 from ..protocol import events
 from ..protocol.coerce import Params
+from . import Parts
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +26,11 @@ log = logging.getLogger(__name__)
 class Heartbeat:
     """``start()`` / ``stop()`` the ``heartbeat`` thread."""
 
-    def __init__(self, cfg, bus, actions, world):
-        self.bus, self.actions, self.world = bus, actions, world
-        self.interval_ms = cfg.heartbeat_interval
+    app = None  # it serves nothing
+
+    def __init__(self, parts: Parts):
+        self.bus, self.actions, self.world = parts.bus, parts.actions, parts.world
+        self.interval_ms = parts.config.heartbeat_interval
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
 

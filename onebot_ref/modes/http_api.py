@@ -32,7 +32,7 @@ from ..protocol.coerce import Params
 from ..protocol.http1 import environ_key
 from ..protocol.response import Retcode
 from ..traffic import mask_secret
-from . import peer
+from . import Parts, peer
 from .http_params import Reject, query_params, request_params
 
 # HTTP-2: "^/([^/\s]+)/?$", the action being the path segment.
@@ -97,21 +97,33 @@ def _journal_headers_of(fields: list[tuple[str, str]]) -> dict[str, str]:
 
 
 class HttpApi:
-    """The HTTP API of one runner, as a WSGI app (any WSGI server can serve it).
+    """The HTTP API of one runner: a mode (:class:`~.Mode`) whose ``app`` is itself, a WSGI app
+    (any WSGI server can serve it).
 
     ``/:action`` is answered here without Flask: it is the hot path, and Flask's per-request
     context, routing and signals would cost more than the whole OneBot layer
     (``bench/bench_http.py`` shows the numbers).
     """
 
-    def __init__(self, config, actions, traffic=None):
-        self.actions, self.traffic = actions, traffic
+    def __init__(self, parts: Parts):
+        config = parts.config
+        self.actions, self.traffic = parts.actions, parts.traffic
         self.token = config.access_token
         self.limit = config.max_body_bytes
         self.cors = config.enable_cors
         self.cors_headers = [("Access-Control-Allow-Origin", "*")] if self.cors else []
         #: None: data files are not served (DATA-2), and /data/... is just another path.
         self.data_dir = os.path.realpath(config.data_dir) if config.serve_data_files else None
+
+    @property
+    def app(self) -> HttpApi:
+        return self
+
+    def start(self) -> None:
+        """Nothing to start: every request runs in a thread of the server."""
+
+    def stop(self) -> None:
+        """Nothing to stop: the server's threads end with the server."""
 
     def __call__(self, environ: dict, start_response) -> list[bytes]:
         if self.data_dir is not None and environ["PATH_INFO"].startswith("/data/"):
@@ -273,8 +285,3 @@ class HttpApi:
         if not os.access(target, os.R_OK):
             raise Reject(403, f"file {kind}/{relative} is not readable")
         return target, f"{kind}/{relative}"
-
-
-def create_app(config, actions, traffic=None) -> HttpApi:
-    """The HTTP API's WSGI app (the name the benchmarks use)."""
-    return HttpApi(config, actions, traffic)

@@ -30,7 +30,7 @@ import queue
 import re
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
@@ -40,6 +40,10 @@ from ..protocol.auth import signature
 from ..protocol.coerce import Params
 from ..protocol.response import ActionError
 from ..protocol.wire import USER_AGENT  # POST-3
+from . import Parts
+
+if TYPE_CHECKING:
+    from ..bus import Published
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +67,14 @@ class _Job:
 class HttpPoster:
     """``start()`` POSTs lifecycle enable, ``stop()`` lifecycle disable (META-2/3)."""
 
-    def __init__(self, cfg, actions, bus, traffic, world):
-        self.cfg, self.actions, self.bus, self.traffic, self.world = cfg, actions, bus, traffic, world
+    app = None  # it serves nothing: it POSTs
+
+    def __init__(self, parts: Parts):
+        cfg = self.cfg = parts.config
+        self.actions, self.bus, self.traffic, self.world = (parts.actions, parts.bus,
+                                                            parts.traffic, parts.world)
         self.url = cfg.post_url
-        self.message_format = bus.message_format
+        self.message_format = self.bus.message_format
         # http-post.md: timeout "HTTP 上报超时时间，单位秒，0 表示不设置超时"
         self.timeout = cfg.post_timeout or None
         self.order_wait = min(cfg.post_timeout or ORDER_WAIT_CAP, ORDER_WAIT_CAP)
@@ -76,7 +84,7 @@ class HttpPoster:
         self._session = requests.Session()
         self._failing = False  # for logging only the changes between working and failing
         self._stopping = threading.Event()
-        bus.add_sink(self.post_event, stage="post")
+        self.bus.add_sink(self.post_event, stage="post")
 
     # --- lifecycle --------------------------------------------------------------------------
     def start(self) -> None:
@@ -105,7 +113,7 @@ class HttpPoster:
         return _Job(event, wire.body(event))
 
     # --- the bus sink -----------------------------------------------------------------------
-    def post_event(self, published) -> None:
+    def post_event(self, published: Published) -> None:
         """The bus "post" sink: queue the event, then wait for it within the ordering bound."""
         job = _Job(published.event, published.body(self.message_format))
         if not self._queue(job) or self.lagging:

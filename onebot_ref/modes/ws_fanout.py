@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING, Iterable
 
 from ..protocol import events
 from .ws_frames import text_frame
 from .ws_session import GETS_EVENTS, Session
 
+if TYPE_CHECKING:
+    from ..bus import Published
+    from ..traffic import Traffic
+
 
 class Fanout:
     """The sessions that receive events, and :meth:`push`, the bus "push" sink feeding them."""
 
-    def __init__(self, channel: str, traffic, message_format: str):
+    def __init__(self, channel: str, traffic: Traffic | None, message_format: str):
         self.channel, self.traffic, self.message_format = channel, traffic, message_format
         self._sessions: tuple[Session, ...] = ()  # copy-on-write: push reads without locking
         self._lock = threading.Lock()
@@ -49,7 +54,7 @@ class Fanout:
         finally:
             self.remove(session)
 
-    def push(self, published) -> None:
+    def push(self, published: Published) -> None:
         """communication/ws.md: "推送的格式和 HTTP POST 的上报完全一致" (WSF-13): the same
         serialisation, decoded and framed once, offered to every event connection."""
         sessions = self._sessions
@@ -66,7 +71,7 @@ class Fanout:
             session.offer(text, frame)
 
 
-def close_all(sessions, code: int = 1001, reason: str = "server stopping",
+def close_all(sessions: Iterable[Session], code: int = 1001, reason: str = "server stopping",
               wait: float = 0.5) -> None:
     """Close many sessions: every close frame first, then one shared wait for the peers'
     answers, then the sockets of the silent ones (a stop takes ``wait``, not N times it)."""

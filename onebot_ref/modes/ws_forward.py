@@ -26,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Flask, Response, request
 
 from ..protocol.auth import authorize
+from . import Parts
 from . import peer as _peer
 from .ws_fanout import Fanout, close_all
 from .ws_session import API, EVENT, UNIVERSAL, Session
@@ -56,20 +57,24 @@ class _Upgraded(Response):
 class WsForward:
     """The forward WebSocket server's Flask ``app`` and its connections; ``stop()`` closes them."""
 
-    def __init__(self, cfg, actions, bus, traffic, world):
-        self.cfg, self.actions, self.bus, self.traffic, self.world = cfg, actions, bus, traffic, world
-        self.fanout = Fanout("ws", traffic, bus.message_format)
+    def __init__(self, parts: Parts):
+        self.cfg, self.bus = parts.config, parts.bus
+        self.actions, self.traffic, self.world = parts.actions, parts.traffic, parts.world
+        self.fanout = Fanout("ws", self.traffic, self.bus.message_format)
         self.pool = ThreadPoolExecutor(API_WORKERS, thread_name_prefix="ws-forward-api")
         self._sessions: set[Session] = set()
         self._lock = threading.Lock()
         self._stopped = False
-        bus.add_sink(self.fanout.push, stage="push")  # WSF-20: after the "post" stage
+        self.bus.add_sink(self.fanout.push, stage="push")  # WSF-20: after the "post" stage
         self.app = self._create_app()
 
     @property
     def sessions(self) -> list[Session]:
         with self._lock:
             return list(self._sessions)
+
+    def start(self) -> None:
+        """Nothing to start: a connection lives in the server's request thread."""
 
     def stop(self) -> None:
         """Close every connection (1001 "going away") and stop the API workers."""

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 import struct
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..protocol.coerce import Params
 from ..protocol.response import Retcode, failed
 from ..protocol.wire import dumps as _encode
+
+if TYPE_CHECKING:
+    from ..actions import Actions
 
 
 def encode(value: Any) -> str:
@@ -42,7 +45,7 @@ def _frame_error(message: str, request: Any) -> dict:
     return envelope
 
 
-def answer(actions, data: str | bytes) -> tuple[Any, dict, list[str]]:
+def answer(actions: Actions, data: str | bytes) -> tuple[Any, dict, list[str]]:
     """The response to one API frame: ``(request as decoded, envelope, coercion notes)``."""
     if isinstance(data, bytes):
         try:  # A-46: a binary frame is read as UTF-8 JSON text

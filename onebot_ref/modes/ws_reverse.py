@@ -23,8 +23,10 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from ..config import Config
 from ..protocol.wire import USER_AGENT  # WSR-6
 from ..traffic import mask_url
+from . import Parts
 from .ws_fanout import Fanout, close_all
 from .ws_session import API, EVENT, UNIVERSAL, Session
 from .ws_transport import HandshakeError, WebSocket, connect
@@ -39,7 +41,7 @@ HANDSHAKE_TIMEOUT = 10.0
 API_WORKERS = 4
 
 
-def client_urls(cfg) -> list[tuple[str, str]]:
+def client_urls(cfg: Config) -> list[tuple[str, str]]:
     """(role, url) of the clients to run (WSR-7): one Universal client on ws_reverse_url, or
     an API and an Event client, each URL falling back to ws_reverse_url; an empty URL is not
     started."""
@@ -55,9 +57,13 @@ def client_urls(cfg) -> list[tuple[str, str]]:
 class ReverseClients:
     """The reverse WebSocket clients of one runner: ``start()``, ``stop()``."""
 
-    def __init__(self, cfg, actions, bus, traffic, world):
-        self.cfg, self.actions, self.bus, self.traffic, self.world = cfg, actions, bus, traffic, world
-        self.fanout = Fanout("ws_reverse", traffic, bus.message_format)
+    app = None  # it serves nothing: it dials
+
+    def __init__(self, parts: Parts):
+        cfg = self.cfg = parts.config
+        self.actions, self.bus, self.traffic, self.world = (parts.actions, parts.bus,
+                                                            parts.traffic, parts.world)
+        self.fanout = Fanout("ws_reverse", self.traffic, self.bus.message_format)
         self.pool = ThreadPoolExecutor(API_WORKERS, thread_name_prefix="ws-reverse-api")
         self.interval_ms = cfg.ws_reverse_reconnect_interval
         self._stopping = threading.Event()
@@ -66,7 +72,7 @@ class ReverseClients:
         self._threads = [threading.Thread(target=self._keep_connected, args=(role, url),
                                           name=f"ws-reverse:{role}", daemon=True)
                          for role, url in client_urls(cfg)]
-        bus.add_sink(self.fanout.push, stage="push")  # after HTTP POST (POST-14)
+        self.bus.add_sink(self.fanout.push, stage="push")  # after HTTP POST (POST-14)
 
     def start(self) -> None:
         for thread in self._threads:
@@ -106,7 +112,8 @@ class ReverseClients:
             self._record("out", peer, {"event": "connect", "role": CLIENT_ROLE[role],
                                        "attempt": attempt}, "connecting", headers)
             try:
-                ws = connect(url, headers, timeout=HANDSHAKE_TIMEOUT)
+                ws = connect(url, headers, timeout=HANDSHAKE_TIMEOUT,
+                             max_message_size=self.cfg.max_body_bytes)
             except HandshakeError as err:
                 why = (f"handshake refused: HTTP {err.status_code}" if err.status_code
                        else f"handshake failed: {err.reason}")

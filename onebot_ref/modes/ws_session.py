@@ -10,15 +10,15 @@ there; when the client has already sent more frames (it pipelines), the request 
 shared thread pool instead, so requests on one connection then run concurrently (WSF-11).
 
 Sending never blocks the caller (the event bus, an API worker): every frame is written under
-the connection's lock with a non-blocking ``send``. What the socket cannot take at once goes to
-the session's backlog, drained by the session's own sender thread (``ws-send ...``, started the
-first time a backlog appears, so an idle connection costs no thread of its own). When the
-backlog reaches ``ws_send_queue_size`` frames the client cannot keep up: it is disconnected
-with a log line and the others go on (WSF-21). A server frame without extensions is framed once
-per event and the same bytes go to every client. The frames the protocol itself owes the peer
-(a pong, the answer to a close) take the same lock and queue behind the backlog, so a control
-frame never lands inside a data frame whose tail is still waiting. The WebSocket itself (the
-handshake, parsing, framing) is :mod:`.ws_transport`.
+the connection's lock with a non-blocking send (:func:`.ws_socket.sender`, plain or TLS). What
+the socket cannot take at once goes to the session's backlog, drained by the session's own
+sender thread (``ws-send ...``, started the first time a backlog appears, so an idle connection
+costs no thread of its own). When the backlog reaches ``ws_send_queue_size`` frames the client
+cannot keep up: it is disconnected with a log line and the others go on (WSF-21). A server
+frame without extensions is framed once per event and the same bytes go to every client. The
+frames the protocol itself owes the peer (a pong, the answer to a close) take the same lock and
+queue behind the backlog, so a control frame never lands inside a data frame whose tail is
+still waiting. The WebSocket itself (the handshake, parsing, framing) is :mod:`.ws_transport`.
 """
 
 from __future__ import annotations
@@ -27,12 +27,17 @@ import collections
 import contextlib
 import logging
 import select
-import socket
 import threading
-from typing import Any, Callable
+from concurrent.futures import Executor
+from typing import TYPE_CHECKING, Any, Callable
 
+from . import ws_socket
 from .ws_frames import answer, encode, verdict
 from .ws_transport import ConnectionClosed, WebSocket
+
+if TYPE_CHECKING:
+    from ..actions import Actions
+    from ..traffic import Traffic
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +54,8 @@ class Session:
     api, event or universal; ``peer`` names the other end in logs and the traffic journal.
     """
 
-    def __init__(self, ws: WebSocket, role: str, peer: str, *, channel: str, actions, traffic,
-                 pool, queue_size: int, path: str = ""):
+    def __init__(self, ws: WebSocket, role: str, peer: str, *, channel: str, actions: Actions,
+                 traffic: Traffic | None, pool: Executor, queue_size: int, path: str = ""):
         self.ws, self.role, self.peer, self.path = ws, role, peer, path
         self.channel, self.actions, self.traffic, self.pool = channel, actions, traffic, pool
         self.queue_size = queue_size
@@ -58,6 +63,7 @@ class Session:
         self.close_code: int | None = None
         self._lock = ws.lock  # every write on the socket, and the backlog
         self._sock = ws.sock  # written only under the lock; read only by ws.receive()
+        self._send_now = ws_socket.sender(ws.sock)  # the non-blocking write
         ws.write = self._write_control  # pongs and close answers go behind the backlog too
         self._frame = ws.frame  # bound once: offer() runs for every event and client
         self._backlog: collections.deque = collections.deque()  # bytes not yet written
@@ -204,10 +210,7 @@ class Session:
     def _write(self, data: bytes) -> None:
         """Write what the socket takes now; queue the rest for the sender thread. Under the
         lock, with the backlog empty."""
-        try:
-            sent = self._sock.send(data, socket.MSG_DONTWAIT)
-        except BlockingIOError:
-            sent = 0
+        sent = self._send_now(data)
         if sent < len(data):
             self._backlog.append(memoryview(data)[sent:])
             if self._sender is None:
@@ -229,7 +232,7 @@ class Session:
     def _send_backlog(self) -> None:
         """The sender thread: wait until the socket can take more (outside the lock), then
         write from the backlog, until the connection ends."""
-        sock = self._sock
+        sock, send_now = self._sock, self._send_now
         try:
             while self._open:
                 if not self._backlog:
@@ -242,10 +245,7 @@ class Session:
                 with self._lock:
                     while self._backlog and self._open:
                         data = self._backlog[0]
-                        try:
-                            sent = sock.send(data, socket.MSG_DONTWAIT)
-                        except BlockingIOError:
-                            break
+                        sent = send_now(data)  # TLS: the same bytes again after a refusal
                         if sent < len(data):
                             self._backlog[0] = memoryview(data)[sent:]
                             break

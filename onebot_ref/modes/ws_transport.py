@@ -1,9 +1,11 @@
-"""One WebSocket connection (RFC 6455) on a socket: the only module that touches a WebSocket
-library. wsproto (sans-I/O) turns events into bytes and back; the thread that calls
-:meth:`WebSocket.receive` reads the socket (no reader thread of ours or a library's), writes
-happen under :attr:`WebSocket.lock`. :func:`accept` answers an upgrade an HTTP server has read;
-:func:`connect` dials. What it uses of wsproto 1.3 (pinned in setup.cfg; checked, naming the
-library and what changed, by ``tests/modes/test_ws_transport.py``):
+"""One WebSocket connection (RFC 6455) on a socket, plain or TLS (:mod:`.ws_socket`): the only
+module that touches a WebSocket library. wsproto (sans-I/O) turns events into bytes and back;
+the thread that calls :meth:`WebSocket.receive` reads the socket (no reader thread: the one of
+simple-websocket wrote pongs and close answers by itself, and its client handshake could strand
+a frame that came with the 101); writes happen under :attr:`WebSocket.lock`. :func:`accept`
+answers an upgrade an HTTP server has read; :func:`connect` dials. What it uses of wsproto 1.3
+(pinned in setup.cfg; checked, naming the library and what changed, by
+``tests/modes/test_ws_transport.py``):
 
 - ``WSConnection(ConnectionType.SERVER | CLIENT)``: ``receive_data``, ``events()``, ``send(event)
   -> bytes``, ``state``. After a ``CloseConnection`` event ``ConnectionState.REMOTE_CLOSING``
@@ -13,19 +15,15 @@ library and what changed, by ``tests/modes/test_ws_transport.py``):
   ``TextMessage``/``BytesMessage`` (``data``, ``message_finished``: big or fragmented messages
   come in parts), ``Ping.response()``, ``CloseConnection`` (``code``, ``reason``,
   ``response()``). A client connection keeps the bytes that came with the 101 and yields them.
-- ``extensions.PerMessageDeflate`` (``enabled()``): offered only when compression is asked for.
+- ``extensions.PerMessageDeflate`` (``enabled()``): offered only when compression is asked for;
+  it inflates all it is given at once, so it is given :data:`INFLATE_STEP` bytes at a time.
 - ``utilities.RemoteProtocolError`` (``event_hint``: how to refuse), ``LocalProtocolError``.
-
-Not simple-websocket: it runs a reader thread per connection that writes pongs and close
-answers by itself, and its client handshake can strand a frame that came with the 101.
 """
 
 from __future__ import annotations
 
 import contextlib
-import select
 import socket
-import ssl
 import threading
 import time
 from collections import deque
@@ -33,20 +31,21 @@ from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
 try:
-    from wsproto import ConnectionType, WSConnection
+    from wsproto import ConnectionType, WSConnection, events
     from wsproto.connection import ConnectionState
-    from wsproto.events import (AcceptConnection, BytesMessage, CloseConnection, Ping,
-                                RejectConnection, Request, TextMessage)
     from wsproto.extensions import PerMessageDeflate
     from wsproto.utilities import LocalProtocolError, RemoteProtocolError
 except ImportError as err:  # an upgrade moved a name: say which module relies on it
     raise ImportError(f"onebot_ref/modes/ws_transport.py is written against wsproto 1.3 "
                       f"(setup.cfg pins it); this wsproto breaks it: {err}") from err
 
+from . import ws_socket
 from .ws_frames import text_frame
 
-RECEIVE_BYTES = 65536  # per recv(): the frames a client pipelines come in one read
 CLOSE_TIMEOUT = 2.0  # seconds for the answer to a close receive() sent (1009), then the drop
+#: Bytes per step into wsproto on a compressed connection: it inflates all it is given at once,
+#: at most ~1032:1, so a deflate bomb meets the 1009 check within max_message_size + ~1 MB.
+INFLATE_STEP = 1024
 
 
 class HandshakeError(Exception):
@@ -74,7 +73,7 @@ class WebSocket:
     """One open connection. One thread reads (:meth:`receive`); writes go through ``lock``.
 
     ``write(bytes)``, called with ``lock`` held, takes the frames the protocol owes the peer (a
-    pong, a close answer, a 1009) to the socket: ``sock.sendall`` unless the owner sets its
+    pong, a close answer, a 1009) to the socket: a blocking write unless the owner sets its
     own. At the end: ``close_code``/``close_reason`` (the peer's; 1005: a close without a code,
     1006: no close frame), ``closed_by`` ("peer" | "local": whose close came first; None: none
     did), ``sent_close`` (our close frame's code and reason), ``clean`` (closes both ways).
@@ -84,11 +83,13 @@ class WebSocket:
                  compressed: bool = False, max_message_size: int | None = None):
         self.sock, self.compressed, self.max_message_size = sock, compressed, max_message_size
         self.lock = threading.Lock()
-        self.write: Callable[[bytes], None] = sock.sendall
+        ws_socket.opened(sock)
+        self.write: Callable[[bytes], None] = ws_socket.writer(sock, CLOSE_TIMEOUT)
         self.close_code: int | None = None
         self.close_reason, self.clean, self.closed_by = "", False, None
         self.sent_close: tuple[int, str] | None = None
         self._conn, self._client = conn, client  # a client owns its socket and closes it
+        self._tls = ws_socket.is_tls(sock)
         # RFC 6455 5.1: "A server MUST NOT mask any frames that it sends to the client": a
         # server without extensions may send text_frame() bytes, framed once for everyone.
         self._preframed = not client and not compressed
@@ -115,42 +116,43 @@ class WebSocket:
             if self._ended:
                 raise ConnectionClosed(self.close_code, self.close_reason)
             limits = [t for t in (deadline, self._close_deadline) if t is not None]
-            if limits:
-                poller = select.poll()  # not select(): descriptors above 1023 (many clients)
-                poller.register(self.sock, select.POLLIN)
-            if limits and not poller.poll(max(0.0, (min(limits) - time.monotonic()) * 1000)):
+            wait = min(limits) - time.monotonic() if limits else None
+            if (limits or self._tls) and not ws_socket.readable(self.sock, wait):
                 if self._close_deadline is None or time.monotonic() < self._close_deadline:
                     return None
-                data = b""  # the peer never answered our close frame
+                data: bytes | None = b""  # the peer never answered our close frame
             else:
-                try:
-                    data = self.sock.recv(RECEIVE_BYTES)
-                except OSError:
-                    data = b""
-            with self.lock:
-                try:
-                    if data:
-                        self._conn.receive_data(data)
-                        self._process()
-                    else:
-                        self._end(lost=True)
-                except LocalProtocolError:  # wsproto: data after the closing handshake
-                    self._end()
+                data = ws_socket.receive(self.sock, self.lock)
+            if data is not None:
+                with self.lock:
+                    self._take(data)
         return self._messages.popleft()
+
+    def _take(self, data: bytes) -> None:
+        """Feed what the socket gave (b"": its end) to wsproto, under ``lock``."""
+        step = INFLATE_STEP if self.compressed else max(len(data), 1)
+        try:
+            for start in range(0, len(data), step):
+                self._conn.receive_data(data[start:start + step])
+                self._process()
+        except LocalProtocolError:  # wsproto: data after the closing handshake
+            self._end()
+        if not data:
+            self._end(lost=True)
 
     def _process(self) -> None:
         """Handle the events wsproto has parsed (under ``lock``)."""
         for event in self._conn.events():
-            if isinstance(event, (TextMessage, BytesMessage)):
+            if isinstance(event, (events.TextMessage, events.BytesMessage)):
                 self._on_data(event)
-            elif isinstance(event, Ping) and self._open:
-                # RFC 6455 5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send a Pong
+            elif isinstance(event, events.Ping) and self._open:
+                # RFC 6455 5.5.2: "Upon receipt of a events.Ping frame, an endpoint MUST send a Pong
                 # frame in response"
                 self._reply(self._conn.send(event.response()))
-            elif isinstance(event, CloseConnection):
+            elif isinstance(event, events.CloseConnection):
                 self._on_close(event)
 
-    def _on_data(self, event: TextMessage | BytesMessage) -> None:
+    def _on_data(self, event: events.TextMessage | events.BytesMessage) -> None:
         if not self._open:
             return  # a message that crossed our close frame: not delivered
         data = event.data
@@ -169,7 +171,7 @@ class WebSocket:
             self._messages.append(parts[0] if len(parts) == 1 else parts[0][:0].join(parts))
             self._parts, self._size = [], 0
 
-    def _on_close(self, event: CloseConnection) -> None:
+    def _on_close(self, event: events.CloseConnection) -> None:
         state = self._conn.state
         if state is ConnectionState.REMOTE_CLOSING:
             # RFC 6455 5.5.1: "If an endpoint receives a Close frame and did not previously
@@ -211,8 +213,9 @@ class WebSocket:
         if self._preframed and preframed is not None:  # the fan-out's path: checked first
             return preframed
         if isinstance(data, (bytes, bytearray)):
-            return self._conn.send(BytesMessage(data=data))
-        return text_frame(data) if self._preframed else self._conn.send(TextMessage(data=data))
+            return self._conn.send(events.BytesMessage(data=data))
+        return text_frame(data) if self._preframed else \
+            self._conn.send(events.TextMessage(data=data))
 
     def frame_close(self, code: int = 1000, reason: str = "") -> bytes:
         """The bytes of our close frame (``lock`` held); after it no data frame is sent."""
@@ -220,7 +223,7 @@ class WebSocket:
             raise ConnectionClosed(self.close_code, self.close_reason)
         self._open, self.sent_close = False, (code, reason)
         self.closed_by = self.closed_by or "local"
-        return self._conn.send(CloseConnection(code=code, reason=reason))
+        return self._conn.send(events.CloseConnection(code=code, reason=reason))
 
     def drop(self) -> None:
         """End the TCP connection now, with no close frame (the reader sees the end)."""
@@ -241,16 +244,16 @@ def accept(sock: socket.socket, method: str, target: str,
         conn.receive_data(head)  # wsproto checks it: GET, Upgrade, Key, Version 13, Host
         request = next(conn.events(), None)
     except RemoteProtocolError as err:
-        hint = err.event_hint  # a RejectConnection: the status, and headers such as Version
+        hint = err.event_hint  # a events.RejectConnection: the status, and headers such as Version
         raise HandshakeError(getattr(hint, "status_code", 400), str(err), [
             (k.decode("latin-1"), v.decode("latin-1")) for k, v in getattr(hint, "headers", ())
         ]) from None
-    if not isinstance(request, Request):
+    if not isinstance(request, events.Request):
         raise HandshakeError(400, "incomplete upgrade request")
     # RFC 6455 9.1 / RFC 7692: an extension the client offers is in use only if the server
     # names it in its answer; permessage-deflate is named only when compression is asked for.
     extensions = [PerMessageDeflate()] if compression else []
-    sock.sendall(conn.send(AcceptConnection(extensions=extensions)))
+    sock.sendall(conn.send(events.AcceptConnection(extensions=extensions)))
     ws = WebSocket(sock, conn, client=False, max_message_size=max_message_size,
                    compressed=any(ext.enabled() for ext in extensions))
     with ws.lock:
@@ -259,27 +262,25 @@ def accept(sock: socket.socket, method: str, target: str,
     return ws
 
 
-def connect(url: str, headers: dict[str, str] | None = None, *, timeout: float = 10.0) -> WebSocket:
+def connect(url: str, headers: dict[str, str] | None = None, *, timeout: float = 10.0,
+            max_message_size: int | None = None) -> WebSocket:
     """Dial ``url`` (ws:// or wss://) and complete the handshake within ``timeout`` seconds.
     Raises :class:`HandshakeError` (refused, or a bad answer) or ``OSError`` (no connection).
     Frames that came with the 101 are read at once: :meth:`WebSocket.receive` has them."""
     parts = urlsplit(url)
-    host, secure = parts.hostname or "", parts.scheme == "wss"
-    sock = socket.create_connection((host, parts.port or (443 if secure else 80)), timeout)
+    host, sock = parts.hostname or "", ws_socket.dial(parts, timeout)
     try:
-        if secure:
-            sock = ssl.create_default_context().wrap_socket(sock, server_hostname=host)
         conn = WSConnection(ConnectionType.CLIENT)
         # RFC 6455 4.1: the Host header "contains /host/ plus optionally ":" followed by /port/
         # (when not using the default port)"
         named = f"[{host}]" if ":" in host else host
-        sock.sendall(conn.send(Request(
+        sock.sendall(conn.send(events.Request(
             host=named if parts.port is None else f"{named}:{parts.port}",
             target=(parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
             extra_headers=[(k.encode(), v.encode()) for k, v in (headers or {}).items()])))
         event = None
         while event is None:
-            data = sock.recv(RECEIVE_BYTES)
+            data = sock.recv(ws_socket.RECEIVE_BYTES)
             if not data:
                 raise HandshakeError(None, "connection closed during the handshake")
             try:
@@ -287,13 +288,12 @@ def connect(url: str, headers: dict[str, str] | None = None, *, timeout: float =
                 event = next(conn.events(), None)
             except RemoteProtocolError as err:
                 raise HandshakeError(None, str(err)) from None
-        if isinstance(event, RejectConnection):  # else wsproto's first event is the accept
+        if isinstance(event, events.RejectConnection):  # else wsproto's first event is the accept
             raise HandshakeError(event.status_code, "refused")
-        sock.settimeout(None)
     except BaseException:
         sock.close()
         raise
-    ws = WebSocket(sock, conn, client=True)
+    ws = WebSocket(sock, conn, client=True, max_message_size=max_message_size)
     with ws.lock:
         ws._process()  # frames that came in the same read as the 101
     return ws

@@ -10,14 +10,21 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from typing import Mapping
+from typing import Protocol
 
 # AUTH-6: the legacy full-match regex `(?:[Tt]oken|Bearer)\s+(.*)`, with the scheme
 # case-insensitive (REC: auth schemes are case-insensitive in HTTP). Koishi sends `Token <t>`.
 _AUTHORIZATION = re.compile(r"(?:token|bearer)\s+(.*)", re.IGNORECASE | re.DOTALL)
 
 
-def _header(headers: Mapping, name: str) -> str | None:
+class Lookup(Protocol):
+    """What is read of a request's headers and query: ``get(name)`` (a dict, werkzeug's
+    ``Headers`` and ``EnvironHeaders`` and Flask's ``request.args`` all have it)."""
+
+    def get(self, key: str, /) -> str | None: ...
+
+
+def _header(headers: Lookup, name: str) -> str | None:
     value = headers.get(name)
     if value is None and isinstance(headers, dict):
         # A plain dict is case-sensitive; HTTP header names are not.
@@ -28,7 +35,7 @@ def _header(headers: Mapping, name: str) -> str | None:
     return value
 
 
-def token_from_request(headers: Mapping, query: Mapping, *,
+def token_from_request(headers: Lookup, query: Lookup, *,
                        header_only: bool = False) -> tuple[str | None, str]:
     """The access token a client sent, and how: ``(token, "header" | "query" | "none")``.
 
@@ -81,7 +88,7 @@ MISSING_HEADER_ONLY = ('no token: access token missing, send "Authorization: Bea
                        "(data files do not read ?access_token=)")
 
 
-def authorize(expected: str, headers: Mapping, query: Mapping, *,
+def authorize(expected: str, headers: Lookup, query: Lookup, *,
               header_only: bool = False) -> tuple[int, str] | None:
     """``None`` when the request may pass, else ``(status, reason)``: 401 when the token is
     missing, 403 when it is wrong (AUTH-4), and the one-line reason of :data:`REASONS`.

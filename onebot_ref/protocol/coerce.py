@@ -39,20 +39,27 @@ import json
 import re
 import types
 import typing
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 
 from .response import ActionError, Retcode
 
+if TYPE_CHECKING:
+    # What an action receives once a marker's parameter is read: a type checker (and an
+    # editor) follows `user_id: Id` into the world as the int it is. The markers are for bind.
+    Message = str | list | dict
+    Id = int
+else:
+    class Message:
+        """Annotation marker: a parameter of the spec's data type ``message``
+        (api/README.md#参数)."""
 
-class Message:
-    """Annotation marker: a parameter of the spec's data type ``message`` (api/README.md#参数)."""
+    class Id:
+        """Annotation marker: a QQ number or a message id, read as an ``int`` that must be
+        positive.
 
-
-class Id:
-    """Annotation marker: a QQ number or a message id, read as an ``int`` that must be positive.
-
-    PARAM-15 [LEGACY]: "a user_id/group_id equal to 0 ... → retcode 100; message_id <= 0 → 100"
-    (0 is also what legacy reads when the id is not given). QQ numbers and ids are positive."""
+        PARAM-15 [LEGACY]: "a user_id/group_id equal to 0 ... → retcode 100; message_id <= 0 →
+        100" (0 is also what legacy reads when the id is not given). QQ numbers and ids are
+        positive."""
 
 
 class Params:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time as _time
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..protocol.message import is_forward, to_format
 from ..protocol.response import ActionError, Retcode
@@ -33,11 +33,14 @@ from .config import WorldConfigError, build, validate_world_config
 from .model import Account, Group, Member, Request, rank
 from .store import MessageStore
 
+if TYPE_CHECKING:  # the bus knows no world; the world publishes on it
+    from ..bus import Bus
+
 
 class WorldCore:
     """The shared state and the operations every side builds on (see the module docstring)."""
 
-    def __init__(self, world_config: dict | None = None, bus: Any = None,
+    def __init__(self, world_config: dict | None = None, bus: Bus | None = None,
                  database: str | None = None, history_limit: int = 10000,
                  message_format: str = "string", data_dir: str | None = None):
         problems = validate_world_config(world_config)

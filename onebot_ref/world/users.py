@@ -20,7 +20,6 @@ from .core import WorldCore
 from .injected import APPLY
 from .model import ANONYMOUS_USER_ID, Account, Group
 
-
 _MESSAGE_KEYS = {"post_type", "message_type", "sub_type", "user_id", "group_id", "message",
                  "anonymous", "time", "self_id"}
 

@@ -282,16 +282,16 @@ def test_a_client_that_cannot_keep_up_is_dropped_and_the_others_keep_receiving(m
         stuck, head = raw_handshake(runner, "/event")  # never reads: its buffers fill up
         assert head.startswith("HTTP/1.1 101")
         assert b'"connect"' in stuck.recv(4096)  # it is in the fan-out once connect is sent
-        assert len(runner.ws_forward.fanout.sessions) == 2
+        assert len(runner.modes["ws"].fanout.sessions) == 2
         pad = "x" * 200_000
         with caplog.at_level(logging.WARNING, logger="onebot_ref.modes.ws_session"):
             for n in range(400):
                 runner.bus.publish({"time": 1, "self_id": 10000, "post_type": "notice",
                                     "notice_type": "test", "n": n, "pad": pad})
                 assert good.next_event(lambda e: e["post_type"] == "notice")["n"] == n
-                if len(runner.ws_forward.fanout.sessions) == 1:
+                if len(runner.modes["ws"].fanout.sessions) == 1:
                     break
-        assert len(runner.ws_forward.fanout.sessions) == 1, "the stuck client was never dropped"
+        assert len(runner.modes["ws"].fanout.sessions) == 1, "the stuck client was never dropped"
         assert "cannot keep up" in caplog.text
         assert runner.traffic.find(lambda f: "cannot keep up" in (f.get("verdict") or ""), 1)
         runner.bus.publish({"time": 1, "self_id": 10000, "post_type": "notice", "n": -1})
@@ -359,3 +359,19 @@ def test_a_ping_is_answered_through_the_session_lock(runner):
     assert kinds[1] is TextMessage, "the lifecycle connect frame comes whole, first"
     pong = next(e for e in seen if isinstance(e, Pong))
     assert pong.payload == b"are-you-there"
+
+
+def test_a_deflate_bomb_closes_with_1009_and_others_are_served(make_runner):
+    """ws_compression on: a compressed message that inflates past max_body_bytes closes its
+    connection with 1009 (RFC 6455 7.4.1), like an uncompressed one; the server serves on."""
+    from wsproto.events import TextMessage
+
+    from helpers import close_code_sent_to, deflate_client
+
+    with make_runner(use_ws=True, ws_compression=True, max_body_bytes=4096) as runner:
+        sock, client = deflate_client(runner.ports["ws"])
+        sock.sendall(client.send(TextMessage('{"action": "get_status", "echo": "%s"}'
+                                             % ("a" * 20_000_000))))
+        assert close_code_sent_to(sock, client) == 1009
+        sock.close()
+        assert connect(ws_url(runner, "/api")).call("get_status")["status"] == "ok"

@@ -5,7 +5,8 @@ with a message naming the library, what changed and what the seam uses it for:
 1. every name the seam's docstring lists exists, with the fields and methods it relies on;
 2. a real loopback connection through the seam: handshake, text and binary echo, ping/pong,
    the close handshake both ways, a frame that comes with the 101, 1009, permessage-deflate
-   only when asked for, a refused or invalid handshake, a dropped TCP connection (1006);
+   only when asked for, a deflate bomb (1009, inflated a step at a time), a refused or invalid
+   handshake, a dropped TCP connection (1006);
 3. no other module of onebot_ref (nor the fake bot) imports a WebSocket library.
 """
 
@@ -335,3 +336,29 @@ def test_a_dropped_connection_reads_as_1006(server):
     with pytest.raises(ConnectionClosed) as closed:
         ws.receive(TIMEOUT)
     assert (closed.value.code, ws.closed_by, ws.clean) == (1006, None, False)
+
+
+def test_a_deflate_bomb_closes_with_1009_before_it_is_inflated(server):
+    """RFC 6455 7.4.1 with permessage-deflate: the limit holds for the inflated message, and the
+    server never holds much more than the limit of it. wsproto inflates all it is given at once;
+    64 MB of zeros are ~64 KB on the wire."""
+    import tracemalloc
+
+    from wsproto.events import BytesMessage
+
+    from helpers import close_code_sent_to, deflate_client
+
+    sock, client = deflate_client(server(compression=True, max_message_size=1000).port)
+    bomb = client.send(BytesMessage(b"\0" * 64_000_000))
+    assert len(bomb) < 200_000
+    tracemalloc.start()
+    try:
+        sock.sendall(bomb)
+        code = close_code_sent_to(sock, client)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        sock.close()
+    assert code == 1009, broken(f"a deflate bomb closed with {code}", "the inflate steps")
+    assert peak < 16_000_000, broken(f"{peak} bytes were allocated while a 64 MB deflate bomb "
+                                     "was refused", "inflating at most INFLATE_STEP at a time")

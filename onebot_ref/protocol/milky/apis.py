@@ -11,8 +11,21 @@ The transport answers ``POST /api/<name>`` for exactly these names (communicatio
 
 from __future__ import annotations
 
-from .schema import (NOTIFICATION_TYPES, PROTOCOL_TYPES, REACTION_TYPES, SCENES, SEXES, Api,
-                     boolean, enum, i32, i64, ref, string, uin)
+from .schema import (
+    NOTIFICATION_TYPES,
+    PROTOCOL_TYPES,
+    REACTION_TYPES,
+    SCENES,
+    SEXES,
+    Api,
+    boolean,
+    enum,
+    i32,
+    i64,
+    ref,
+    string,
+    uin,
+)
 
 #: ir.json apiCategories[].apis[], in order.
 TABLE: tuple[Api, ...] = (

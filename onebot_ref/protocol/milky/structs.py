@@ -11,8 +11,24 @@ struct is a response struct, built by entities.py / events.py and checked by con
 
 from __future__ import annotations
 
-from .schema import (IMAGE_SUB_TYPES, REACTION_TYPES, REQUEST_STATES, ROLES, SCENES, SEXES, Struct,
-                     Union, Variant, boolean, enum, i32, i64, ref, string, uin)
+from .schema import (
+                     IMAGE_SUB_TYPES,
+                     REACTION_TYPES,
+                     REQUEST_STATES,
+                     ROLES,
+                     SCENES,
+                     SEXES,
+                     Struct,
+                     Union,
+                     Variant,
+                     boolean,
+                     enum,
+                     i32,
+                     i64,
+                     ref,
+                     string,
+                     uin,
+)
 
 #: ir.json commonStructs, in order.
 TABLE: tuple[Struct | Union, ...] = (
