@@ -57,11 +57,8 @@ def ours_runner():
 
 def serve_forever() -> None:
     """Child: start both servers, say their ports, run until stdin closes."""
-    from onebot_ref.runner import ServerThread
-
     runner = ours_runner()
-    bare = ServerThread("bare-flask", "port", "127.0.0.1", 0, bare_app())
-    bare.start()
+    bare = harness.WerkzeugServer("bare-flask", bare_app()).start()
     harness.answer_parent({"ours": runner.servers["http"].port, "bare": bare.port})
     bare.stop()
     runner.stop()
@@ -238,7 +235,7 @@ def breakdown(requests: int = 200, with_cprofile: bool = False) -> list[tuple[st
 
     runner = ours_runner()
     try:
-        ours = runner.servers["http"].server.app
+        ours = runner.modes["http"].app
         apps = {
             "bare Flask route": bare_app(),
             "HTTP layer (fixed action, no journal)": HttpApi(

@@ -34,8 +34,6 @@ EVENT = {"time": 1700000000, "self_id": 10000, "post_type": "message", "message_
 def receive() -> None:
     from flask import Flask, Response, jsonify, request
 
-    from onebot_ref.runner import ServerThread
-
     app = Flask("receiver")
     state = {"count": 0}
     cond = threading.Condition()
@@ -61,8 +59,7 @@ def receive() -> None:
             cond.wait_for(lambda: state["count"] >= wanted, float(request.args["timeout"]))
             return jsonify(state)
 
-    server = ServerThread("receiver", "port", "127.0.0.1", 0, app)
-    server.start()
+    server = harness.WerkzeugServer("receiver", app).start()
     harness.answer_parent({"port": server.port})
     server.stop()
 

@@ -83,8 +83,6 @@ class Bare:
         from flask import Flask, Response, request
         from simple_websocket import ConnectionClosed, Server
 
-        from onebot_ref.runner import ServerThread
-
         class Upgraded(Response):
             def __call__(self, environ, start_response):
                 raise ConnectionError
@@ -112,8 +110,7 @@ class Bare:
                 self.clients.remove(ws)
             return Upgraded()
 
-        self.server = ServerThread("bare-ws", "ws_port", "127.0.0.1", 0, app)
-        self.server.start()
+        self.server = harness.WerkzeugServer("bare-ws", app).start()
         self.port, self.api_path = self.server.port, "/echo"
 
     def connected(self) -> int:

@@ -81,8 +81,9 @@ def test_every_thread_is_named_and_gone_after_stop(make_runner):
 
 
 #: What a serve with only the HTTP API (console off, no -c) has no use for (issue 10: startup
-#: within 1.5x a bare Flask process): the console's Flask, the CLI verbs' requests, PyYAML.
-UNUSED = ("flask", "requests", "yaml")
+#: within 1.5x a bare Flask process): the console's Flask and werkzeug, the CLI verbs' requests,
+#: PyYAML.
+UNUSED = ("flask", "werkzeug", "requests", "yaml")
 
 
 def test_a_serve_imports_only_what_its_config_uses(tmp_path):

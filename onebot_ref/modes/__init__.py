@@ -14,6 +14,8 @@
 - ``ws_socket``  — the socket under a connection, plain or TLS (``wss://``): read by one thread,
   written by others without blocking
 - ``heartbeat``  — heartbeat meta events on every channel (event/meta.md#心跳)
+- ``http_server`` — the keep-alive HTTP/1.1 server under every port (RFC 9112), any WSGI app;
+  ``http_exchange`` — one request's exchange on one of its connections
 
 The rules themselves live in ``onebot_ref.protocol`` and the actions in ``onebot_ref.actions``;
 a mode only moves bytes between the wire and ``actions.call`` / the event bus.

@@ -116,13 +116,14 @@ class Response:
         self.conn, self.head, self.body, self.keep = conn, head, body, keep
         self.status = "500 Internal Server Error"
         self.headers: list[tuple[str, str]] = []
+        self.answered = False  # start_response was called
         self.sent = False  # the head is on the wire
         self.chunked = self.no_body = False
 
     def start_response(self, status: str, headers, exc_info=None):
         if exc_info is not None and self.sent:
             raise exc_info[1].with_traceback(exc_info[2])  # PEP 3333: too late to change
-        self.status, self.headers = status, headers
+        self.status, self.headers, self.answered = status, headers, True
         return self._write
 
     def send(self, environ: dict) -> bool:
@@ -142,8 +143,10 @@ class Response:
             self.status, self.headers = "500 Internal Server Error", [
                 ("Content-Type", "text/plain; charset=utf-8")]
         try:
-            if conn.taken:
-                return False
+            if conn.taken:  # the app took the socket: it wrote its own answer (a 101), or
+                self.keep = False  # it refused the upgrade before writing anything: this one
+                if not self.answered:
+                    return False
             if isinstance(result, (list, tuple)):
                 first, rest = [b"".join(result)], None
             else:

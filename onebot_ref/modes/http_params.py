@@ -68,8 +68,8 @@ def _read_body(environ: dict, limit: int) -> bytes:
     if environ.get("wsgi.input_terminated"):
         from werkzeug.wsgi import LimitedStream  # the rare case: not imported for the others
 
-        # The server ends the stream (werkzeug's, for a chunked body): no length is known, so
-        # werkzeug's LimitedStream reads at most limit + 1 bytes; one more is over the limit.
+        # The server ends the stream (a chunked body; ours has read it already): no length is
+        # known, so werkzeug's LimitedStream reads at most limit + 1 bytes; one more is over.
         body = LimitedStream(environ["wsgi.input"], limit + 1, is_max=True).read()
         if len(body) > limit:
             raise Reject(413, f"body is over the limit of {limit} bytes (max_body_bytes)")

@@ -82,11 +82,6 @@ class HttpServer:
         self._thread.start()
         return self
 
-    def close(self) -> None:
-        """Free the port of a server that was never started."""
-        self._closing = True
-        self._listener.close()
-
     def stop(self, timeout: float = 2.0) -> None:
         """Stop accepting, close idle connections now, let requests being answered finish for
         up to ``timeout - CUT_GRACE`` seconds, then cut the rest (taken-over sockets too)."""
@@ -96,6 +91,8 @@ class HttpServer:
         with contextlib.suppress(OSError):  # wakes the accept thread's accept() (Linux)
             self._listener.shutdown(socket.SHUT_RDWR)
         self._listener.close()
+        if self._thread.ident is None:  # never started: nothing else to end
+            return
         self._thread.join(max(0.0, deadline - CUT_GRACE - time.monotonic()))
         for conn in self._snapshot():
             if not conn.busy:

@@ -450,3 +450,38 @@ def test_stop_under_load_within_two_seconds():
         sock.close()
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", server.port), timeout=1)
+
+
+# --- under the runner: every port on this server, the limits from the config -----------------
+
+def test_the_http_api_and_the_console_keep_a_connection_alive(make_runner):
+    """Keep-alive clients (httpx in NoneBot2 and aiocqhttp, requests.Session) get every answer on
+    one TCP connection (issue 10), with the HTTP API's answers as before."""
+    import http.client
+
+    with make_runner(use_console=True) as runner:
+        for name, paths in (("http", ["/get_login_info", "/get_status", "/nope"]),
+                            ("console", ["/sim/world", "/sim/traffic", "/sim/nope"])):
+            conn = http.client.HTTPConnection("127.0.0.1", runner.ports[name], timeout=TIMEOUT)
+            statuses, local = [], None
+            for path in paths:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                statuses.append(response.status)
+                local = local or conn.sock.getsockname()
+                assert conn.sock.getsockname() == local  # the same connection every time
+                assert response.getheader("Connection") is None
+            assert statuses == [200, 200, 404], (name, statuses)
+            conn.close()
+
+
+def test_the_runner_takes_the_limits_from_the_config(make_runner):
+    with make_runner(http_max_requests_per_connection=2) as runner:
+        with socket.create_connection(("127.0.0.1", runner.ports["http"]), TIMEOUT) as sock:
+            sock.sendall(b"GET /get_login_info HTTP/1.1\r\nHost: x\r\n\r\n" * 3)
+            reader = Reader(sock)
+            first, second = reader.response(), reader.response()
+            assert b'"retcode":0' in first[2] and b'"retcode":0' in second[2]
+            assert "connection" not in first[1] and second[1]["connection"] == "close"
+            assert reader.closed()
