@@ -74,7 +74,7 @@ class MessageStore:
         cursor = self._db.execute(
             f"INSERT INTO messages ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
             values)
-        self._trim()
+        self._trim(cursor.lastrowid)
         return cursor.lastrowid
 
     def get(self, message_id: int) -> dict | None:
@@ -123,10 +123,14 @@ class MessageStore:
                                (int(forward_id[1:]),)).fetchone()
         return json.loads(row[0]) if row else None
 
-    def _trim(self) -> None:
-        # Ids are allocated without gaps, so "the newest history_limit" is one range.
-        self._db.execute("DELETE FROM messages WHERE seq <= ?",
-                         (self.last_seq() - self.history_limit,))
+    def _trim(self, last: int | None = None) -> None:
+        # Ids are allocated without gaps, so "the newest history_limit" is one range. ``last``:
+        # the id just inserted (the sequence's value, without asking sqlite3 for it). Each
+        # statement releases the GIL under the world's lock, where other request threads then
+        # queue (issue 10): none is run when there is nothing to drop.
+        drop_through = (self.last_seq() if last is None else last) - self.history_limit
+        if drop_through > 0:
+            self._db.execute("DELETE FROM messages WHERE seq <= ?", (drop_through,))
 
 
 def _record(row: tuple) -> dict:
