@@ -59,6 +59,7 @@ class Result:
     seconds: float
     p50: float  # ms
     p99: float  # ms
+    latencies: list[float] = field(default_factory=list)  # ms, each request (Python clients)
 
     @property
     def rate(self) -> float:
@@ -146,4 +147,4 @@ def _threads(port: int, request: Request, concurrency: int, duration: float,
         raise errors[0]
     merged = [ms for mine in latencies for ms in mine]
     return Result(len(merged), seconds, statistics.median(merged) if merged else 0.0,
-                  harness.percentile(merged, 99) if merged else 0.0)
+                  harness.percentile(merged, 99) if merged else 0.0, merged)
