@@ -170,8 +170,8 @@ def checks(found: list[dict]) -> list[harness.Check]:
                           r["ratio"] >= r["target"]) for r in found]
 
 
-def write_markdown(text: str, found: list[dict], parts: list, rounds: int, duration: float,
-                   load_note: str) -> None:
+def write_markdown(text: str, found: list[dict], parts: list, rounds: int,
+                   duration: float) -> None:
     missed = [c.what for c in checks(found) if not c.ok]
     section = (
         f"{HEADING}\n\n"
@@ -183,7 +183,7 @@ def write_markdown(text: str, found: list[dict], parts: list, rounds: int, durat
         f"keep-alive clients: {load.CLIENT} (`-t1`), closing clients: Python `http.client` "
         f"threads sending `Connection: close`. {rounds} rounds of {duration:g} s per server and "
         f"cell, the order alternating ({harness.stamp()}). CPU µs/req: the server process's "
-        f"user + system time (`/proc/<pid>/stat`) per request answered. {load_note}\n\n"
+        "user + system time (`/proc/<pid>/stat`) per request answered.\n\n"
         f"{text}\n\n"
         + ("All targets met." if not missed else f"Missed: {', '.join(missed)}.") +
         "\n\nWhere the time goes (`bench/bench_http.py --profile` adds a cProfile listing): "
@@ -199,8 +199,6 @@ def main(argv: list[str] | None = None) -> int:
                              duration=(2.0, "seconds per server, cell and round"))
     parser.add_argument("--profile", action="store_true",
                         help="only the per-layer breakdown and a cProfile listing")
-    parser.add_argument("--load-note", default="",
-                        help="a sentence on how busy the machine was (BENCHMARKS.md)")
     parser.set_defaults(requests=200)  # per layer and run of the breakdown
     args = parser.parse_args(argv)
     if args.child:  # ["ours" | "stdlib" | "flask"]
@@ -219,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     parts = http_layers.breakdown(args.requests)
     print(http_layers.breakdown_table(parts))
     if not args.no_write:
-        write_markdown(text, found, parts, args.rounds, args.duration, args.load_note)
+        write_markdown(text, found, parts, args.rounds, args.duration)
     return 0
 
 

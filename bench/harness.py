@@ -144,10 +144,15 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+_LOAD_AT_START = os.getloadavg()[0]  # this bench's start: the machine may be shared
+
+
 def stamp(cpus: bool = True) -> str:
-    """When and on what the figures were taken, as the sections of BENCHMARKS.md say it."""
+    """When and on what the figures were taken, as the sections of BENCHMARKS.md say it, with
+    how busy the machine was (the 1-minute load average when the bench started and now)."""
     parts = [time.strftime("%Y-%m-%d"), f"Python {sys.version.split()[0]}"]
-    return ", ".join(parts + ([f"{os.cpu_count()} CPUs"] if cpus else []))
+    load = f"load average {_LOAD_AT_START:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    return ", ".join(parts + ([f"{os.cpu_count()} CPUs"] if cpus else []) + [load])
 
 
 # --- BENCHMARKS.md ----------------------------------------------------------------------------
