@@ -23,6 +23,9 @@ _FIELD_LINE = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+:[^\x00\r\n]*")
 # RFC 9112 7.1: chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF; chunk-size = 1*HEXDIG
 _CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,16})[ \t]*(?:;[^\r\n]*)?")
 MAX_LINE = 8192  # bytes of a chunk-size line or a trailer line
+#: The fields this module reads (the rest go to the app as they are).
+_FRAMING_FIELDS = frozenset(("connection", "host", "expect", "transfer-encoding",
+                             "content-length"))
 
 
 class BadRequest(Exception):
@@ -47,7 +50,8 @@ class Head:
     expect_continue: bool = False
     path: str = ""  # the target's path, raw (percent-escapes kept)
     query: str = ""
-    seen: dict[str, list[str]] = field(default_factory=dict)  # lower-case name -> values
+    #: the values of the fields that frame the message (``_FRAMING_FIELDS``), by lower-case name
+    seen: dict[str, list[str]] = field(default_factory=dict)
 
 
 def head_end(buf: bytes, start: int = 0) -> int:
@@ -111,10 +115,8 @@ def parse_head(raw: bytes) -> Head:
             # reject the message or replace each of those characters with SP"
             raise BadRequest(400, f"CR or NUL in the value of {name}")
         headers.append((name, value))
-        if lower in seen:
-            seen[lower].append(value)
-        else:
-            seen[lower] = [value]
+        if lower in _FRAMING_FIELDS:
+            seen.setdefault(lower, []).append(value)
     _target(head)
     _framing(head)
     return head
@@ -153,8 +155,9 @@ def _framing(head: Head) -> None:
             raise BadRequest(417, f"unsupported expectation {', '.join(expect)}")
         head.expect_continue = True
     codings = _tokens(seen["transfer-encoding"]) if "transfer-encoding" in seen else ()
-    lengths = ([v.strip() for value in seen["content-length"] for v in value.split(",")]
-               if "content-length" in seen else ())
+    lengths = seen.get("content-length", ())
+    if len(lengths) > 1 or (lengths and "," in lengths[0]):  # RFC 9110 8.6: a list
+        lengths = [v.strip() for value in lengths for v in value.split(",")]
     if codings:
         if minor == 0:
             # RFC 9112 6.1: "A server or client that receives an HTTP/1.0 message containing a
