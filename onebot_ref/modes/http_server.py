@@ -196,6 +196,9 @@ class _Connection:
 
     def _take(self) -> tuple[socket.socket, bytes]:
         self.taken, self.deadline = True, None  # the taker decides how long a silence may last
+        # Nagle back on: a WebSocket's bursts of small event frames go out coalesced (bench_ws:
+        # with TCP_NODELAY, 500 events/s to 100 clients had a 5-10x longer p50 delivery)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 0)
         leftover, self.buf = self.buf, b""
         return self.sock, leftover
 
