@@ -478,8 +478,9 @@ def write_markdown(text: str, checks: list[harness.Check], rounds: int, duration
     section = (
         f"{HEADING}\n\n"
         "`bench/bench_ws.py`: onebot_ref's forward WebSocket (Runner, traffic journal on; "
-        "RFC 6455 through wsproto in `modes/ws_transport.py`) next "
-        "to the bare stack: simple-websocket in a Flask route on the same werkzeug server "
+        "served by `modes/http_server.py`, RFC 6455 through wsproto in "
+        "`modes/ws_transport.py`) next to the bare stack: simple-websocket in a Flask route "
+        "on werkzeug's threaded server "
         "(an echo endpoint; a producer thread serialising each event once and `send()`ing it "
         "to every client). Each "
         "server in its own child process; API clients are simple-websocket threads, fan-out "
@@ -497,10 +498,12 @@ def write_markdown(text: str, checks: list[harness.Check], rounds: int, duration
         "per-event work dominates: the bus hand-off, the message-format conversion and the "
         "traffic journal. API round trips pay for the envelope, the action and two journal "
         "lines; a request is answered in the connection's own thread (no hand-off) unless the "
-        "client pipelines. An idle connection holds one thread, werkzeug's request thread, "
-        "which also reads it (the bare stack holds two: that thread and simple-websocket's "
-        "reader); a connection's sender thread starts only when its client first falls "
-        "behind.\n")
+        "client pipelines. An idle connection holds one thread, the HTTP server's connection "
+        "thread, which also reads it (the bare stack holds two: werkzeug's request thread and "
+        "simple-websocket's reader); a connection's sender thread starts only when its client "
+        "first falls behind. The per-round values swing with the machine's load (the API "
+        "round trips' CPU µs per round trip, measured in each server process, are the steadier "
+        "comparison).\n")
     harness.write_section(HEADING, section)
 
 
