@@ -33,6 +33,10 @@ from .world import World
 
 log = logging.getLogger(__name__)
 
+#: The most the servers take to stop: idle connections close at once, requests being answered
+#: get what is left of it (modes/http_server.py).
+STOP_SECONDS = 2.0
+
 
 def _display_host(host: str) -> str:
     return "127.0.0.1" if host in ("0.0.0.0", "") else ("[::1]" if host == "::" else host)
@@ -171,8 +175,13 @@ class Runner:
         self.world.close()
 
     def _close_servers(self) -> None:
-        for server in self.servers.values():  # also those built but never started
-            server.stop()
+        # Every server stops accepting and drops its idle connections at once; then all share
+        # one 2 s for the requests still being answered (also servers never started).
+        deadline = time.monotonic() + STOP_SECONDS
+        for server in self.servers.values():
+            server.begin_stop()
+        for server in self.servers.values():
+            server.stop(max(0.0, deadline - time.monotonic()))
 
     def __enter__(self) -> "Runner":
         return self.start()

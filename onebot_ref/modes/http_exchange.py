@@ -54,6 +54,24 @@ def refusal(status: int, reason: str) -> bytes:
             f"{extra}Connection: close\r\n\r\n").encode() + body
 
 
+def make_environ(base: dict, head: http1.Head, body) -> dict:
+    """The WSGI environ of one request (PEP 3333): the connection's ``base`` keys, the request
+    line's, a key per header field (joined with "," when repeated) and ``wsgi.input``."""
+    environ = base.copy()
+    environ.update({
+        "REQUEST_METHOD": head.method, "PATH_INFO": http1.path_info(head.path),
+        "QUERY_STRING": head.query, "RAW_URI": head.target, "REQUEST_URI": head.target,
+        "SERVER_PROTOCOL": f"HTTP/1.{head.minor}", "wsgi.input": body,
+        "onebot_ref.headers": head.headers})  # the fields as received, in order
+    if head.chunked:
+        environ["wsgi.input_terminated"] = True  # PEP 3333's extension: read to its end
+    for name, value in head.headers:
+        key = http1.environ_key(name)
+        if key is not None:
+            environ[key] = f"{environ[key]},{value}" if key in environ else value
+    return environ
+
+
 class BodyReader:
     """``wsgi.input`` of a body not yet read: reads from the socket, at most ``left`` bytes;
     when the client waits for it (``Expect: 100-continue``), the first read sends the 100."""

@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass
 
 from ..protocol import http1
-from .http_exchange import CONTINUE, RECV_BYTES, BodyReader, Response, refusal
+from .http_exchange import CONTINUE, RECV_BYTES, BodyReader, Response, make_environ, refusal
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,8 @@ class Limits:
     """The connection limits of one server (config keys ``http_*``, see config.py)."""
 
     idle_timeout: float = 60.0
-    max_connections: int = 1000
-    max_requests: int = 10000  # per connection
+    max_connections: int = 2000
+    max_requests: int = 1000  # per connection
     max_body_bytes: int = 1048576  # of a chunked body, which is read here before the app
 
 
@@ -82,19 +82,27 @@ class HttpServer:
         self._thread.start()
         return self
 
-    def stop(self, timeout: float = 2.0) -> None:
-        """Stop accepting, close idle connections now, let requests being answered finish for
-        up to ``timeout - CUT_GRACE`` seconds, then cut the rest (taken-over sockets too)."""
-        deadline = time.monotonic() + timeout
+    def begin_stop(self) -> None:
+        """Stop accepting and close the idle connections, without waiting (a runner with
+        several servers starts all of them stopping at once)."""
         with self._lock:
             self._closing = True
         with contextlib.suppress(OSError):  # wakes the accept thread's accept() (Linux)
             self._listener.shutdown(socket.SHUT_RDWR)
         self._listener.close()
+        for conn in self._snapshot():
+            if not conn.busy:
+                conn.cut()
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """:meth:`begin_stop`, let requests being answered finish for up to
+        ``timeout - CUT_GRACE`` seconds, then cut the rest (taken-over sockets too)."""
+        deadline = time.monotonic() + timeout
+        self.begin_stop()
         if self._thread.ident is None:  # never started: nothing else to end
             return
         self._thread.join(max(0.0, deadline - CUT_GRACE - time.monotonic()))
-        for conn in self._snapshot():
+        for conn in self._snapshot():  # accepted meanwhile, or idle since begin_stop
             if not conn.busy:
                 conn.cut()
         for conn in self._snapshot():  # a busy one closes after its response
@@ -254,7 +262,7 @@ class _Connection:
         except http1.BadRequest as err:
             self.sock.sendall(refusal(err.status, err.reason))
             return False
-        environ = self._environ(head, body)
+        environ = make_environ(self.base, head, body)
         keep = Response(self, head, body, head.keep_alive and served + 1 < self.server.limits
                         .max_requests).send(environ)
         self.busy = False
@@ -281,18 +289,3 @@ class _Connection:
             body, self.buf = self.buf[:length], self.buf[length:]
             return io.BytesIO(body)
         return BodyReader(self, length, head.expect_continue and not self.buf)
-
-    def _environ(self, head: http1.Head, body) -> dict:
-        environ = self.base.copy()
-        environ.update({
-            "REQUEST_METHOD": head.method, "PATH_INFO": http1.path_info(head.path),
-            "QUERY_STRING": head.query, "RAW_URI": head.target, "REQUEST_URI": head.target,
-            "SERVER_PROTOCOL": f"HTTP/1.{head.minor}", "wsgi.input": body,
-            "onebot_ref.headers": head.headers})  # the fields as received, in order
-        if head.chunked:
-            environ["wsgi.input_terminated"] = True  # PEP 3333's extension: read to its end
-        for name, value in head.headers:
-            key = http1.environ_key(name)
-            if key is not None:
-                environ[key] = f"{environ[key]},{value}" if key in environ else value
-        return environ

@@ -485,3 +485,27 @@ def test_the_runner_takes_the_limits_from_the_config(make_runner):
             assert b'"retcode":0' in first[2] and b'"retcode":0' in second[2]
             assert "connection" not in first[1] and second[1]["connection"] == "close"
             assert reader.closed()
+
+
+def test_the_runner_stops_every_port_within_two_seconds(tmp_path):
+    """Idle keep-alive connections on every port (HTTP API, console, a forward WebSocket) do
+    not hold the stop up: the servers share one 2 s (runner.STOP_SECONDS)."""
+    from helpers import start_runner
+
+    with start_runner(tmp_path, use_ws=True, use_console=True) as runner:
+        idle = []
+        for name in ("http", "console"):
+            sock = socket.create_connection(("127.0.0.1", runner.ports[name]), TIMEOUT)
+            sock.sendall(b"GET /sim/world HTTP/1.1\r\nHost: x\r\n\r\n")
+            Reader(sock).response()
+            idle.append(sock)
+        ws = ws_transport.connect(f"ws://127.0.0.1:{runner.ports['ws']}/api")
+        began = time.monotonic()
+        runner.stop()
+        assert time.monotonic() - began < 2.1
+    assert all(Reader(sock).closed() for sock in idle)
+    with pytest.raises(ws_transport.ConnectionClosed):
+        while True:
+            ws.receive(timeout=TIMEOUT)
+    for sock in idle:
+        sock.close()
