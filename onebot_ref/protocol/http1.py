@@ -201,16 +201,22 @@ def environ_key(name: str) -> str | None:
     return key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key
 
 
+def _line_end(buf: bytes, pos: int, what: str) -> int:
+    """Where the line starting at ``pos`` ends (its LF), -1 when it has not all arrived."""
+    end = buf.find(b"\n", pos, pos + MAX_LINE)
+    if end < 0 and len(buf) - pos >= MAX_LINE:
+        raise BadRequest(400, f"{what} line too long")
+    return end
+
+
 def parse_chunked(buf: bytes, start: int, limit: int) -> tuple[bytes, int] | None:
     """A chunked body starting at ``buf[start]``: ``(decoded body, index after it)``, or None
     when ``buf`` does not hold all of it yet. :class:`BadRequest` for a malformed body (400) or
     one whose data passes ``limit`` bytes (413), even while incomplete."""
     parts, size, pos = [], 0, start
     while True:
-        line_end = buf.find(b"\n", pos, pos + MAX_LINE)
+        line_end = _line_end(buf, pos, "chunk-size")
         if line_end < 0:
-            if len(buf) - pos >= MAX_LINE:
-                raise BadRequest(400, "chunk-size line too long")
             return None
         match = _CHUNK_SIZE.fullmatch(buf, pos, line_end - (buf[line_end - 1:line_end] == b"\r"))
         if match is None:
@@ -234,10 +240,8 @@ def parse_chunked(buf: bytes, start: int, limit: int) -> tuple[bytes, int] | Non
             raise BadRequest(400, "chunk data longer than its chunk-size")
     # RFC 9112 7.1.2: trailer-section = *( field-line CRLF ), then the final CRLF
     while True:
-        line_end = buf.find(b"\n", pos, pos + MAX_LINE)
+        line_end = _line_end(buf, pos, "trailer")
         if line_end < 0:
-            if len(buf) - pos >= MAX_LINE:
-                raise BadRequest(400, "trailer line too long")
             return None
         line = buf[pos:line_end].rstrip(b"\r")
         pos = line_end + 1
