@@ -11,6 +11,15 @@ The ordering rule of OneBot 11 lives here:
 so for each event every "post" sink runs to completion (POST + quick operation) before any "push"
 sink sees it. A "post" sink must bound its own time (``post_timeout``); push sinks must only
 enqueue (a slow WebSocket client has its own queue and never stalls the bus).
+
+Facts (the second face's input). ``publish(event, facts)``: the world passes, with every change
+it publishes, a neutral snapshot of what happened (``facts``, a dict with a ``"kind"``, taken
+under the world's lock; world/facts.py lists the kinds and their keys). A change OneBot 11 has
+no event for (a group renamed, a reaction, a pin...) is published with ``event=None``: such a
+*facts-only* item reaches only the sinks added with ``also_facts_only=True`` (the Milky
+face's), so the OneBot 11 sinks are never called for it and their output stays what it was.
+Nothing here reads the facts or serialises them, and while no sink asks for them
+(``wants_facts``) the world builds none: a OneBot 11 sink costs what it did (MLK-46).
 """
 
 from __future__ import annotations
@@ -18,7 +27,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from typing import Callable
+from typing import Any, Callable
 
 from .protocol import wire
 from .protocol.message import to_format
@@ -39,16 +48,35 @@ def as_format(event: dict, fmt: str) -> dict:
 class Published:
     """One published event, serialised at most once per message format (never once per client).
 
-    ``event`` is the canonical dict: its ``message`` (if any) is a segment array.
+    ``event`` is the canonical OneBot 11 dict (its ``message``, if any, a segment array), or
+    None for a facts-only item; ``facts`` the world's snapshot of the change, or None (events
+    the modes publish themselves: heartbeat, lifecycle; a message's while no sink asks for
+    facts, :attr:`Bus.wants_facts`). :meth:`memo` keeps what another face
+    derives from them (its own rendering), once per item however many of its clients there are.
     """
 
-    __slots__ = ("event", "_dicts", "_bodies", "_lock")
+    __slots__ = ("event", "facts", "_dicts", "_bodies", "_memo", "_lock")
 
-    def __init__(self, event: dict):
+    def __init__(self, event: dict | None, facts: dict | None = None):
         self.event = event
+        self.facts = facts
         self._dicts: dict[str, dict] = {}
         self._bodies: dict[str, bytes] = {}
+        self._memo: dict[str, Any] | None = None
         self._lock = threading.Lock()
+
+    def memo(self, key: str, make: Callable[[], Any]) -> Any:
+        """``make()`` for ``key``, kept with the item (None results too): every caller gets the
+        first value stored. ``make`` runs outside the lock (it may ask for another key), so two
+        threads asking at once may both compute it; one value wins."""
+        with self._lock:
+            if self._memo is not None and key in self._memo:
+                return self._memo[key]
+        value = make()
+        with self._lock:
+            if self._memo is None:
+                self._memo = {}
+            return self._memo.setdefault(key, value)
 
     def as_dict(self, fmt: str) -> dict:
         """:func:`as_format` of the event, made once per format."""
@@ -80,27 +108,43 @@ class Bus:
     def __init__(self, message_format: str = "string"):
         self.message_format = message_format
         self._sinks: dict[str, list[Sink]] = {stage: [] for stage in STAGES}
+        #: the sinks that also take facts-only items (event None), by stage
+        self._facts_sinks: dict[str, list[Sink]] = {stage: [] for stage in STAGES}
         self._sinks_lock = threading.Lock()
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._idle = threading.Condition()
         self._pending = 0
 
-    def add_sink(self, sink: Sink, stage: str = "push") -> None:
+    def add_sink(self, sink: Sink, stage: str = "push", also_facts_only: bool = False) -> None:
+        """Deliver every event to ``sink``; with ``also_facts_only``, the facts-only items too."""
         if stage not in STAGES:
             raise ValueError(f"stage must be one of {STAGES}, got {stage!r}")
         with self._sinks_lock:
             # copy-on-write: the delivery thread iterates a snapshot without locking
             self._sinks = dict(self._sinks, **{stage: self._sinks[stage] + [sink]})
+            if also_facts_only:
+                self._facts_sinks = dict(self._facts_sinks,
+                                         **{stage: self._facts_sinks[stage] + [sink]})
 
     def remove_sink(self, sink: Sink) -> None:
+        # == and not `is`: ``obj.method`` is a new bound method at every access, equal to the
+        # one added, never the same object
         with self._sinks_lock:
-            self._sinks = {stage: [s for s in sinks if s is not sink]
+            self._sinks = {stage: [s for s in sinks if s != sink]
                            for stage, sinks in self._sinks.items()}
+            self._facts_sinks = {stage: [s for s in sinks if s != sink]
+                                 for stage, sinks in self._facts_sinks.items()}
 
-    def publish(self, event: dict) -> Published:
-        """Queue an event for delivery; never blocks on a receiver."""
-        published = Published(event)
+    @property
+    def wants_facts(self) -> bool:
+        """Whether a sink takes facts-only items (another face listens): the world builds no
+        facts, and publishes no facts-only item, for nobody."""
+        return any(self._facts_sinks.values())
+
+    def publish(self, event: dict | None, facts: dict | None = None) -> Published:
+        """Queue an event (None: a facts-only item) for delivery; never blocks on a receiver."""
+        published = Published(event, facts)
         with self._idle:
             self._pending += 1
         self._queue.put(published)
@@ -134,7 +178,7 @@ class Bus:
 
     def _deliver(self, published: Published) -> None:
         try:
-            sinks = self._sinks
+            sinks = self._facts_sinks if published.event is None else self._sinks
             for stage in STAGES:  # "post" first, then "push": POST-14
                 for sink in sinks[stage]:
                     try:

@@ -16,7 +16,9 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from .protocol import wire
 from .protocol.coerce import parse_bool, parse_int
+from .protocol.ranges import INT32
 
 
 class ConfigError(Exception):
@@ -198,12 +200,13 @@ def _check(cfg: Config) -> list[str]:
         port = getattr(cfg, name)
         if not 0 <= port <= 65535:
             problems.append(f"{name}: expected a port number 0-65535, got {port}")
-    for name in _POSITIVE:
-        if getattr(cfg, name) <= 0:
-            problems.append(f"{name}: expected a positive integer, got {getattr(cfg, name)}")
-    for name in _NON_NEGATIVE:
-        if getattr(cfg, name) < 0:
-            problems.append(f"{name}: expected 0 or more, got {getattr(cfg, name)}")
+    for name in _POSITIVE + _NON_NEGATIVE:
+        # BAD-3: at most a count, size or wait the platform can hold (threading's waits,
+        # sqlite3's int64): int32's largest, 24.8 days in ms, 68 years in s, 2 GiB in bytes.
+        value, low = getattr(cfg, name), 1 if name in _POSITIVE else 0
+        if not low <= value <= INT32[1]:
+            word = "a positive integer" if low else "0"
+            problems.append(f"{name}: expected {word} to {INT32[1]}, got {value}")
     for name, choices in _CHOICES.items():
         if getattr(cfg, name) not in choices:
             problems.append(f"{name}: expected one of {', '.join(choices)}, "
@@ -242,6 +245,12 @@ def from_mapping(data: dict | None) -> Config:
     data = {} if data is None else data
     if not isinstance(data, dict):
         raise ConfigError([f"config: expected a mapping of keys, got {type(data).__name__}"])
+    # BAD-1: YAML's "\ud800" escape makes a lone surrogate, which is no text (it cannot be
+    # written as UTF-8, nor compared as a token): refused, naming the key.
+    found = wire.lone_surrogate(data)
+    if found is not None:
+        raise ConfigError([f"{found[0]}: holds a lone surrogate {found[1]}, which is not "
+                           "Unicode text"])
     problems, values = [], {}
     for key, value in data.items():
         key = str(key)
@@ -276,10 +285,15 @@ def load_config(path: str | None) -> Config:
     import yaml  # only with a file: a serve without -c starts without PyYAML
 
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+        with open(path, "rb") as fh:
+            text = wire.text(fh.read(), f"config: {path}")  # BAD-1: strict UTF-8
+        data = yaml.safe_load(text)
     except OSError as err:
         raise ConfigError([f"config: cannot read {path}: {err.strerror}"]) from None
+    except wire.WireError as err:
+        raise ConfigError([str(err)]) from None
+    except RecursionError:
+        raise ConfigError([f"config: {path} nests deeper than YAML is read"]) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

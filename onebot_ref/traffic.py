@@ -9,6 +9,12 @@ Recording is on the path of every request and WebSocket frame, reading happens w
 looks: :meth:`~Traffic.record` only appends the frame's pieces as given (a tuple, under a plain
 lock), and :meth:`~Traffic.since` builds the frames and masks them. ``headers`` may be given as
 a function that returns them, called only when the frame is read.
+
+BAD-5: the journal never holds a value it cannot serialise. What the transports record was
+decoded strictly (protocol/wire.py) or built by onebot_ref; what did not decode is recorded
+as it arrived, and :func:`safe` makes that a description: bytes become their length and
+``repr`` (when recorded: a big binary frame is not kept whole), a text's lone surrogates become
+``\\udXXX`` escapes (when read).
 """
 
 from __future__ import annotations
@@ -24,6 +30,21 @@ from typing import Any, Callable, Mapping
 _SECRET_HEADERS = {"authorization", "x-signature"}
 _TOKEN_IN_QUERY = re.compile(r"(access_token=)([^&\s]*)")
 CHANNELS = ("http", "http_post", "ws", "ws_reverse", "console")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: How much of an undecodable frame the journal shows.
+SHOWN_BYTES = 200
+
+
+def safe(data: Any) -> Any:
+    """``data`` as the journal keeps it: JSON values as they are; bytes (a binary frame, a body
+    that is not UTF-8) as a description; a text holding lone surrogates with them escaped."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        raw = bytes(data)
+        more = "..." if len(raw) > SHOWN_BYTES else ""
+        return f"<{len(raw)} bytes: {raw[:SHOWN_BYTES]!r}{more}>"
+    if isinstance(data, str) and not data.isascii() and _SURROGATE.search(data):
+        return data.encode("utf-8", "backslashreplace").decode("utf-8")
+    return data
 
 
 def mask_secret(value: str) -> str:
@@ -53,7 +74,7 @@ def _frame(pieces: tuple) -> dict:
     """A recorded frame as the console shows it, secrets masked (docs/console-api.md)."""
     seq, when, channel, direction, peer, data, verdict, headers, path = pieces
     frame = {"seq": seq, "time": when, "channel": channel, "direction": direction,
-             "peer": peer, "data": data}
+             "peer": peer, "data": data if isinstance(data, (dict, list)) else safe(data)}
     if path is not None:
         frame["path"] = mask_url(path)
     if headers is not None:
@@ -82,6 +103,8 @@ class Traffic:
                path: str | None = None) -> int:
         """Append one frame; returns its seq. ``data`` is the JSON value (or text) carried,
         kept as it is (the caller does not change it afterwards)."""
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            data = safe(data)  # described now: at most SHOWN_BYTES of it are kept
         with self._lock:
             self._seq = seq = self._seq + 1
             self._frames.append((seq, time.time(), channel, direction, peer, data, verdict,

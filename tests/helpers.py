@@ -20,6 +20,8 @@ an action over the HTTP API or straight through the dispatcher (h11 keeps such a
 - ``direct_call(actions, action, **params)`` / ``direct_data``: the same through
   ``Actions.call`` in-process, no transport (``runner.actions``, or an ``Actions`` of your own).
 - ``as_text(value)``: a value the way a query or a form carries it (PARAM-1, PARAM-9/10).
+- ``strict_json(data)``: the value of strict JSON text (RFC 8259: UTF-8, no NaN/Infinity, no
+  lone surrogate), read independently of onebot_ref's own decoder (BAD-2/5).
 
 ``tests/`` is on ``sys.path`` through ``pythonpath`` in setup.cfg's ``[tool:pytest]``, so
 ``import helpers`` and ``import fakebot`` work from every folder.
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -143,3 +146,29 @@ def close_code_sent_to(sock, client) -> int:
             if isinstance(event, CloseConnection):
                 sock.sendall(client.send(event.response()))
                 return event.code
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_constant(name: str):
+    raise AssertionError(f"{name} is not JSON (RFC 8259)")
+
+
+def strict_json(data: bytes | str) -> Any:
+    """The value of strict JSON text (RFC 8259): UTF-8, no NaN/Infinity, no lone surrogate."""
+    text = data.decode("utf-8") if isinstance(data, (bytes, bytearray)) else data
+    value = json.loads(text, parse_constant=_no_constant)
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            assert not _SURROGATE.search(item), f"lone surrogate in {item[:80]!r}"
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, float):
+            assert item == item and item not in (float("inf"), float("-inf")), item
+    return value

@@ -132,3 +132,35 @@ def test_traffic_formats_and_masks_a_frame_only_when_it_is_read():
     assert frame["headers"] == {"Authorization": "Bearer se****", "Host": "x"}
     assert frame["path"] == "/get_status?access_token=se****" and calls == [1]
     assert traffic.since(0)[0] == [frame]  # the same frame each time it is read
+
+
+def test_a_facts_only_item_reaches_only_the_sinks_that_ask_for_it():
+    """A change OneBot 11 has no event for (event None) never calls a OneBot 11 sink; an event
+    reaches every sink, with its facts."""
+    bus, onebot, milky = Bus(), [], []
+    bus.add_sink(onebot.append, "post")
+    bus.add_sink(onebot.append, "push")
+    bus.add_sink(milky.append, "push", also_facts_only=True)
+    bus.publish(None, {"kind": "group_name", "group_id": 20001})
+    bus.publish(dict(EVENT), {"kind": "message"})
+    assert [p.event["post_type"] for p in onebot] == ["message", "message"]
+    assert [(p.event, p.facts["kind"]) for p in milky] == [(None, "group_name"),
+                                                           (EVENT, "message")]
+    bus.remove_sink(milky.append)
+    bus.publish(None, {"kind": "pin"})
+    assert len(milky) == 2 and len(onebot) == 2
+
+
+def test_memo_computes_once_per_item_and_keeps_none():
+    bus, calls = Bus(), []
+    published = bus.publish(dict(EVENT))
+    assert published.facts is None
+
+    def make():
+        calls.append(1)
+        return None
+
+    assert published.memo("k", make) is None and published.memo("k", make) is None
+    assert calls == [1]
+    # a memo may ask for another key of the same item (no lock is held while it computes)
+    assert published.memo("outer", lambda: ("x", published.memo("k", make))) == ("x", None)

@@ -56,7 +56,7 @@ def test_cfg22_integer_strings():
                                      "got 'xml'"),
     ({"post_url": "ftp://x"}, "post_url: expected a URL starting with http(s)://, got 'ftp://x'"),
     ({"use_ws_reverse": True}, "ws_reverse_url: required when use_ws_reverse is true"),
-    ({"heartbeat_interval": 0}, "heartbeat_interval: expected a positive integer, got 0"),
+    ({"heartbeat_interval": 0}, "heartbeat_interval: expected a positive integer to 2147483647, got 0"),
     ({"console_host": "0.0.0.0"}, "console_host: '0.0.0.0' is not loopback"),
     ({"event_filter": "filter.json"}, "event_filter: event filters are not implemented"),
 ], ids=["unknown-key", "bad-int", "bad-port", "bad-bool", "bad-format", "bad-url",
@@ -121,3 +121,28 @@ def test_help_is_useful():
                          capture_output=True, text=True, timeout=30, cwd=ROOT)
     assert out.returncode == 0
     assert "-c FILE" in out.stdout and "SIGTERM" in out.stdout
+
+
+# --- the config file through the one boundary (BAD-1, BAD-3) ----------------------------------
+@pytest.mark.parametrize("content, problem", [
+    pytest.param('access_token: "\\ud800"\n'.encode(), "access_token: holds a lone surrogate "
+                 "\\ud800, which is not Unicode text", id="BAD-1-lone-surrogate-escape"),
+    pytest.param('world:\n  self: {user_id: 1, nickname: "a\\udc00"}\n'.encode(),
+                 "world.self.nickname: holds a lone surrogate \\udc00", id="BAD-1-in-the-world"),
+    pytest.param(b"port: 5700\nsecret: \xff\n", "not valid UTF-8 (byte 0xff at offset 19)",
+                 id="BAD-1-invalid-utf-8"),
+    pytest.param(b"heartbeat_interval: 1000000000000000000000000000000\n",
+                 "heartbeat_interval: expected a positive integer to 2147483647, got "
+                 "1000000000000000000000000000000", id="BAD-3-a-wait-past-int32"),
+    pytest.param(b"post_timeout: 2147483648\n", "post_timeout: expected 0 to 2147483647",
+                 id="BAD-3-seconds-past-int32"),
+    pytest.param(b"[" * 5000, "nests deeper than YAML is read", id="BAD-1-deep-yaml"),
+])
+def test_the_config_file_is_strict_and_exits_2_naming_the_key(tmp_path, capsys, content, problem):
+    path = tmp_path / "c.yaml"
+    path.write_bytes(content)
+    with pytest.raises(ConfigError) as info:
+        load_config(str(path))
+    assert problem in str(info.value)
+    assert main(["serve", "-c", str(path)]) == 2
+    assert problem in capsys.readouterr().err

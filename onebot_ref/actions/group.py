@@ -3,16 +3,10 @@ bot's role allows (103) and publishes the notices the change implies (API-39).""
 
 from __future__ import annotations
 
-from ..protocol.coerce import Id
+from ..protocol.coerce import Id, Int32, Seconds
+from ..protocol.ranges import INT32
 from ..protocol.response import ActionError, Retcode
 from .context import Context
-
-
-def _check_duration(duration: int) -> None:
-    # PARAM-15 [LEGACY]: "duration < 0 → 100 (ban actions)"
-    if duration < 0:
-        raise ActionError(Retcode.BAD_PARAMS, f"parameter 'duration': expected seconds >= 0, "
-                                              f"got {duration}")
 
 
 def set_group_kick(ctx: Context, group_id: Id, user_id: Id, reject_add_request: bool = False) -> None:
@@ -20,18 +14,17 @@ def set_group_kick(ctx: Context, group_id: Id, user_id: Id, reject_add_request: 
     ctx.world.kick(group_id, user_id, reject_add_request)
 
 
-def set_group_ban(ctx: Context, group_id: Id, user_id: Id, duration: int = 30 * 60) -> None:
-    """api/public.md#set_group_ban (API-9): "禁言时长，单位秒，0 表示取消禁言"."""
-    _check_duration(duration)
+def set_group_ban(ctx: Context, group_id: Id, user_id: Id, duration: Seconds = 30 * 60) -> None:
+    """api/public.md#set_group_ban (API-9): "禁言时长，单位秒，0 表示取消禁言"; PARAM-15
+    [LEGACY]: "duration < 0 → 100 (ban actions)" (and BAD-3: at most what Seconds allows)."""
     ctx.world.ban(group_id, user_id, duration)
 
 
 def set_group_anonymous_ban(ctx: Context, group_id: Id, anonymous: dict | None = None,
                             anonymous_flag: str | None = None, flag: str | None = None,
-                            duration: int = 30 * 60) -> None:
+                            duration: Seconds = 30 * 60) -> None:
     """api/public.md#set_group_anonymous_ban (API-10): "上面的 anonymous 和 anonymous_flag
     两者任选其一传入即可，若都传入，则使用 anonymous"; among the flags ``flag`` wins (legacy)."""
-    _check_duration(duration)
     if anonymous is not None:
         chosen = anonymous.get("flag")
         if not isinstance(chosen, str) or not chosen:
@@ -79,9 +72,13 @@ def set_group_leave(ctx: Context, group_id: Id, is_dismiss: bool = False) -> Non
 
 
 def set_group_special_title(ctx: Context, group_id: Id, user_id: Id, special_title: str = "",
-                            duration: int = -1) -> None:
-    """api/public.md#set_group_special_title (API-17): "-1 表示永久"; owner only."""
-    if duration < -1:
-        raise ActionError(Retcode.BAD_PARAMS, f"parameter 'duration': expected seconds >= 0 "
-                                              f"or -1 (permanent), got {duration}")
+                            duration: Int32 = -1) -> None:
+    """api/public.md#set_group_special_title (API-17): "-1 表示永久"; owner only. BAD-3: the
+    expiry is get_group_member_info's ``title_expire_time`` "number (int32)", so now + duration
+    must stay an int32 timestamp."""
+    longest = INT32[1] - ctx.world.now()
+    if duration < -1 or duration > longest:
+        raise ActionError(Retcode.BAD_PARAMS, f"parameter 'duration': expected seconds from 0 "
+                                              f"to {longest} (the int32 timestamps' end) or -1 "
+                                              f"(permanent), got {duration}")
     ctx.world.set_special_title(group_id, user_id, special_title, duration)

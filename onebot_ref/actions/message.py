@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..protocol.coerce import Id, Message, Params, call
+from ..protocol.coerce import Id, Int32, Message, MessageId, Params, call
 from ..protocol.message import normalize, to_format, validate_outgoing
 from ..protocol.response import ActionError, Retcode
 from .context import Context
@@ -29,7 +29,7 @@ def send_group_msg(ctx: Context, group_id: Id, message: Message, auto_escape: bo
 
 
 def send_msg(ctx: Context, message: Message, message_type: str | None = None,
-             user_id: int | None = None, group_id: int | None = None,
+             user_id: Id | None = None, group_id: Id | None = None,
              auto_escape: bool = False) -> dict:
     """api/public.md#send_msg (API-3): message_type "如不传入，则根据传入的 *_id 参数判断".
     Legacy inference: group_id given → group, else user_id given → private (A-22: both given
@@ -62,12 +62,12 @@ def _send_as(ctx: Context, action, **values) -> dict:
     return call(action, ctx, Params(values))
 
 
-def delete_msg(ctx: Context, message_id: Id) -> None:
+def delete_msg(ctx: Context, message_id: MessageId) -> None:
     """api/public.md#delete_msg (API-4); publishes group_recall / friend_recall."""
     ctx.world.delete_message(message_id)
 
 
-def get_msg(ctx: Context, message_id: Id) -> dict:
+def get_msg(ctx: Context, message_id: MessageId) -> dict:
     """api/public.md#get_msg → time, message_type, message_id, real_id, sender, message (API-5),
     plus group_id for a group message (API-5 REC). ``message`` follows post_message_format like
     events do (MSG-24, A-38)."""
@@ -89,7 +89,7 @@ def get_forward_msg(ctx: Context, id: str) -> dict:
     return {"message": nodes, "messages": nodes}
 
 
-def send_like(ctx: Context, user_id: Id, times: int = 1) -> None:
+def send_like(ctx: Context, user_id: Id, times: Int32 = 1) -> None:
     """api/public.md#send_like (API-7): "每个好友每天最多 10 次"; times <= 0 → 100 (PARAM-15)."""
     if times <= 0:
         raise ActionError(Retcode.BAD_PARAMS, f"parameter 'times': expected 1 or more, got "

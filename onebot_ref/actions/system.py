@@ -12,6 +12,7 @@ import re
 import time
 
 from .. import __version__
+from ..protocol.coerce import File, Milliseconds
 from ..protocol.response import ActionError, Retcode
 from ..world import media
 from .context import Context
@@ -107,7 +108,7 @@ def _media_path(ctx: Context, kind: str, file: str, extension: str | None = None
                                              f"outside it (a symlink?); not answered")
 
 
-def get_record(ctx: Context, file: str, out_format: str) -> dict:
+def get_record(ctx: Context, file: File, out_format: str) -> dict:
     """api/public.md#get_record → {file: "转换后的语音文件路径"} (API-31)."""
     if out_format not in RECORD_FORMATS:
         raise ActionError(Retcode.BAD_PARAMS, f"parameter 'out_format': expected one of "
@@ -115,7 +116,7 @@ def get_record(ctx: Context, file: str, out_format: str) -> dict:
     return {"file": _media_path(ctx, "record", file, out_format)}
 
 
-def get_image(ctx: Context, file: str) -> dict:
+def get_image(ctx: Context, file: File) -> dict:
     """api/public.md#get_image → {file: "下载后的图片文件路径"} (API-32)."""
     return {"file": _media_path(ctx, "image", file)}
 
@@ -144,11 +145,11 @@ def get_version_info(ctx: Context) -> dict:
             "python_version": platform.python_version()}
 
 
-def set_restart(ctx: Context, delay: int = 0) -> object:
+def set_restart(ctx: Context, delay: Milliseconds = 0) -> object:
     """api/public.md#set_restart (API-36): "需要异步地重启，接口返回的 status 是 async"; the
-    restart runs ``delay`` ms later on the async worker (``Actions.on_restart``)."""
-    if delay < 0:
-        raise ActionError(Retcode.BAD_PARAMS, f"parameter 'delay': expected ms >= 0, got {delay}")
+    restart runs ``delay`` ms later on the async worker (``Actions.on_restart``). BAD-3: a
+    delay past Milliseconds' range is refused with 100 before anything is scheduled (it used to
+    raise OverflowError inside the worker, which died)."""
     actions = ctx.actions
 
     def restart() -> None:

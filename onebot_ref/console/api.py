@@ -16,18 +16,23 @@ the request is held until something newer than ``after`` exists (long polling; t
 ``tail`` use it). ``/sim/traffic`` also takes ``channel`` (repeatable) to filter.
 
 Bad input is ``400 {"error": "..."}`` naming the field; the world checks before it changes
-anything, so a rejected request leaves no trace but its journal line.
+anything, so a rejected request leaves no trace but its journal line. BAD-1/2: a body is read
+as strict JSON (protocol/wire.py), the query as strict UTF-8, before any endpoint sees them;
+ids are positive int64 numbers (BAD-3), as the bot's actions take them.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from ..bus import as_format
-from ..protocol.coerce import parse_int
+from ..protocol import wire
+from ..protocol.coerce import Id, parse_decimal, parse_int
 from ..protocol.message import normalize
+from ..protocol.ranges import out_of_range
 from ..protocol.response import ActionError
 from ..traffic import CHANNELS
 
@@ -64,9 +69,35 @@ def _bad_input(err: BadInput) -> Response:
 
 # --- reading the request ---------------------------------------------------------------------
 
+@sim.before_request
+def _strict_query() -> None:
+    """BAD-1: the query is strict UTF-8, raw and %-decoded (werkzeug's request.args would read
+    it leniently); after the access token (the app checks it first, AUTH-8)."""
+    raw = request.query_string
+    try:
+        parse_qsl(wire.text(raw, "query string"), keep_blank_values=True, errors="strict")
+    except wire.WireError as err:
+        raise BadInput(str(err)) from None
+    except UnicodeDecodeError:
+        raise BadInput("query string: not valid UTF-8 (after %-decoding)") from None
+
+
+def _json_body() -> Any:
+    """The body as strict JSON (BAD-2: RFC 8259, protocol/wire.py), read once per request."""
+    if "body" not in g:
+        try:
+            g.body = wire.loads(request.get_data(cache=True), "body")
+        except wire.WireError as err:
+            g.body_error = f"body: expected a JSON object: {err.problem}"
+            g.body = None
+    if g.get("body_error"):
+        raise BadInput(g.body_error)
+    return g.body
+
+
 def _body(allowed: tuple[str, ...]) -> dict:
     """The JSON object body; an unknown key is refused (a typo must not be silently ignored)."""
-    data = request.get_json(silent=True, force=True)
+    data = _json_body()
     if not isinstance(data, dict):
         raise BadInput("body: expected a JSON object, e.g. "
                        '{"user_id": 10001, "message": "hello"}')
@@ -86,8 +117,17 @@ def _int_field(data: dict, name: str, required: bool = True) -> int | None:
     # (read as an action parameter is: PARAM-3).
     number = parse_int(value) if isinstance(value, str) else value
     if not isinstance(number, int) or isinstance(number, bool):
-        raise BadInput(f"{name}: expected an integer, got {value!r}")
+        raise BadInput(f"{name}: expected an integer, got {_short(value)}")
+    problem = out_of_range(Id, number)  # BAD-3: a QQ or group number is a positive int64
+    if problem is not None:
+        raise BadInput(f"{name}: expected {problem}")
     return number
+
+
+def _short(value: Any) -> str:
+    """A value for an error message: its repr, cut to 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _message_field(data: dict) -> str | list:
@@ -111,13 +151,14 @@ def _query_number(name: str, default: float, low: float, high: float, kind=int) 
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = kind(raw)
-    except ValueError:
+    # The one reading of a number as text (PARAM-3): not int()'s "1_000", nor float()'s "nan".
+    value = parse_int(raw) if kind is int else parse_decimal(raw)
+    if value is None:
         raise BadInput(f"{name}: expected {'an integer' if kind is int else 'a number'}, "
-                       f"got {raw!r}") from None
+                       f"got {_short(raw)}")
     if not low <= value <= high:
-        raise BadInput(f"{name}: expected {low:g} to {high:g}, got {raw}")
+        bounds = f"{low:g} to {high:g}" if kind is float else f"{low} to {high}"
+        raise BadInput(f"{name}: expected {bounds}, got {raw.strip()[:40]}")  # digits: safe
     return value
 
 
@@ -151,9 +192,15 @@ def _journal(response: Response) -> Response:
     """Every change asked of the console (POST) is journalled with its verdict, so the journal
     tells the whole story; the reading endpoints (polled all the time) are not."""
     if request.method == "POST":
-        data = request.get_json(silent=True, force=True)
+        # What was read (BAD-5: the journal holds only what it can serialise): the JSON, or the
+        # text, or the bytes (traffic.safe describes them) of a body that is neither.
+        data = g.get("body") if "body" in g and not g.get("body_error") else None
         if data is None:
-            data = request.get_data(as_text=True)
+            raw = request.get_data(cache=True)
+            try:
+                data = wire.text(raw)
+            except wire.WireError:
+                data = raw
         verdict = getattr(g, "verdict", None)
         if response.status_code != 200:
             error = (response.get_json(silent=True) or {}).get("error", "")
@@ -199,7 +246,7 @@ def group_message() -> Response:
 
 @sim.post("/event")
 def event() -> Response:
-    data = request.get_json(silent=True, force=True)
+    data = _json_body()
     if not isinstance(data, dict):
         raise BadInput('body: expected a JSON object with post_type, e.g. {"post_type": '
                        '"request", "request_type": "friend", "user_id": 10002, "comment": "hi"}')

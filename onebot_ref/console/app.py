@@ -3,11 +3,13 @@ docstring says what it serves and who may see it)."""
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import TYPE_CHECKING
 
 from flask import Flask, Response, jsonify, request, send_from_directory
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import HTTPException
 
 from ..protocol import wire
 from ..protocol.auth import authorize
@@ -18,6 +20,8 @@ if TYPE_CHECKING:
     from ..config import Config
     from ..modes import Parts
 
+log = logging.getLogger(__name__)
+
 STATIC_DIR = os.path.join(os.path.dirname(__file__), "static")
 #: The hosts config.py accepts without an access_token.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -26,12 +30,16 @@ _OPEN_PATHS = ("/static/", "/kinds.json", "/favicon.ico")
 
 
 class WireJSON(DefaultJSONProvider):
-    """The console's JSON answers in the form of everything else onebot_ref writes (GEN-3):
-    compact, Chinese text readable rather than escaped, and the fields in the order the world
-    gives them (events keep the spec's field order). Reading request bodies stays Flask's."""
+    """The console's JSON in the form of everything else onebot_ref writes and reads (GEN-3):
+    compact, Chinese text readable rather than escaped, the fields in the order the world gives
+    them (events keep the spec's field order), and strict both ways (BAD-2, BAD-5: no NaN, no
+    lone surrogate)."""
 
     def dumps(self, obj, **kwargs) -> str:
         return wire.dumps(obj)
+
+    def loads(self, s, **kwargs):
+        return wire.loads(s)
 
 
 def needs_token(config: Config) -> bool:
@@ -95,6 +103,20 @@ def create_app(parts: Parts) -> Flask:
         response = jsonify(error=f"no such console endpoint: {request.method} {request.path} "
                                  "(see GET /sim/world, POST /sim/private_message, ...)")
         response.status_code = 404
+        return response
+
+    @app.errorhandler(Exception)
+    def _bug(err: Exception) -> Response:
+        """A bug of onebot_ref (never bad input, which is a 400): logged with its traceback and
+        answered as JSON like every other console answer, not Flask's HTML page."""
+        if isinstance(err, HTTPException):  # werkzeug's own 4xx (a malformed request)
+            response = jsonify(error=f"{err.code}: {err.description}")
+            response.status_code = err.code or 400
+            return response
+        log.exception("console: %s %s failed unexpectedly", request.method, request.path)
+        response = jsonify(error=f"internal error: {type(err).__name__}: {err} (a bug of "
+                                 f"onebot_ref; see the server log)")
+        response.status_code = 500
         return response
 
     @app.errorhandler(405)

@@ -14,8 +14,9 @@ onebot_ref choices where the spec is silent (for the README):
 
 - 4xx responses carry a one-line ``text/plain`` reason (the spec and legacy send an empty body,
   HTTP-14; SDKs look only at the status), e.g. which Content-Types are accepted.
-- Bodies over ``max_body_bytes`` get 413; a body that is not UTF-8 (JSON or form) gets 400; a
-  JSON body nested deeper than 64 levels gets 400. The query string is decoded leniently.
+- Bodies over ``max_body_bytes`` get 413; a path, query or body (JSON or form) that is not
+  strict UTF-8, and a JSON body that is not strict JSON (RFC 8259: no NaN or Infinity, no lone
+  surrogate, at most 64 levels deep) get 400 naming the problem (BAD-1/2).
 - An action name is the path segment verbatim (HTTP-2): ``/send%5Fmsg`` is not ``send_msg``.
 """
 
@@ -132,8 +133,10 @@ class HttpApi:
         try:
             action = frame["action"] = self._route(environ)
             self._check_method(environ)
-            query = query_params(environ)
+            query, bad_query = query_params(environ)
             self._authorize(environ, query)
+            if bad_query is not None:  # BAD-1: after the token (AUTH-8), before the body
+                raise Reject(400, bad_query)
             params = request_params(environ, query, self.limit)
         except Reject as rejection:
             return self._refuse(environ, start_response, frame, rejection)
@@ -145,6 +148,12 @@ class HttpApi:
         """The action named by the path (HTTP-2: the raw path segment, not percent-decoded)."""
         raw_path = environ.get("RAW_URI", "")
         raw_path = raw_path.partition("?")[0] if raw_path.startswith("/") else environ["PATH_INFO"]
+        if not raw_path.isascii():
+            # BAD-1: the path is strict UTF-8 too (PEP 3333: its bytes arrive as latin-1).
+            try:
+                raw_path = wire.text(raw_path.encode("latin-1"), "path")
+            except wire.WireError as err:
+                raise Reject(400, str(err)) from None
         match = _ACTION_PATH.fullmatch(raw_path)
         if match is None:
             # HTTP-3: any other path is 404.

@@ -24,7 +24,6 @@ worker; beyond that new events are dropped for HTTP POST, each with a journal li
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import re
@@ -214,11 +213,13 @@ class HttpPoster:
                          f"receiver answered {status}: ignored")
             return
         try:
-            # "Content-Type 响应头任意（目前不会进行判断）": the body is read as JSON whatever it says.
-            operation = json.loads(body)
-        except ValueError:
+            # "Content-Type 响应头任意（目前不会进行判断）": the body is read as JSON whatever it says;
+            # BAD-2: strict JSON (RFC 8259), as every other input, else nothing is applied.
+            operation = wire.loads(body, "answer")
+        except wire.WireError as err:
             self._record("in", {"status": status, "body": _shown(body)},
-                         f"receiver answered {status} with a body that is not JSON: ignored")
+                         f"receiver answered {status} with a body that is not strict JSON "
+                         f"({err.problem}): ignored")
             return
         if not isinstance(operation, dict):
             self._record("in", {"status": status, "body": operation},

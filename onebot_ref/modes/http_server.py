@@ -281,8 +281,8 @@ class _Connection:
                     return io.BytesIO(body)
                 data = self.sock.recv(RECV_BYTES)
                 if not data:
-                    raise http1.BadRequest(408 if self.expired else 400,
-                                           "connection ended inside a chunked body")
+                    raise (http1.BadRequest(408, "chunked body not complete in time")
+                           if self.expired else http1.chunk_error("the connection ended"))
                 self.buf += data
         length = head.content_length or 0
         if len(self.buf) >= length:

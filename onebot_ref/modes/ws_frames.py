@@ -7,10 +7,10 @@ Pure functions, shared by :class:`~.ws_session.Session` and :class:`~.ws_fanout.
 
 from __future__ import annotations
 
-import json
 import struct
 from typing import TYPE_CHECKING, Any
 
+from ..protocol import wire
 from ..protocol.coerce import Params
 from ..protocol.response import Retcode, failed
 from ..protocol.wire import dumps as _encode
@@ -47,15 +47,13 @@ def _frame_error(message: str, request: Any) -> dict:
 
 def answer(actions: Actions, data: str | bytes) -> tuple[Any, dict, list[str]]:
     """The response to one API frame: ``(request as decoded, envelope, coercion notes)``."""
-    if isinstance(data, bytes):
-        try:  # A-46: a binary frame is read as UTF-8 JSON text
-            data = data.decode("utf-8")
-        except UnicodeDecodeError:
-            return data, _frame_error("frame is not UTF-8 text", None), []
     try:
-        request = json.loads(data)
-    except (ValueError, RecursionError):
-        return data, _frame_error("frame is not valid JSON", None), []
+        # BAD-2: strict JSON (RFC 8259), one reading for every transport; A-46: a binary frame
+        # is read as UTF-8 JSON text.
+        request = wire.loads(data, "frame")
+    except wire.WireError as err:  # A-12: the echo kept when it can be read (and sent)
+        echo = err.field("echo")
+        return data, _frame_error(str(err), None if echo is wire.UNREAD else {"echo": echo}), []
     if not isinstance(request, dict):
         return request, _frame_error("frame is not a JSON object {action, params, echo}",
                                      request), []

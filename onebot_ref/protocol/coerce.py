@@ -7,59 +7,52 @@ An action declares its parameters as an ordinary Python signature::
 
     def send_private_msg(ctx, user_id: int, message: Message, auto_escape: bool = False): ...
 
-and :func:`call` runs it with the merged request values, typed by :func:`bind`. Supported
-annotations: ``int``, :class:`Id` (an integer that must be positive, PARAM-15), ``bool``,
-``str``, ``dict`` (a JSON object), :class:`Message`, ``Any`` (passed through untouched) and
-``X | None`` (``None`` is then the default when the signature gives none). A parameter without
-a default is required (PARAM-14).
-
-:func:`parse_int` and :func:`parse_bool` are the one reading of an integer and of a boolean
-written as text; the config (CFG-22) and the console read theirs with them too.
-
-A message parameter is bound to its raw value (a CQ string, a segment array or one segment
-object); the action normalises it with ``protocol.message.normalize(value, auto_escape)``,
-because how a string is read depends on another parameter (``auto_escape``).
+and :func:`call` runs it with the merged request values, typed by :func:`bind`. Annotations:
+``bool``, ``str``, ``dict`` (a JSON object), :class:`Message`, ``Any`` (untouched), ``X | None``
+(None is then the default when the signature gives none), and those of protocol/ranges.py
+(BAD-3/4): the integers of the spec's types (``int`` = :class:`Int64`, :class:`Int32`,
+:class:`Id`, :class:`MessageId`, :class:`Seconds`, :class:`Milliseconds`) and :class:`File`.
+A parameter without a default is required (PARAM-14). :func:`parse_int`,
+:func:`parse_decimal` and :func:`parse_bool` are the one reading of an integer, a decimal and
+a boolean written as text (also for the config, CFG-22, the console and segment fields).
 
 onebot_ref choices where the rules leave room (for the README):
 
-- A value that is given but cannot be read as the declared type fails with retcode 100 naming
-  the parameter, also for optional parameters (legacy would quietly use the default, PARAM-3/5):
-  a bot developer who sends ``auto_escape=maybe`` wants to hear about it.
-- Integers are strict (``^\\s*[+-]?\\d+\\s*$``, A-4); JSON floats and booleans are
-  not integers (PARAM-2).
-- An id (``user_id``, ``group_id``, ``message_id``) of 0 or less is retcode 100 (PARAM-15),
-  checked once every parameter has its type, so a wrong type is reported first.
+- A value given but unreadable as its type fails with retcode 100 naming the parameter, also
+  when optional (legacy uses the default, PARAM-3/5): ``auto_escape=maybe`` deserves an answer.
+- Integers are strict (``^\\s*[+-]?\\d+\\s*$``, ASCII, A-4); floats and booleans are not (PARAM-2).
+- An id of 0 or less is retcode 100 (PARAM-15), and so is any integer outside its spec type
+  or a :class:`File` too long (BAD-3/4), checked once every parameter has its type (a wrong
+  type is reported first): nothing out of range reaches sqlite3, ``time`` or ``threading``.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
-import json
 import re
 import types
 import typing
 from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 
+from . import wire
+from .ranges import Integer, out_of_range
 from .response import ActionError, Retcode
+
+__all__ = ["File", "Id", "Int32", "Int64", "Integer", "Message", "MessageId", "Milliseconds",
+           "Params", "Seconds", "bind", "call", "parse_bool", "parse_decimal", "parse_int"]
 
 if TYPE_CHECKING:
     # What an action receives once a marker's parameter is read: a type checker (and an
     # editor) follows `user_id: Id` into the world as the int it is. The markers are for bind.
     Message = str | list | dict
-    Id = int
+    Id = Int32 = Int64 = MessageId = Seconds = Milliseconds = int
+    File = str
 else:
+    from .ranges import File, Id, Int32, Int64, MessageId, Milliseconds, Seconds
+
     class Message:
-        """Annotation marker: a parameter of the spec's data type ``message``
-        (api/README.md#参数)."""
-
-    class Id:
-        """Annotation marker: a QQ number or a message id, read as an ``int`` that must be
-        positive.
-
-        PARAM-15 [LEGACY]: "a user_id/group_id equal to 0 ... → retcode 100; message_id <= 0 →
-        100" (0 is also what legacy reads when the id is not given). QQ numbers and ids are
-        positive."""
+        """Annotation marker: a parameter of the spec's type ``message`` (api/README.md#参数)."""
 
 
 class Params:
@@ -94,14 +87,14 @@ class _Invalid(Exception):
 def _shown(value: Any) -> str:
     """A value as the user sent it, short enough for an error message or a journal line."""
     try:
-        text = json.dumps(value, ensure_ascii=False)
+        text = wire.dumps(value)
     except (TypeError, ValueError, RecursionError):
         text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
 # PARAM-3 [REC] / A-4: an integer string is digits with an optional sign.
-_INTEGER = re.compile(r"\s*[+-]?\d+\s*")
+_INTEGER = re.compile(r"\s*[+-]?\d+\s*", re.ASCII)  # ASCII: not "١٢", which int() reads
 
 # PARAM-5: "true"/"yes"/"1" → true; "false"/"no"/"0" → false, case-insensitive. message/segment.md
 # allows the same spellings for 0/1 segment params: "也可以使用 no 和 yes、false 和 true"
@@ -111,12 +104,19 @@ _BOOLEAN_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": Fa
 def parse_int(text: str) -> int | None:
     """The integer ``text`` spells, or None: decimal digits with one optional sign, spaces
     around allowed (``" -42 "``); not ``"+-5"``, ``"1.0"``, ``"1_000"`` or ``"0x10"``."""
-    if not _INTEGER.fullmatch(text):
+    try:  # ValueError: more digits than Python converts (sys.get_int_max_str_digits)
+        return int(text) if _INTEGER.fullmatch(text) else None
+    except ValueError:
         return None
-    try:
-        return int(text)
-    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
-        return None
+
+
+# Digits, one optional sign and fraction; no exponent, nan, inf or "1_0" (float() takes them).
+_DECIMAL = re.compile(r"\s*[+-]?\d{1,300}(?:\.\d{1,300})?\s*", re.ASCII)
+
+
+def parse_decimal(text: str) -> float | None:
+    """The number ``text`` spells as a decimal (``"0.25"``, ``" -3 "``), or None."""
+    return float(text) if _DECIMAL.fullmatch(text) else None
 
 
 def parse_bool(text: str) -> bool | None:
@@ -166,8 +166,8 @@ def _to_object(value: Any, from_text: bool) -> tuple[dict, bool]:
     # parsed as JSON; only a JSON object is accepted.
     if isinstance(value, str):
         try:
-            parsed = json.loads(value)
-        except (ValueError, RecursionError):
+            parsed = wire.loads(value)  # BAD-2: strict JSON here too
+        except wire.WireError:
             parsed = None
         if isinstance(parsed, dict):
             return parsed, True
@@ -175,6 +175,7 @@ def _to_object(value: Any, from_text: bool) -> tuple[dict, bool]:
 
 
 def _to_message(value: Any, from_text: bool) -> tuple[str | list | dict, bool]:
+    """The raw message (the action normalises it: how a string reads depends on auto_escape)."""
     # api/README.md: "message 类型的参数允许接受字符串、消息段数组、单个消息段对象三种类型的数据"
     if isinstance(value, str):
         # PARAM-9: from query/form, a value starting with [ or { that is a valid JSON array or
@@ -182,8 +183,8 @@ def _to_message(value: Any, from_text: bool) -> tuple[str | list | dict, bool]:
         # always a CQ string (a string is itself a valid message).
         if from_text and value[:1] in ("[", "{"):
             try:
-                parsed = json.loads(value)
-            except (ValueError, RecursionError):
+                parsed = wire.loads(value)  # BAD-2: not strict JSON: a CQ string
+            except wire.WireError:
                 parsed = None
             if isinstance(parsed, (list, dict)):
                 return parsed, True
@@ -199,18 +200,17 @@ def _as_is(value: Any, from_text: bool) -> tuple[Any, bool]:
 
 
 _CONVERTERS: dict[Any, Callable[[Any, bool], tuple[Any, bool]]] = {
-    int: _to_int,
-    Id: _to_int,  # then positive: see bind
+    Integer: _to_int,  # then in range: see bind
     bool: _to_bool,
     str: _to_str,
+    File: _to_str,  # then short enough: see bind
     dict: _to_object,
     Message: _to_message,
     Any: _as_is,
 }
 
-_EXPECTED_WORDS = {int: "an integer", Id: "an integer", bool: "a boolean", str: "a string",
+_EXPECTED_WORDS = {Integer: "an integer", bool: "a boolean", str: "a string", File: "a string",
                    dict: "a JSON object", Message: "a message", Any: "a value"}
-
 _REQUIRED = object()
 
 
@@ -219,8 +219,8 @@ class _Plan(NamedTuple):
 
     #: (name, converter, default or _REQUIRED, expected) per parameter after ``ctx``
     parameters: list[tuple[str, Callable, Any, str]]
-    #: the parameters annotated :class:`Id`, in signature order
-    ids: tuple[str, ...]
+    #: (name, annotation) of the parameters with a range (integers, File), in signature order
+    ranges: tuple[tuple[str, Any], ...]
     #: ``X | None`` parameters without a default in the signature: None is theirs
     nones: dict[str, None]
 
@@ -229,7 +229,7 @@ class _Plan(NamedTuple):
 def _plan(fn: Callable) -> _Plan:
     """Read ``fn``'s signature: everything after the first positional parameter (ctx)."""
     hints = typing.get_type_hints(fn)
-    parameters, ids, nones = [], [], {}
+    parameters, ranges, nones = [], [], {}
     for parameter in list(inspect.signature(fn).parameters.values())[1:]:
         if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
             continue
@@ -244,21 +244,25 @@ def _plan(fn: Callable) -> _Plan:
             annotation = members[0]
             if default is _REQUIRED:
                 default = nones[parameter.name] = None
-        if annotation not in _CONVERTERS:
+        if annotation is int:
+            annotation = Int64
+        kind = Integer if isinstance(annotation, type) and issubclass(annotation, Integer) \
+            else annotation
+        if kind not in _CONVERTERS:
             raise TypeError(f"{fn.__qualname__}: parameter {parameter.name!r} has an "
                             f"unsupported annotation {annotation!r}")
-        if annotation is Id:
-            ids.append(parameter.name)
-        parameters.append((parameter.name, _CONVERTERS[annotation], default,
-                           _EXPECTED_WORDS[annotation]))
-    return _Plan(parameters, tuple(ids), nones)
+        if kind in (Integer, File):
+            ranges.append((parameter.name, annotation))
+        parameters.append((parameter.name, _CONVERTERS[kind], default, _EXPECTED_WORDS[kind]))
+    return _Plan(parameters, tuple(ranges), nones)
 
 
 def bind(fn: Callable, params: Params) -> dict[str, Any]:
     """Keyword arguments for ``fn`` from ``params``: the given parameters, typed (absent ones
     are left to the signature's defaults). Raises ``ActionError(100)`` naming the parameter
-    when a required one is missing, a given one has the wrong type, or an id is not positive.
-    Unknown parameters are ignored (HTTP-18)."""
+    when a required one is missing, a given one has the wrong type, or a value is outside the
+    range of its type (an id that is not positive, BAD-3/4). Unknown parameters are ignored
+    (HTTP-18)."""
     plan = _plan(fn)
     values = params.values
     text_keys = params.text_keys
@@ -279,11 +283,11 @@ def bind(fn: Callable, params: Params) -> dict[str, Any]:
                               f"parameter '{name}': expected {invalid}, got {_shown(value)}") from None
         if coerced:
             params.notes.append(f"coerced {name} from {_shown(value)}")
-    for name in plan.ids:
-        # PARAM-15: ids are positive (see Id).
-        if name in kwargs and kwargs[name] <= 0:
-            raise ActionError(Retcode.BAD_PARAMS, f"parameter '{name}': expected a positive "
-                                                  f"id, got {kwargs[name]}")
+    for name, annotation in plan.ranges:
+        # PARAM-15: ids are positive; BAD-3: every integer within its spec type; BAD-4: File.
+        problem = out_of_range(annotation, kwargs[name]) if name in kwargs else None
+        if problem is not None:
+            raise ActionError(Retcode.BAD_PARAMS, f"parameter '{name}': expected {problem}")
     return kwargs
 
 

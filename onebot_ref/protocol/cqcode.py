@@ -9,9 +9,10 @@ array).
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
+
+from . import wire
 
 # message/string.md#转义: "具体的转义规则如下： & → &amp;  [ → &#91;  ] → &#93;"
 # and, inside parameter values only, "还需要对 , 进行转义": , → &#44; (MSG-9, MSG-10).
@@ -129,8 +130,8 @@ def value_text(value: Any) -> str:
     """The string form of a segment data value.
 
     MSG-3: values are strings; MSG-21: any other JSON value becomes its JSON text
-    (123 → "123", true → "true", null → "null").
+    (123 → "123", true → "true", null → "null"), in the one form onebot_ref writes (wire.py).
     """
     if isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return wire.dumps(value)

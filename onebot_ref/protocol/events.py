@@ -22,8 +22,10 @@ class EventError(ValueError):
     """A field of an event is missing, unknown or of the wrong type; the message names it."""
 
 
-# Field kinds. "int" is a JSON integer (never a bool): GEN-6 "All IDs ... are JSON numbers".
+# Field kinds. "int" is a JSON integer (never a bool): GEN-6 "All IDs ... are JSON numbers"; BAD-3:
+# within int64, the widest the tables declare (time, self_id "number (int64)"), as sqlite3's.
 INT, STR, OBJ, ARR, OBJ_OR_NULL = "int", "str", "object", "array", "object or null"
+_INT64 = (-2**63, 2**63 - 1)
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ SHAPES: dict[str, Shape] = {s.name: s for s in (
 HONOR_TYPES = ("talkative", "performer", "emotion")
 
 _CHECKS = {
-    INT: lambda v: isinstance(v, int) and not isinstance(v, bool),
+    INT: lambda v: isinstance(v, int) and not isinstance(v, bool) and _INT64[0] <= v <= _INT64[1],
     STR: lambda v: isinstance(v, str),
     OBJ: lambda v: isinstance(v, dict),
     ARR: lambda v: isinstance(v, list),
@@ -165,7 +167,8 @@ def build(shape: Shape, self_id: int, time: int, sub_type: str | None = None,
         if value is _MISSING:
             raise EventError(f"{name}: missing ({shape.spec})")
         if not _CHECKS[kind](value):
-            raise EventError(f"{name}: expected {kind}, got {value!r} ({shape.spec})")
+            expected = "int (within int64)" if kind == INT else kind
+            raise EventError(f"{name}: expected {expected}, got {value!r} ({shape.spec})")
         event[name] = value
     if shape.name == "group_decrease":
         # EVT-17 [LEGACY]: "kick whose user_id is the bot itself is reported as kick_me";

@@ -36,6 +36,11 @@ class BadRequest(Exception):
         self.status, self.reason = status, reason
 
 
+def chunk_error(detail: str) -> BadRequest:
+    """A malformed chunked body, in the HTTP API's words for it (modes/http_params.py)."""
+    return BadRequest(400, f"chunked body is malformed or cut short (RFC 9112 §7.1): {detail}")
+
+
 @dataclass(slots=True)
 class Head:
     """One parsed request head. Header names and values are ``str`` (latin-1, as WSGI wants)."""
@@ -181,8 +186,14 @@ def _framing(head: Head) -> None:
         # RFC 9110 8.6: Content-Length = 1*DIGIT (ASCII digits: "١٢" or "²" is no length);
         # RFC 9112 6.3: an invalid one is "an unrecoverable error [...] the server MUST respond
         # with a 400 (Bad Request) status code and then close the connection"
-        if any(not (v.isascii() and v.isdigit()) for v in lengths) or len(set(lengths)) > 1:
-            raise BadRequest(400, f"invalid Content-Length {', '.join(lengths)[:40]!r}")
+        bad = [v for v in lengths if not (v.isascii() and v.isdigit())]
+        if bad:  # the HTTP API's words for it (modes/http_params.py)
+            raise BadRequest(400, f"Content-Length {bad[0][:40]!r} is not a number")
+        if len(set(lengths)) > 1:
+            raise BadRequest(400, f"Content-Length values differ: {', '.join(lengths)[:40]}")
+        if len(lengths[0]) > 18:  # past any body size (and int() refuses 4301 digits or more)
+            raise BadRequest(413, f"Content-Length of {len(lengths[0])} digits is over any "
+                                  "limit (max_body_bytes)")
         head.content_length = int(lengths[0])
 
 
@@ -205,7 +216,7 @@ def _line_end(buf: bytes, pos: int, what: str) -> int:
     """Where the line starting at ``pos`` ends (its LF), -1 when it has not all arrived."""
     end = buf.find(b"\n", pos, pos + MAX_LINE)
     if end < 0 and len(buf) - pos >= MAX_LINE:
-        raise BadRequest(400, f"{what} line too long")
+        raise chunk_error(f"{what} line too long")
     return end
 
 
@@ -220,7 +231,7 @@ def parse_chunked(buf: bytes, start: int, limit: int) -> tuple[bytes, int] | Non
             return None
         match = _CHUNK_SIZE.fullmatch(buf, pos, line_end - (buf[line_end - 1:line_end] == b"\r"))
         if match is None:
-            raise BadRequest(400, "malformed chunk-size line")
+            raise chunk_error("malformed chunk-size line")
         length = int(match.group(1), 16)
         size += length
         if size > limit:
@@ -237,7 +248,7 @@ def parse_chunked(buf: bytes, start: int, limit: int) -> tuple[bytes, int] | Non
         elif buf[pos:pos + 1] == b"\n":
             pos += 1
         else:
-            raise BadRequest(400, "chunk data longer than its chunk-size")
+            raise chunk_error("chunk data longer than its chunk-size")
     # RFC 9112 7.1.2: trailer-section = *( field-line CRLF ), then the final CRLF
     while True:
         line_end = _line_end(buf, pos, "trailer")
@@ -249,7 +260,7 @@ def parse_chunked(buf: bytes, start: int, limit: int) -> tuple[bytes, int] | Non
             return b"".join(parts), pos
         # RFC 9112 7.1.2: a recipient "MAY discard" trailer fields it does not process
         if _FIELD_LINE.fullmatch(line) is None:
-            raise BadRequest(400, "malformed trailer field")
+            raise chunk_error("malformed trailer field")
 
 
 #: RFC 9110 6.4.1: "a 204 (No Content) response [...] and 304 (Not Modified) [...] [and] all 1xx

@@ -22,7 +22,7 @@ import inspect
 from typing import Any
 
 from . import cqcode
-from .coerce import Message, Params, bind
+from .coerce import Message, Params, Seconds, bind
 from .response import ActionError, Retcode
 
 #: event/message.md#群消息: "ban_duration | number | 禁言时长 | 30 分钟" (seconds, QOP-2)
@@ -37,7 +37,7 @@ def _private_message(_, reply: Message | None = None, auto_escape: bool = False)
 
 def _group_message(_, reply: Message | None = None, auto_escape: bool = False,
                    at_sender: bool = True, delete: bool = False, kick: bool = False,
-                   ban: bool = False, ban_duration: int = DEFAULT_BAN_DURATION) -> None:
+                   ban: bool = False, ban_duration: Seconds = DEFAULT_BAN_DURATION) -> None:
     """event/message.md#群消息 快速操作 (QOP-2): "at_sender ... 默认情况: at 发送者"."""
 
 

@@ -37,18 +37,53 @@ into data_dir/<kind>/<sha1>.<ext> and stored by that name and a ``file://`` url 
 What the bot's role allows (onebot_ref's reading of QQ; a refusal is 103 and changes nothing):
 
     any role          send (unless banned; a plain member not during a whole-group ban),
-                      recall its own messages, set its own card, leave (the owner: dismiss only)
+                      recall its own messages, set its own card, leave (the owner: dismiss only),
+                      react, nudge, upload files and manage its own
     outrank target    kick, ban, recall another's group message, set another's card
-    admin or owner    whole ban, allow anonymous, anonymous ban, set the group name,
-                      approve join requests
+    admin or owner    whole ban, allow anonymous, anonymous ban, set the group name and avatar,
+                      approve join requests and invited joins, announcements, essence messages,
+                      folders, others' files
     owner only        set_group_admin, set_group_special_title
 
-The other users' side (world/users.py, world/injected.py; called by the console). A banned user
-cannot speak either, by the same check as the bot:
+What the bot reads and does beyond OneBot 11's actions (for the Milky face; the reads answer
+with the neutral dicts of world/facts.py). A chat is ``(message_type, peer_id)``, "private" or
+"group"; its messages are numbered per chat (``peer_seq``: world/store.py, world/chats.py):
+
+    chat_message(type, peer, seq) -> record    chat_message_id(type, peer, seq) -> id | None
+    chat_history(type, peer, start, limit) -> (records, next)    mark_read(type, peer, seq)
+    message_record(message_id) -> record | None    forward_time(forward_id)
+    pinned() -> {friend, group}                set_pin(kind, peer_id, is_pinned)
+    profile(uid) friend_facts(uid) friends_facts() group_facts(gid) groups_facts()
+    member_facts(gid, uid) members_facts(gid)      set_nickname(n) set_bio(b) set_avatar(uri)
+    delete_friend(uid)  nudge_friend(uid, itself)  nudge_member(gid, uid)
+    set_group_avatar(gid, uri)   announcements(gid)   send_announcement(gid, text, image_uri)
+    delete_announcement(gid, id)   essence_page(gid, index, size)   set_essence(gid, seq, on)
+    react(gid, seq, face_id, type, is_add)
+    friend_requests(limit, filtered)           handle_friend_request_from(uid, filtered, ok)
+    group_notifications(start, filtered, limit) handle_group_notification(seq, kind, gid, ...)
+    handle_invitation(gid, seq, approve)
+    group_files(gid, folder) upload_group_file(gid, folder, uri, name) group_file_download(...)
+    move_group_file rename_group_file delete_group_file create_group_folder
+    rename_group_folder delete_group_folder    upload_private_file(uid, uri, name)
+    private_file(uid, file_id, sha1)
+
+Requests are kept after they are handled, with their state (pending, accepted, rejected), a
+seq, the handler (world/requests.py); join requests, invited joins, admin changes, kicks and
+quits are the groups' notifications. Every change is published with its facts (world/facts.py
+lists the kinds); one OneBot 11 has no event for (the bot's own message, a group renamed, a
+reaction, a pin, a nudge of a friend, an essence message, a private file, an invited join, the
+bot's profile) is a facts-only item that no OneBot 11 sink sees (bus.py).
+
+The other users' side (world/users.py, world/injected.py, world/injected_more.py; called by the
+console). A banned user cannot speak either, by the same check as the bot:
 
     receive_private_message(user_id, message, group_id=None) -> event
     receive_group_message(group_id, user_id, message, anonymous=None) -> event
     inject_event(partial) -> event
+    inject_group_name_change(gid, operator_id, name)  inject_reaction(gid, uid, seq, face_id, ...)
+    inject_friend_nudge(uid, to_self)   inject_essence(gid, operator_id, seq, is_set)
+    inject_file_upload(uid, name, uri, group_id=None, parent_folder_id="/")
+    inject_invited_join_request(gid, initiator_id, target_user_id) -> request facts
 
 What the console shows (world/console_views.py):
 
@@ -63,15 +98,19 @@ starts the message, None for the bot's wording):
 
     lock  message_stored (a Condition)  now()  close()
     account(user_id, field) group(group_id, field) member(group, user_id, field)     # 102
-    pending_request(flag, request_type) (102)  new_flag()
+    pending_request(flag, request_type) (102)  new_flag()  new_id(prefix)
+    remember_request(request)  notify(kind, group_id, ...)
     bot_role(group)  require_role(group, role, what)  require_outrank(group, member, what)
     require_may_speak(group, member, now)                                            # 103
     prepare(segments, group_id, role) -> segments   store_message(...) -> record
-    publish(event) -> event
+    publish(event, facts) -> event   publish_facts(facts)   message_facts(record)
+    publish_message(event | None, record)     # facts built only when bus.wants_facts
 
 Restart: the ``world:`` config is re-applied on every start (friends, groups, members as the
-file says); message history and merged forwards persist in ``database`` (a file), and message
-ids keep increasing. Pending requests do not survive a restart (their flags become unknown).
+file says); message history and merged forwards persist in ``database`` (a file), message ids
+keep increasing and so do the numbers of each chat. Requests, notifications, pins, read marks,
+announcements, essence messages, reactions and files do not survive a restart (the files'
+bytes stay in data_dir).
 """
 
 from __future__ import annotations

@@ -2,8 +2,10 @@
 
 Built on :class:`~onebot_ref.world.core.WorldCore` (its look-ups and role checks). Every method
 takes the lock, raises ``ActionError`` (102 no such target, 103 the bot's role does not allow
-it, RESP-9) before changing anything, and publishes the event the change implies (API-39).
-Parameter sanity (ids > 0, durations >= 0: PARAM-15) is checked by the actions.
+it, RESP-9) before changing anything, and publishes the event the change implies (API-39)
+with its facts (world/facts.py); a change OneBot 11 has no event for (the bot's own message,
+a group renamed) is a facts-only item. Parameter sanity (ids > 0, durations >= 0: PARAM-15) is
+checked by the actions. Requests are handled in world/requests.py.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class BotSide(WorldCore):
                                         user_id=self.self_id, segments=segments,
                                         sender=views.private_sender(me), from_self=True,
                                         group_id=source, target_id=user_id)
+            self.publish_message(None, record)
             return record["seq"]
 
     def send_group(self, group_id: int, segments: list[dict]) -> int:
@@ -66,6 +69,7 @@ class BotSide(WorldCore):
                                         user_id=self.self_id, segments=segments,
                                         sender=sender, from_self=True, group_id=group_id)
             me.last_sent_time = record["time"]
+            self.publish_message(None, record)
             return record["seq"]
 
     def get_message(self, message_id: int) -> dict:
@@ -103,7 +107,8 @@ class BotSide(WorldCore):
                 self.store.mark_recalled(message_id)
                 self.publish(events.group_recall(
                     self.self_id, self.now(), group_id=group.group_id, user_id=sender,
-                    operator_id=self.self_id, message_id=message_id))
+                    operator_id=self.self_id, message_id=message_id),
+                    {"kind": "group_recall", "record": record, "operator_id": self.self_id})
                 return
             if not record["from_self"]:
                 raise ActionError(Retcode.NOT_PERMITTED,
@@ -112,7 +117,9 @@ class BotSide(WorldCore):
             self.store.mark_recalled(message_id)
             self.publish(events.friend_recall(self.self_id, self.now(),
                                               user_id=record["target_id"],
-                                              message_id=message_id))
+                                              message_id=message_id),
+                         {"kind": "friend_recall", "record": record,
+                          "operator_id": self.self_id})
 
     def send_like(self, user_id: int, times: int) -> None:
         """api/public.md#send_like: "每个好友每天最多 10 次" (more: 103)."""
@@ -144,9 +151,10 @@ class BotSide(WorldCore):
             del group.members[user_id]
             if reject_add_request:  # "拒绝此人的加群请求": later join requests are refused
                 group.rejected.add(user_id)
+            self.notify("kick", group_id, target_id=user_id, operator_id=self.self_id)
             self.publish(events.group_decrease(self.self_id, self.now(), sub_type="kick",
                                                group_id=group_id, operator_id=self.self_id,
-                                               user_id=user_id))
+                                               user_id=user_id), {"kind": "group_decrease"})
 
     def ban(self, group_id: int, user_id: int, duration: int) -> None:
         """api/public.md#set_group_ban: "0 表示取消禁言"; publishes group_ban (EVT-19)."""
@@ -158,7 +166,7 @@ class BotSide(WorldCore):
             self.publish(events.group_ban(
                 self.self_id, now, sub_type="ban" if duration else "lift_ban",
                 group_id=group_id, operator_id=self.self_id, user_id=user_id,
-                duration=duration))
+                duration=duration), {"kind": "group_ban"})
 
     def anonymous_ban(self, group_id: int, flag: str, duration: int) -> None:
         """api/public.md#set_group_anonymous_ban: "无法取消匿名用户禁言". The flag must come from
@@ -183,7 +191,7 @@ class BotSide(WorldCore):
             self.publish(events.group_ban(
                 self.self_id, self.now(), sub_type="ban" if enable else "lift_ban",
                 group_id=group_id, operator_id=self.self_id, user_id=0,
-                duration=WHOLE_BAN_DURATION if enable else 0))
+                duration=WHOLE_BAN_DURATION if enable else 0), {"kind": "group_ban"})
 
     def set_admin(self, group_id: int, user_id: int, enable: bool) -> None:
         """api/public.md#set_group_admin (owner only); publishes group_admin (EVT-16)."""
@@ -194,9 +202,12 @@ class BotSide(WorldCore):
             if target.role == role:
                 return
             target.role = role
+            self.notify("admin_change", group_id, target_id=user_id, operator_id=self.self_id,
+                        is_set=enable)
             self.publish(events.group_admin(self.self_id, self.now(),
                                             sub_type="set" if enable else "unset",
-                                            group_id=group_id, user_id=user_id))
+                                            group_id=group_id, user_id=user_id),
+                         {"kind": "group_admin", "operator_id": self.self_id})
 
     def set_anonymous(self, group_id: int, enable: bool) -> None:
         """api/public.md#set_group_anonymous: "是否允许匿名聊天" (admin or owner)."""
@@ -215,11 +226,15 @@ class BotSide(WorldCore):
             target.card = card  # "不填或空字符串表示删除群名片"
 
     def set_group_name(self, group_id: int, group_name: str) -> None:
-        """api/public.md#set_group_name (admin or owner)."""
+        """api/public.md#set_group_name (admin or owner). OneBot 11 has no event for it: a
+        facts-only item (group_name)."""
         with self.lock:
             group = self.group(group_id)
             self.require_role(group, "admin", "set_group_name")
             group.group_name = group_name
+            self.publish_facts({"kind": "group_name", "group_id": group_id,
+                                "group_name": group_name, "operator_id": self.self_id,
+                                "time": self.now()})
 
     def leave(self, group_id: int, is_dismiss: bool) -> None:
         """api/public.md#set_group_leave: "如果登录号是群主，则仅在此项为 true 时能够解散"; the group
@@ -233,7 +248,7 @@ class BotSide(WorldCore):
             del self.groups[group_id]
             self.publish(events.group_decrease(self.self_id, self.now(), sub_type="leave",
                                                group_id=group_id, operator_id=self.self_id,
-                                               user_id=self.self_id))
+                                               user_id=self.self_id), {"kind": "group_decrease"})
 
     def set_special_title(self, group_id: int, user_id: int, title: str, duration: int) -> None:
         """api/public.md#set_group_special_title (owner only); duration -1 = permanent."""
@@ -243,50 +258,3 @@ class BotSide(WorldCore):
             self.require_role(group, "owner", "set_group_special_title")
             target.title = title
             target.title_expire_time = self.now() + duration if title and duration > 0 else 0
-
-    # --- requests (EVT-29: a flag is valid until handled once) --------------------------------
-    def handle_friend_request(self, flag: str, approve: bool, remark: str) -> None:
-        """api/public.md#set_friend_add_request; approving publishes friend_add (EVT-20)."""
-        with self.lock:
-            request = self.pending_request(flag, "friend")
-            del self.requests[flag]
-            if approve and request.user_id not in self.friends:
-                self.friends[request.user_id] = remark
-                self.publish(events.friend_add(self.self_id, self.now(),
-                                               user_id=request.user_id))
-
-    def handle_group_request(self, flag: str, sub_type: str, approve: bool, reason: str) -> None:
-        """api/public.md#set_group_add_request: ``sub_type`` "需要和上报消息中的 sub_type 字段相符"
-        (100 otherwise). Approving a join (admin or owner) or an invitation publishes
-        group_increase approve / invite (EVT-18). ``reason`` is only shown when rejecting."""
-        with self.lock:
-            request = self.pending_request(flag, "group")
-            if sub_type != request.sub_type:
-                raise ActionError(Retcode.BAD_PARAMS,
-                                  f"sub_type {sub_type!r} does not match the request's "
-                                  f"{request.sub_type!r}")
-            now = self.now()
-            if request.sub_type == "add":
-                group = self.group(request.group_id)
-                self.require_role(group, "admin", "set_group_add_request")
-                if approve and len(group.members) >= group.max_member_count:
-                    raise ActionError(Retcode.NOT_PERMITTED,
-                                      f"group {group.group_id} is full "
-                                      f"({group.max_member_count} members)")
-                del self.requests[flag]
-                if approve and request.user_id not in group.members:
-                    group.members[request.user_id] = Member(request.user_id, join_time=now)
-                    self.publish(events.group_increase(
-                        self.self_id, now, sub_type="approve", group_id=group.group_id,
-                        operator_id=self.self_id, user_id=request.user_id))
-                return
-            del self.requests[flag]
-            if approve and request.group_id not in self.groups:
-                # The bot joins: the inviter is the only other member the world knows of.
-                group = Group(request.group_id)
-                group.members[request.user_id] = Member(request.user_id, join_time=now)
-                group.members[self.self_id] = Member(self.self_id, join_time=now)
-                self.groups[group.group_id] = group
-                self.publish(events.group_increase(
-                    self.self_id, now, sub_type="invite", group_id=group.group_id,
-                    operator_id=request.user_id, user_id=self.self_id))

@@ -215,6 +215,9 @@ def build(world: dict | None, now: int) -> tuple[Account, dict[int, Account], di
                 uid, m.get("role", "member"), m.get("card", ""), m.get("title", ""),
                 m.get("title_expire_time", 0), m.get("join_time", now - 86400),
                 m.get("last_sent_time", 0), str(m.get("level", "1")), m.get("unfriendly", False))
+        # the section has no creation time: the earliest join stands for it (QQ's first member
+        # is the one who made the group)
+        group.created_time = min(m.join_time for m in group.members.values())
         groups[group.group_id] = group
     accounts = {uid: Account(**fields) for uid, fields in raw.items()}
     return accounts[self_id], accounts, friends, groups

@@ -1,11 +1,19 @@
 """WorldCore: what every side of the simulated QQ shares, written once.
 
-The state (accounts, friends, groups, pending requests, the message store) and the one RLock
-around it; the clock; the look-ups; the role and "may this member speak" checks; storing a
-message and publishing an event. The sides inherit it, so each module imports what it calls:
+The state (accounts, friends, groups, requests and their history, the groups' notifications,
+pins, read marks, private files, the message store) and the one RLock around it; the clock; the
+look-ups; the role and "may this member speak" checks; storing a message and publishing an
+event with its facts (world/facts.py). The sides inherit it, so each module imports what it
+calls:
 
     BotSide (world/bot.py), InfoSide (world/info.py)   what the bot does and reads: actions/
-    UserSide (world/users.py, world/injected.py)       what the other users do: the console
+    RequestSide (world/requests.py)                    the requests, handled by flag or by seq
+    ChatSide (world/chats.py), ProfileSide             conversations by seq, pins, reactions,
+      (world/profile.py), GroupExtras                  nudges, profiles, announcements, essence
+      (world/group_extras.py), FileSide                messages, group and private files
+      (world/file_side.py)
+    UserSide (world/users.py, world/injected.py,       what the other users do: the console
+      world/injected_more.py)
     ConsoleViews (world/console_views.py)              what the console shows
     World (world/state.py)                             all of them
 
@@ -24,17 +32,23 @@ from __future__ import annotations
 import secrets
 import threading
 import time as _time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ..protocol.coerce import parse_int
 from ..protocol.message import is_forward, to_format
 from ..protocol.response import ActionError, Retcode
-from . import content
+from . import content, facts
 from .config import WorldConfigError, build, validate_world_config
-from .model import Account, Group, Member, Request, rank
+from .files import PrivateFile
+from .model import Account, Group, Member, Notification, Request, rank
 from .store import MessageStore
 
 if TYPE_CHECKING:  # the bus knows no world; the world publishes on it
     from ..bus import Bus
+
+#: How many requests and how many group notifications are kept (the oldest dropped first), so
+#: that a long run or a fuzzer cannot grow them without end.
+LOG_KEPT = 1000
 
 
 class WorldCore:
@@ -58,11 +72,24 @@ class WorldCore:
         self.self_id: int = me.user_id
         self.nickname: str = me.nickname
         self.store = MessageStore(database, history_limit)
+        #: the pending requests by flag (what OneBot 11 handles: EVT-29)
         self.requests: dict[str, Request] = {}
+        #: every request by seq, pending or handled (world/requests.py), oldest first
+        self.request_log: dict[int, Request] = {}
+        #: the groups' notifications (join requests, admin changes, kicks, quits), oldest first
+        self.notifications: list[Notification] = []
+        #: pinned chats, in pinning order: "friend" -> user ids, "group" -> group ids
+        self.pins: dict[str, list[int]] = {"friend": [], "group": []}
+        #: peer_key (world/store.py) -> the last peer_seq the bot has read there
+        self.read_marks: dict[str, int] = {}
+        #: files sent in private chats, by file_id
+        self.private_files: dict[str, PrivateFile] = {}
         # A flag names this run too: flags of a previous run (pending requests are not kept)
         # are unknown, never confused with new ones (EVT-29).
         self._flag_prefix = secrets.token_hex(4)
         self._flag_count = 0
+        self._seq_count = 0  # requests' and notifications' seqs
+        self._id_count = 0  # files', folders' and announcements' ids
         self.likes: dict[tuple[int, str], int] = {}
         self.counters = {"message_received": 0, "message_sent": 0, "event_published": 0}
 
@@ -119,6 +146,36 @@ class WorldCore:
         self._flag_count += 1
         return f"{self._flag_prefix}-{self._flag_count}"
 
+    def new_id(self, prefix: str) -> str:
+        """A fresh id for a file, a folder or an announcement: ``<prefix>-<n>``."""
+        self._id_count += 1
+        return f"{prefix}-{self._id_count}"
+
+    def _next_seq(self) -> int:
+        self._seq_count += 1
+        return self._seq_count
+
+    def remember_request(self, request: Request) -> Request:
+        """Number a new request and keep it in the history; a join request or an invited join
+        is also a notification of its group."""
+        request.seq = self._next_seq()
+        self.request_log[request.seq] = request
+        while len(self.request_log) > LOG_KEPT:
+            del self.request_log[next(iter(self.request_log))]
+        kind = {"add": "join_request", "invited_join": "invited_join_request"}.get(
+            request.sub_type if request.request_type == "group" else "")
+        if kind is not None:  # numbered as its request: one seq names both
+            self.notify(kind, request.group_id, seq=request.seq, request=request)
+        return request
+
+    def notify(self, kind: str, group_id: int, seq: int | None = None,
+               **fields: Any) -> Notification:
+        """Add a notification of ``group_id`` (world/model.py Notification)."""
+        entry = Notification(seq or self._next_seq(), kind, group_id, self.now(), **fields)
+        self.notifications.append(entry)
+        del self.notifications[:-LOG_KEPT]
+        return entry
+
     # --- what a role allows: 103 otherwise (RESP-9) ---------------------------------------
     def bot_role(self, group: Group) -> str:
         return group.members[self.self_id].role
@@ -156,12 +213,35 @@ class WorldCore:
                               + (" and the bot is a plain member" if is_bot else ""))
 
     # --- messages and events ---------------------------------------------------------------
-    def publish(self, event: dict) -> dict:
-        """Hand an event to the bus (under the lock, so events keep the order of the changes)."""
+    def publish(self, event: dict, facts: dict | None = None) -> dict:
+        """Hand an event and its facts (world/facts.py) to the bus, under the lock, so events
+        keep the order of the changes."""
         self.counters["event_published"] += 1
         if self.bus is not None:
-            self.bus.publish(event)
+            self.bus.publish(event, facts)
         return event
+
+    def publish_facts(self, facts: dict) -> None:
+        """A change OneBot 11 has no event for: a facts-only item, which no OneBot 11 sink sees
+        (bus.py) and no OneBot 11 counter counts; none while no sink asks for facts."""
+        if self.bus is not None and self.bus.wants_facts:
+            self.bus.publish(None, facts)
+
+    def publish_message(self, event: dict | None, record: dict) -> dict | None:
+        """Publish a stored message: its OneBot 11 event (None for the bot's own message, which
+        OneBot 11 does not report) with the message's facts, built only when a sink asks for
+        facts (a received message is the hot path)."""
+        wanted = self.bus is not None and self.bus.wants_facts
+        if event is None:
+            if wanted:
+                self.bus.publish(None, self.message_facts(record))
+            return None
+        return self.publish(event, self.message_facts(record) if wanted else None)
+
+    def message_facts(self, record: dict) -> dict:
+        """The facts of a stored message (world/facts.py, kind ``message``): the record, and
+        the peer, group and sender as they are now."""
+        return facts.message(record, self.accounts, self.friends, self.groups, self.now())
 
     def prepare(self, segments: list[dict], group_id: int | None, role: str) -> list[dict]:
         """The checks and rewrites of world/content.py (at, reply, media), before any change."""
@@ -194,10 +274,9 @@ class WorldCore:
         for node in nodes:
             data = node["data"]
             if "content" not in data and "id" in data:
-                try:
-                    stored = self.store.get(int(data["id"]))
-                except ValueError:
-                    stored = None
+                # an int32 message id: protocol/message.validate_outgoing checked it (BAD-3)
+                number = parse_int(str(data["id"]))
+                stored = self.store.get(number) if number is not None else None
                 if stored is None:
                     raise ActionError(Retcode.NO_TARGET,
                                       f"node id {data['id']!r}: no such message to forward")
@@ -205,7 +284,7 @@ class WorldCore:
                         "nickname": stored["sender"].get("nickname", ""),
                         "content": stored["message"]}
             resolved.append({"type": "node", "data": dict(data)})
-        return self.store.add_forward(resolved)
+        return self.store.add_forward(resolved, self.now())
 
 
 def _prefix(field: str | None) -> str:

@@ -1,5 +1,6 @@
 """The world change each injected notice or request implies, one function per event table
-(event/notice.md, event/request.md), in :data:`APPLY`.
+(event/notice.md, event/request.md), in :data:`APPLY`; and the facts each one is published
+with (:func:`injected_facts`, world/facts.py).
 
 Each function first checks the event against the world and only then changes it, so a refused
 event is never half applied. A refusal is an ``ActionError`` naming the field: 100 the event
@@ -11,17 +12,24 @@ the look-ups are the core's (world/core.py), given the event field that named th
 from __future__ import annotations
 
 from ..protocol.response import ActionError, Retcode
+from . import facts
 from .core import WorldCore
+from .files import GroupFile
 from .model import Account, Group, Member, Request, rank
 
 
 def group_upload(w: WorldCore, e: dict) -> None:
-    """event/notice.md#群文件上传: a member uploads a file (nothing to change)."""
-    w.member(w.group(e["group_id"], "group_id"), e["user_id"], "user_id")
+    """event/notice.md#群文件上传: a member uploads a file; it appears in the group's root
+    folder (its bytes unknown; the same id again replaces it)."""
+    group = w.group(e["group_id"], "group_id")
+    w.member(group, e["user_id"], "user_id")
     for key, kind in (("id", str), ("name", str), ("size", int), ("busid", int)):
         if not isinstance(e["file"].get(key), kind):
             raise ActionError(Retcode.BAD_PARAMS, f"file.{key}: expected {kind.__name__} "
                                                   f"(event/notice.md#群文件上传)")
+    file = e["file"]
+    group.files.files[file["id"]] = GroupFile(file["id"], file["name"], max(file["size"], 0),
+                                              "", "", e["user_id"], e["time"])
 
 
 def group_admin(w: WorldCore, e: dict) -> None:
@@ -31,6 +39,14 @@ def group_admin(w: WorldCore, e: dict) -> None:
         raise ActionError(Retcode.NOT_PERMITTED, f"user_id: {e['user_id']} is the owner; the "
                                                  f"owner's role cannot change")
     member.role = "admin" if e["sub_type"] == "set" else "member"
+    w.notify("admin_change", e["group_id"], target_id=e["user_id"],
+             operator_id=_owner(w, e["group_id"]), is_set=e["sub_type"] == "set")
+
+
+def _owner(w: WorldCore, group_id: int) -> int:
+    """Who changes a group's admins: its owner (the bot when the group lists none)."""
+    members = w.groups[group_id].members.values()
+    return next((m.user_id for m in members if m.role == "owner"), w.self_id)
 
 
 def group_decrease(w: WorldCore, e: dict) -> None:
@@ -51,8 +67,12 @@ def group_decrease(w: WorldCore, e: dict) -> None:
                                                      f"kick a {member.role}")
     if e["user_id"] == w.self_id:
         del w.groups[group.group_id]
+        return
+    del group.members[e["user_id"]]
+    if e["sub_type"] == "leave":
+        w.notify("quit", group.group_id, target_id=e["user_id"])
     else:
-        del group.members[e["user_id"]]
+        w.notify("kick", group.group_id, target_id=e["user_id"], operator_id=e["operator_id"])
 
 
 def group_increase(w: WorldCore, e: dict) -> None:
@@ -182,8 +202,10 @@ def group_request(w: WorldCore, e: dict) -> None:
 
 
 def _remember(w: WorldCore, e: dict, sub_type: str) -> None:
-    w.requests[e["flag"]] = Request(e["flag"], e["request_type"], e["user_id"], sub_type,
-                                    e.get("group_id", 0), e["comment"], e["time"])
+    request = Request(e["flag"], e["request_type"], e["user_id"], sub_type,
+                      e.get("group_id", 0), e["comment"], e["time"])
+    w.requests[e["flag"]] = request
+    w.remember_request(request)
 
 
 #: event table name (protocol.events.SHAPES) -> its world change
@@ -202,3 +224,24 @@ APPLY = {
     "friend_request": friend_request,
     "group_request": group_request,
 }
+
+
+def injected_facts(w: WorldCore, name: str, e: dict) -> dict:
+    """The facts an injected event of table ``name`` is published with, read after its change
+    (world/facts.py: the kind is the table's name)."""
+    out: dict = {"kind": name}
+    if name in ("group_recall", "friend_recall"):
+        out.update(record=w.store.get(e["message_id"]),
+                   operator_id=e.get("operator_id", e["user_id"]))
+    elif name in ("friend_request", "group_request"):
+        out["request"] = facts.request(w.requests[e["flag"]])
+    elif name == "group_admin":
+        out["operator_id"] = _owner(w, e["group_id"])
+    elif name == "group_increase":
+        invited = e["sub_type"] == "invite"
+        out.update(invitor_id=e["operator_id"] if invited else None,
+                   operator_id=None if invited else e["operator_id"])
+    elif name == "group_upload":
+        out["file"] = facts.group_file(e["group_id"],
+                                       w.groups[e["group_id"]].files.files[e["file"]["id"]])
+    return out

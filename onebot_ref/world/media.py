@@ -15,6 +15,10 @@ Spec: message/segment.md 图片 [1] (语音 and 短视频 refer to it; SEG-4..6)
 
 The console shows what was sent with :func:`find`: the file of a segment's ``file`` value, only
 ever inside data_dir/<kind>/.
+
+Uploaded files (a group's or a private file, :func:`keep_upload`) follow the same rules, their
+bytes in data_dir/file/<sha1>.<extension of the file's name>; an avatar is an image
+(:func:`keep_image`).
 """
 
 from __future__ import annotations
@@ -31,7 +35,12 @@ from ..protocol.response import ActionError, Retcode
 
 #: The segment types that carry a media file, each kept in the data_dir folder of its name.
 MEDIA_KINDS = ("image", "record", "video")
+#: The folder of uploaded files; :func:`find` looks in it as in the media folders.
+FILE_KIND = "file"
+STORED_KINDS = MEDIA_KINDS + (FILE_KIND,)
 BASE64_PREFIX = "base64://"
+#: The URIs an upload may name: its bytes, or a place recorded as given (never fetched).
+UPLOAD_SCHEMES = (BASE64_PREFIX, "file://", "http://", "https://")
 
 #: File extensions by leading bytes (offset, magic, extension), first match wins.
 _MAGIC: dict[str, tuple[tuple[int, bytes, str], ...]] = {
@@ -62,19 +71,58 @@ def extension(kind: str, content: bytes) -> str:
     return UNKNOWN_EXTENSION
 
 
-def decode_base64(label: str, value: str) -> bytes:
-    """The bytes of a ``base64://`` file value; 100 naming the segment when they are not valid
-    standard base64 (whitespace, as line-wrapped encoders emit, is ignored)."""
+def decode_base64(label: str, value: str, field: str = "field 'file'") -> bytes:
+    """The bytes of a ``base64://`` file value; 100 naming the segment (``label``) and
+    ``field`` when they are not valid standard base64 (whitespace, as line-wrapped encoders
+    emit, is ignored)."""
     text = re.sub(r"\s+", "", value[len(BASE64_PREFIX):])
+    where = f"{label}: {field}" if label else field
     try:
         content = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as err:
         raise ActionError(Retcode.BAD_PARAMS,
-                          f"{label}: field 'file': invalid base64 data after base64:// "
-                          f"({err})") from None
+                          f"{where}: invalid base64 data after base64:// ({err})") from None
     if not content:
-        raise ActionError(Retcode.BAD_PARAMS, f"{label}: field 'file': base64:// with no data")
+        raise ActionError(Retcode.BAD_PARAMS, f"{where}: base64:// with no data")
     return content
+
+
+def keep_image(field: str, uri: str, data_dir: str | None) -> str:
+    """The stored ``file`` value of an image given by URI (an avatar): a base64:// one decoded
+    and saved as a message's image is; 100 naming ``field`` when it is not valid."""
+    _check_upload_uri(field, uri)
+    if not uri.startswith(BASE64_PREFIX):
+        return uri
+    content = decode_base64("", uri, field)
+    name = f"{hashlib.sha1(content).hexdigest()}.{extension('image', content)}"
+    if data_dir is not None:
+        _write_once(os.path.join(os.path.abspath(data_dir), "image", name), content)
+    return name
+
+
+def keep_upload(field: str, uri: str, file_name: str, data_dir: str | None
+                ) -> tuple[str, int, str]:
+    """(stored, size, sha1) of an uploaded file: a ``base64://`` one decoded and saved once as
+    data_dir/file/<sha1>.<extension of ``file_name``>, ``stored`` being that bare name; a
+    ``file://`` or ``http(s)://`` one recorded as given (size 0, sha1 of the URI's text), never
+    fetched nor read. 100 naming ``field`` for any other URI or invalid base64."""
+    _check_upload_uri(field, uri)
+    if not uri.startswith(BASE64_PREFIX):
+        return uri, 0, hashlib.sha1(uri.encode("utf-8", "replace")).hexdigest()
+    content = decode_base64("", uri, field)
+    digest = hashlib.sha1(content).hexdigest()
+    suffix = os.path.splitext(file_name)[1]
+    name = digest + (suffix if re.fullmatch(r"\.[A-Za-z0-9]{1,8}", suffix) else "")
+    if data_dir is not None:
+        _write_once(os.path.join(os.path.abspath(data_dir), FILE_KIND, name), content)
+    return name, len(content), digest
+
+
+def _check_upload_uri(field: str, uri: str) -> None:
+    if not isinstance(uri, str) or not uri.startswith(UPLOAD_SCHEMES):
+        shown = repr(uri) if not isinstance(uri, str) or len(uri) <= 40 else repr(uri[:40] + "...")
+        raise ActionError(Retcode.BAD_PARAMS, f"{field}: expected a base64://, file:// or "
+                                              f"http(s):// URI, got {shown}")
 
 
 def keep(segments: list[dict], data_dir: str | None, where: str = "") -> list[dict]:
@@ -128,7 +176,7 @@ def find(data_dir: str, kind: str, file: str) -> str | None:
     in data_dir/<kind>/) or a ``file://`` URI pointing into data_dir/<kind>/ resolve; an
     ``http(s)://`` URL, an absolute or relative path, ``..`` or a symlink leading out of the
     folder never do. For the console: ``world.media_file(kind, file)``."""
-    if kind not in MEDIA_KINDS or not isinstance(file, str):
+    if kind not in STORED_KINDS or not isinstance(file, str):
         return None
     base = os.path.realpath(os.path.join(data_dir, kind))
     if file.startswith("file://"):

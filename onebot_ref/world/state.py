@@ -8,10 +8,16 @@ are listed in world/__init__.py.
 from __future__ import annotations
 
 from .bot import BotSide
+from .chats import ChatSide
 from .console_views import ConsoleViews
 from .info import InfoSide
+from .injected_more import UserExtras
+from .profile import ProfileSide
+from .requests import RequestSide
 from .users import UserSide
 
 
-class World(BotSide, InfoSide, UserSide, ConsoleViews):
-    """The simulated QQ. Every public operation takes the one RLock; see world/__init__.py."""
+class World(BotSide, InfoSide, RequestSide, ChatSide, ProfileSide, UserExtras, UserSide,
+            ConsoleViews):
+    """The simulated QQ. Every public operation takes the one RLock; see world/__init__.py.
+    (UserExtras brings GroupExtras and FileSide, the group extras and the files.)"""

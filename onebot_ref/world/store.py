@@ -6,12 +6,22 @@ across restarts with the same file, and (for fewer than 2**31 messages) within i
 A-37 asks, so it fits both ``message_id: int32`` (message events, send responses) and
 the int64 of the recall notices. The same number is the ``seq`` of ``/sim/messages``.
 
+Each message also has a number in its conversation (``peer_seq``, 1, 2, 3 ... per
+``peer_key``: ``private:<the bot's peer>`` or ``group:<group id>``), as QQ numbers the messages
+of each chat (Milky's ``message_seq``): the conversation's last number + 1, UNIQUE (peer_key,
+peer_seq). The last numbers live in memory, read on open from the messages and from the
+``peers`` table, where the history limit records the last number of a conversation whose last
+message it drops: so a number is never given twice, not even once every message of a
+conversation is gone, and storing a message is still one INSERT. A database written
+before these columns existed gets them when it is opened, numbered in id order (MLK-42).
+
 The caller (World) holds its RLock around every call; the connection is opened with
 ``check_same_thread=False`` because requests arrive on many threads.
 """
 
 from __future__ import annotations
 
+import collections
 import json
 import sqlite3
 from typing import Any
@@ -33,17 +43,42 @@ CREATE TABLE IF NOT EXISTS messages (
     sender TEXT NOT NULL,            -- the sender object of the event, JSON
     anonymous TEXT,                  -- JSON or NULL
     font INTEGER NOT NULL,
-    recalled INTEGER NOT NULL DEFAULT 0
+    recalled INTEGER NOT NULL DEFAULT 0,
+    peer_key TEXT,                   -- the conversation: private:<peer> | group:<group id>
+    peer_seq INTEGER                 -- the message's number in its conversation, from 1
 );
 CREATE TABLE IF NOT EXISTS forwards (
     rowid INTEGER PRIMARY KEY AUTOINCREMENT,
-    nodes TEXT NOT NULL              -- node segments, content as canonical arrays, JSON
+    nodes TEXT NOT NULL,             -- node segments, content as canonical arrays, JSON
+    time INTEGER NOT NULL DEFAULT 0  -- when it was sent
+);
+CREATE TABLE IF NOT EXISTS peers (
+    peer_key TEXT PRIMARY KEY,
+    last_seq INTEGER NOT NULL        -- the highest peer_seq the history limit dropped
 );
 """
+#: Created once the columns exist (a database of an earlier version gets them first).
+_INDEX = "CREATE UNIQUE INDEX IF NOT EXISTS messages_by_peer ON messages (peer_key, peer_seq)"
 
 _COLUMNS = ("seq", "time", "message_type", "sub_type", "user_id", "group_id", "target_id",
-            "from_self", "message", "raw_message", "sender", "anonymous", "font", "recalled")
+            "from_self", "message", "raw_message", "sender", "anonymous", "font", "recalled",
+            "peer_key", "peer_seq")
 _JSON_COLUMNS = ("message", "sender", "anonymous")
+#: SQLite's integers are 64-bit signed: a number outside is clamped before it is bound, so
+#: that no caller's value can make sqlite3 raise OverflowError.
+SQL_INT_MAX = 2**63 - 1
+#: At most this many messages in one page of a conversation's history.
+PAGE_MAX = 100
+
+
+def peer_key(message_type: str, peer_id: int) -> str:
+    """The conversation of a message: ``private:<peer>`` (the bot's peer, whoever sent it) or
+    ``group:<group id>``."""
+    return f"{'group' if message_type == 'group' else 'private'}:{peer_id}"
+
+
+def _clamp(number: int) -> int:
+    return max(-SQL_INT_MAX, min(int(number), SQL_INT_MAX))
 
 
 class MessageStore:
@@ -59,14 +94,53 @@ class MessageStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._upgrade()
+        self._db.execute(_INDEX)
+        #: peer_key -> the last peer_seq given; peer_key -> how many of its messages are kept
+        self._peer_seqs: dict[str, int] = dict(self._db.execute(
+            "SELECT peer_key, last_seq FROM peers"))
+        self._kept: dict[str, int] = {}
+        for key, count, number in self._db.execute(
+                "SELECT peer_key, count(*), max(peer_seq) FROM messages GROUP BY peer_key"):
+            self._kept[key] = count
+            self._peer_seqs[key] = max(number, self._peer_seqs.get(key, 0))
         self._trim()
+
+    def _upgrade(self) -> None:
+        """Give a database of an earlier version the columns this one adds: peer_key and
+        peer_seq numbered per conversation in id order, and the forwards' time (0: unknown)."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(messages)")}
+        if "peer_key" not in columns:
+            self._db.execute("BEGIN")
+            self._db.execute("ALTER TABLE messages ADD COLUMN peer_key TEXT")
+            self._db.execute("ALTER TABLE messages ADD COLUMN peer_seq INTEGER")
+            numbers: dict[str, int] = {}
+            rows = []
+            for seq, message_type, group_id, target_id in self._db.execute(
+                    "SELECT seq, message_type, group_id, target_id FROM messages ORDER BY seq"):
+                key = peer_key(message_type,
+                               group_id if message_type == "group" else target_id)
+                numbers[key] = numbers.get(key, 0) + 1
+                rows.append((key, numbers[key], seq))
+            self._db.executemany("UPDATE messages SET peer_key = ?, peer_seq = ? WHERE seq = ?",
+                                 rows)
+            self._db.execute("COMMIT")
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(forwards)")}
+        if "time" not in columns:
+            self._db.execute("ALTER TABLE forwards ADD COLUMN time INTEGER NOT NULL DEFAULT 0")
 
     def close(self) -> None:
         self._db.close()
 
     # --- messages --------------------------------------------------------------------------
     def add(self, record: dict[str, Any]) -> int:
-        """Store one message (every column but seq and recalled); returns its id (= seq)."""
+        """Store one message (every column but seq, recalled and the peer's); returns its id
+        (= seq). Sets ``record["peer_key"]`` and ``record["peer_seq"]``, its number in its
+        conversation."""
+        peer = record["group_id"] if record["message_type"] == "group" else record["target_id"]
+        key = peer_key(record["message_type"], peer)
+        number = self._peer_seqs.get(key, 0) + 1
+        record["peer_key"], record["peer_seq"] = key, number
         names = [c for c in _COLUMNS if c not in ("seq", "recalled")]
         values = [_dumps(record[c]) if c in _JSON_COLUMNS and record.get(c) is not None
                   else record.get(c) for c in names]
@@ -74,13 +148,33 @@ class MessageStore:
         cursor = self._db.execute(
             f"INSERT INTO messages ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
             values)
-        self._trim(cursor.lastrowid)
+        self._peer_seqs[key] = number
+        self._kept[key] = self._kept.get(key, 0) + 1
+        if cursor.lastrowid > self.history_limit:
+            self._trim(cursor.lastrowid)
         return cursor.lastrowid
 
     def get(self, message_id: int) -> dict | None:
         row = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM messages WHERE seq = ?",
-                               (message_id,)).fetchone()
+                               (_clamp(message_id),)).fetchone()
         return _record(row) if row else None
+
+    def at(self, key: str, number: int) -> dict | None:
+        """The message numbered ``number`` in conversation ``key`` (recalled ones too)."""
+        row = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM messages "
+                               "WHERE peer_key = ? AND peer_seq = ?",
+                               (key, _clamp(number))).fetchone()
+        return _record(row) if row else None
+
+    def page(self, key: str, start: int | None, count: int) -> list[dict]:
+        """Up to ``count`` (at most PAGE_MAX) messages of conversation ``key`` numbered
+        ``start`` or lower (None: from the newest), newest first, recalled ones included."""
+        count = max(0, min(int(count), PAGE_MAX))
+        start = SQL_INT_MAX if start is None else _clamp(start)
+        rows = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM messages WHERE peer_key = ? "
+                                "AND peer_seq <= ? ORDER BY peer_seq DESC LIMIT ?",
+                                (key, start, count)).fetchall()
+        return [_record(row) for row in rows]
 
     def mark_recalled(self, message_id: int) -> None:
         self._db.execute("UPDATE messages SET recalled = 1 WHERE seq = ?", (message_id,))
@@ -108,29 +202,55 @@ class MessageStore:
                    for (text,) in rows for seg in json.loads(text))
 
     # --- merged forwards -------------------------------------------------------------------
-    def add_forward(self, nodes: list[dict]) -> str:
-        """Store the nodes of a merged forward; returns its id (a string, message/segment.md
-        合并转发: ``id`` "合并转发 ID")."""
-        cursor = self._db.execute("INSERT INTO forwards (nodes) VALUES (?)", (_dumps(nodes),))
+    def add_forward(self, nodes: list[dict], time: int = 0) -> str:
+        """Store the nodes of a merged forward sent at ``time``; returns its id (a string,
+        message/segment.md 合并转发: ``id`` "合并转发 ID")."""
+        cursor = self._db.execute("INSERT INTO forwards (nodes, time) VALUES (?, ?)",
+                                  (_dumps(nodes), time))
         self._db.execute("DELETE FROM forwards WHERE rowid <= ?",
                          (cursor.lastrowid - self.history_limit,))
         return f"F{cursor.lastrowid}"
 
     def get_forward(self, forward_id: str) -> list[dict] | None:
-        if not (forward_id[:1] == "F" and forward_id[1:].isdigit()):
-            return None
-        row = self._db.execute("SELECT nodes FROM forwards WHERE rowid = ?",
-                               (int(forward_id[1:]),)).fetchone()
+        rowid = _forward_rowid(forward_id)
+        row = None if rowid is None else self._db.execute(
+            "SELECT nodes FROM forwards WHERE rowid = ?", (rowid,)).fetchone()
         return json.loads(row[0]) if row else None
 
+    def forward_time(self, forward_id: str) -> int:
+        """When a merged forward was sent (0: unknown, or stored by an earlier version)."""
+        rowid = _forward_rowid(forward_id)
+        row = None if rowid is None else self._db.execute(
+            "SELECT time FROM forwards WHERE rowid = ?", (rowid,)).fetchone()
+        return row[0] if row else 0
+
     def _trim(self, last: int | None = None) -> None:
-        # Ids are allocated without gaps, so "the newest history_limit" is one range. ``last``:
-        # the id just inserted (the sequence's value, without asking sqlite3 for it). Each
-        # statement releases the GIL under the world's lock, where other request threads then
-        # queue (issue 10): none is run when there is nothing to drop.
-        drop_through = (self.last_seq() if last is None else last) - self.history_limit
-        if drop_through > 0:
-            self._db.execute("DELETE FROM messages WHERE seq <= ?", (drop_through,))
+        # Ids are allocated without gaps, so "the newest history_limit" is one range (usually
+        # one message). A conversation left with no message has its last number recorded.
+        last = self.last_seq() if last is None else last
+        cut = last - self.history_limit
+        dropped = collections.Counter(key for (key,) in self._db.execute(
+            "SELECT peer_key FROM messages WHERE seq <= ?", (cut,)))
+        if not dropped:
+            return
+        for key, count in dropped.items():  # recorded before the rows go: a crash loses none
+            if self._kept[key] == count:
+                self._db.execute("INSERT OR REPLACE INTO peers (peer_key, last_seq) "
+                                 "VALUES (?, ?)", (key, self._peer_seqs[key]))
+        self._db.execute("DELETE FROM messages WHERE seq <= ?", (cut,))
+        for key, count in dropped.items():
+            self._kept[key] -= count
+            if not self._kept[key]:
+                del self._kept[key]
+
+
+def _forward_rowid(forward_id: str) -> int | None:
+    """The row of a forward id ``F<n>``; None for anything else (ASCII digits only, at most 18
+    of them: a longer number is no row, and int() of thousands of digits would raise)."""
+    digits = forward_id[1:]
+    if forward_id[:1] != "F" or not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
+        return None
+    return int(digits)
 
 
 def _record(row: tuple) -> dict:

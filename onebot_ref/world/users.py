@@ -17,7 +17,7 @@ from ..protocol.message import normalize, validate_outgoing
 from ..protocol.response import ActionError, Retcode
 from . import views
 from .core import WorldCore
-from .injected import APPLY
+from .injected import APPLY, injected_facts
 from .model import ANONYMOUS_USER_ID, Account, Group
 
 _MESSAGE_KEYS = {"post_type", "message_type", "sub_type", "user_id", "group_id", "message",
@@ -70,7 +70,7 @@ class UserSide(WorldCore):
                                          user_id=user_id, segments=segments,
                                          sender=views.private_sender(account), from_self=False,
                                          group_id=group_id, target_id=user_id)
-            return self.publish(self._message_event(record))
+            return self.publish_message(self._message_event(record), record)
 
     def receive_group_message(self, group_id: int, user_id: int, message: Any,
                               anonymous: Any = None) -> dict:
@@ -98,7 +98,7 @@ class UserSide(WorldCore):
             record = self._store_inbound(message_type="group", sub_type=sub_type,
                                          user_id=speaker, segments=segments, sender=sender,
                                          from_self=False, group_id=group_id, anonymous=anon)
-            return self.publish(self._message_event(record))
+            return self.publish_message(self._message_event(record), record)
 
     def _anonymous_identity(self, group: Group, user_id: int, anonymous: Any, now: int) -> dict:
         """event/message.md anonymous: id, name, flag ("在调用禁言 API 时需要传入")."""
@@ -177,7 +177,7 @@ class UserSide(WorldCore):
             fields.setdefault("duration", 0)
         event = events.build(shape, self.self_id, time, sub_type, **fields)
         APPLY[shape.name](self, event)  # checks everything first, then changes the world
-        return self.publish(event)
+        return self.publish(event, injected_facts(self, shape.name, event))
 
     def _inject_message(self, partial: dict) -> dict:
         unknown = sorted(set(partial) - _MESSAGE_KEYS)

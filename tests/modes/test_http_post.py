@@ -174,7 +174,10 @@ def test_group_request_rejected_with_reason(make_runner, fakebot):
 @pytest.mark.parametrize("answer, verdict", [
     pytest.param(Answer(204), "receiver answered 204: no quick operation", id="POST-8-204"),
     pytest.param(Answer(200), "receiver answered 200: no quick operation", id="POST-8-empty-200"),
-    pytest.param(Answer(200, b"OK, thanks"), "not JSON: ignored", id="POST-9-not-JSON"),
+    pytest.param(Answer(200, b"OK, thanks"), "not strict JSON (does not parse",
+                 id="POST-9-not-JSON"),
+    pytest.param(Answer(200, b'{"reply": NaN}'), "not strict JSON (NaN is not JSON",
+                 id="BAD-2-NaN-answer"),
     pytest.param(Answer(200, b'["reply"]'), "not an object: ignored", id="POST-9-array"),
     pytest.param(Answer(404, b'{"reply": "x"}'), "receiver answered 404: ignored",
                  id="POST-9-non-2xx"),

@@ -86,3 +86,10 @@ def test_bodyless_answers():
     assert http1.bodyless("204 No Content", "GET") and http1.bodyless("200 OK", "HEAD")
     assert http1.bodyless("101 Switching Protocols", "GET")
     assert not http1.bodyless("200 OK", "GET")
+
+
+def test_a_content_length_past_any_size_is_413_before_int_reads_it():
+    """int() refuses a string of 4301 digits or more: 19 digits are past any body already."""
+    with pytest.raises(BadRequest) as refused:
+        parse_head(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: " + b"9" * 5000 + b"\r\n\r\n")
+    assert refused.value.status == 413

@@ -162,6 +162,51 @@ def test_validate_outgoing_refuses_with_100(message, fragment):
     assert fragment in caught.value.message
 
 
+# --- the numbers inside segments (BAD-3): each field's kind in protocol/segments.py ------------
+@pytest.mark.parametrize("message, fragment", [
+    ([seg("reply", id=str(10**30)), text("x")], "segment 0 (reply): field 'id': expected a "
+     "message id within int32 (at most 2147483647), got '1000000000000000000000000000000'"),
+    ([seg("reply", id="0"), text("x")], "segment 0 (reply): field 'id': expected a positive id"),
+    ([seg("reply", id="1_000"), text("x")], "field 'id': expected a number, got '1_000'"),
+    ([seg("reply", id="١٢"), text("x")], "field 'id': expected a number, got '١٢'"),
+    ([seg("node", id=str(2**31))], "segment 0 (node): field 'id': expected a message id within "
+     "int32"),
+    ([seg("node", user_id=str(2**63), nickname="n", content="x")],
+     "segment 0 (node): field 'user_id': expected an id within int64"),
+    ([seg("at", qq=str(2**63))], "segment 0 (at): field 'qq': expected an id within int64"),
+    ([seg("at", qq="alice")], "segment 0 (at): field 'qq': expected a number or all, got 'alice'"),
+    ([seg("face", id="smile")], "segment 0 (face): field 'id': expected a number, got 'smile'"),
+    ([seg("face", id="-1")], "segment 0 (face): field 'id': expected a face id from 0 to "
+     "2147483647, got '-1'"),
+    ([seg("contact", type="qq", id="0")], "segment 0 (contact): field 'id': expected a positive id"),
+    ([seg("poke", type="1", id=str(2**31))], "segment 0 (poke): field 'id': expected an integer "
+     "within int32"),
+    ([seg("image", file="a.jpg", timeout=str(2**31))], "segment 0 (image): field 'timeout': "
+     "expected at most 2147483647 seconds"),
+    ([seg("image", file="a.jpg", cache="2")], "segment 0 (image): field 'cache': expected 0 or 1"),
+    ([seg("record", file="a.amr", magic="maybe")], "field 'magic': expected 0 or 1"),
+    ([seg("location", lat="91", lon="0")], "segment 0 (location): field 'lat': expected decimal "
+     "degrees from -90 to 90, got '91'"),
+    ([seg("location", lat="0", lon="nan")], "field 'lon': expected decimal degrees from -180"),
+    ([seg("node", user_id="1", nickname="n", content=[seg("reply", id="x"), text("y")])],
+     "segment 0 (node) field 'content': segment 0 (reply): field 'id': expected a number"),
+], ids=lambda value: None if isinstance(value, list) else value[:40])
+def test_numbers_inside_segments_are_checked_BAD_3(message, fragment):
+    with pytest.raises(ActionError) as caught:
+        validate_outgoing(normalize(message))
+    assert caught.value.retcode == 100
+    assert fragment in caught.value.message
+
+
+@pytest.mark.parametrize("message", [
+    [seg("at", qq="all")], [seg("at", qq=str(2**63 - 1))], [seg("reply", id="2147483647"), text("x")],
+    [seg("face", id="0")], [seg("image", file="a.jpg", cache="true", proxy="0", timeout="30")],
+    [seg("location", lat="-90", lon="180.0")], [seg("poke", type="-1", id="-1")],
+])
+def test_numbers_inside_segments_at_their_bounds_are_accepted_BAD_3(message):
+    validate_outgoing(normalize(message))
+
+
 @pytest.mark.parametrize("message, expected", [
     ([seg("node", id="1")], True),
     ([seg("node", id="1"), seg("node", id="2")], True),
