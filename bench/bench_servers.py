@@ -130,15 +130,15 @@ def cases(port: int) -> list[tuple[str, load.Request]]:
                                               {"Content-Type": "application/json"}))]
 
 
-def run(rounds: int, duration: float, conc: list[int]) -> dict:
-    kinds = available()
+def run(rounds: int, duration: float, conc: list[int], smoke: bool = False) -> dict:
+    kinds = ["ours", "bare"] if smoke else available()  # --smoke: that it runs, quickly
     children = {kind: harness.Child(__file__, kind) for kind in kinds}
     results: dict = {}
     try:
         requests = cases(children["ours"].hello["port"])
         for _, request in requests:  # warm-up, and each must really answer 200
             for child in children.values():
-                load.keepalive(child.hello["port"], request, 2, 1)
+                load.closing(child.hello["port"], request, 1, 0.2)
         for round_no in range(rounds):
             order = kinds[round_no % len(kinds):] + kinds[:round_no % len(kinds)]
             for name, request in requests:
@@ -185,8 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         serve(args.child[0])
         return 0
     conc = [1] if args.smoke else [1, 8, 64]
-    results = run(args.rounds, args.duration, conc)
-    print(f"client: {load.CLIENT}; servers: {', '.join(available())}")
+    results = run(args.rounds, args.duration, conc, args.smoke)
+    print(f"client: {load.CLIENT}; servers: {', '.join(sorted({k[2] for k in results}))}")
     print(report(results, conc))
     ours = [statistics.median(r[0] for r in results[(n, c, "ours")]) /
             statistics.median(r[0] for r in results[(n, c, "bare")])

@@ -39,7 +39,7 @@ def breakdown(requests: int = 200, with_cprofile: bool = False) -> list[tuple[st
     from onebot_ref.modes.http_api import HttpApi
 
     class FixedActions:
-        def call(self, action, params):
+        def call(self, action, params, channel=None):
             return {"status": "ok", "retcode": 0, "data": {"message_id": 1}}
 
     runner = harness.start_runner()

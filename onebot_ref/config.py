@@ -118,6 +118,11 @@ class Config:
     history_limit: int = _key(10000, "messages kept; the oldest are dropped first", "",
                               "messages")
     data_dir: str = _key("data", "data directory (media files, get_image/get_record)")
+    # --- time (onebot_ref/clock.py) ---
+    clock: str = _key("real", "real: the system clock; manual: time starts at start_time and "
+                      "moves only when a test advances it (heartbeats too)", "event/README.md")
+    start_time: int = _key(1735689600, "with clock: manual, the Unix time the world starts at",
+                           "event/README.md", "s")
     # --- the console (play the other users) ---
     use_console: bool = _key(True, "enable the console server (/sim/..., web page)")
     console_host: str = _key("127.0.0.1", "console listen address (non-loopback requires "
@@ -149,13 +154,14 @@ _FIELDS = {f.name: f for f in fields(Config)}
 _CHOICES = {
     "post_message_format": ("string", "array"),
     "ws_reverse_auth_scheme": ("Bearer", "Token"),
+    "clock": ("real", "manual"),
 }
 _PORTS = ("port", "ws_port", "console_port")
 _POSITIVE = ("ws_reverse_reconnect_interval", "heartbeat_interval", "max_body_bytes",
              "history_limit", "ws_send_queue_size", "http_idle_timeout", "http_max_connections",
              "http_max_requests_per_connection")
 _NON_NEGATIVE = ("post_timeout", "post_max_retries", "post_retry_interval",
-                 "rate_limit_interval")
+                 "rate_limit_interval", "start_time")
 #: CFG-10 / CFG-23: which URL schemes each URL key takes (as it is shown, as it is matched)
 _HTTP, _WS = ("http(s)://", r"https?://"), ("ws(s)://", r"wss?://")
 _URL_SCHEMES = {"post_url": _HTTP, "ws_reverse_url": _WS, "ws_reverse_api_url": _WS,

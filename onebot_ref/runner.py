@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from . import __version__
+from . import __version__, clock
 from .actions import Actions
 from .bus import Bus
 from .config import Config, ConfigError
@@ -114,7 +114,8 @@ class Runner:
         self.world = World(config.world or None, self.bus, database=config.database or None,
                            history_limit=config.history_limit,
                            message_format=config.post_message_format,
-                           data_dir=self.data_dir)
+                           data_dir=self.data_dir,
+                           clock=clock.from_config(config.clock, config.start_time))
         self.actions = Actions(self.world, config)
         self.parts = Parts(config, self.world, self.bus, self.actions, self.traffic)
         #: the enabled modes by name ("http", "ws", "http_post", ...), in the order of MODES

@@ -13,6 +13,15 @@ answered ``failed`` with retcode 103 ("operation failed", RESP-8) and the except
     actions = Actions(world, config)
     actions.call("send_private_msg", Params({"user_id": 10001, "message": "hi"}))
     actions.call("send_msg_rate_limited", params)   # -> {"status": "async", "retcode": 1, ...}
+    actions.call("send_msg", params, channel="ws")   # a transport names itself: observers see it
+
+**Observers.** ``actions.observers`` is the one place the bot's calls can be watched from
+(the console's call log, hence ``onebot_ref.testing``'s ``expect_call``): each is called as
+``observer(action, params, envelope, channel)`` after every call a transport made (``channel``:
+``"http"``, ``"ws"``, ``"ws_reverse"``, or ``"http_post"`` for a quick operation); calls made
+from inside onebot_ref (the heartbeat's get_status, the steps of .handle_quick_operation) pass
+no channel and are not observed. :meth:`Actions.bound` gives the parameters as the action reads
+them. With no observer, a call costs one truth test more.
 """
 
 from __future__ import annotations
@@ -25,7 +34,7 @@ import time
 from typing import TYPE_CHECKING, Callable
 
 from ..config import Config
-from ..protocol.coerce import Params, call
+from ..protocol.coerce import Params, bind, call
 from ..protocol.response import ActionError, Retcode, async_, failed, ok
 from . import group, hidden, info, message, request, system
 from .context import Context
@@ -70,9 +79,12 @@ class Actions:
         self.world, self.config = world, config if config is not None else Config()
         self.table: dict[str, Callable] = {fn.__name__: fn for fn in PUBLIC} | HIDDEN
         data_dir = os.path.abspath(self.config.data_dir or "data")
-        self.ctx = Context(world, self.config, data_dir, self, time.time())
+        started = world.clock.time() if world is not None else time.time()  # (no world: tests)
+        self.ctx = Context(world, self.config, data_dir, self, started)
         #: called by set_restart (after its delay); the runner may set it. None: nothing to do.
         self.on_restart: Callable[[], None] | None = None
+        #: called after every call a transport makes (see the module docstring)
+        self.observers: list[Callable[[str, Params, dict, str], None]] = []
         self._async_jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._rate_limited_jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
@@ -118,10 +130,19 @@ class Actions:
     def exists(self, action: str) -> bool:
         return self.resolve(action) is not None
 
-    def call(self, action: str, params: Params | dict | None = None) -> dict:
-        """The envelope of one call; never raises."""
+    def call(self, action: str, params: Params | dict | None = None,
+             channel: str | None = None) -> dict:
+        """The envelope of one call; never raises. ``channel``: the transport that carried it
+        (the observers are told), None for a call from inside onebot_ref."""
         if not isinstance(params, Params):
             params = Params(params or {})
+        envelope = self._dispatch(action, params)
+        if self.observers and channel is not None:
+            for observer in self.observers:
+                observer(action, params, envelope, channel)
+        return envelope
+
+    def _dispatch(self, action: str, params: Params) -> dict:
         resolved = self.resolve(action)
         if resolved is None:
             # communication/http.md / ws.md: "1404 | 404 | API 不存在" (the transport maps it)
@@ -135,6 +156,19 @@ class Actions:
         jobs = self._async_jobs if mode == "async" else self._rate_limited_jobs
         jobs.put((fn, params))
         return async_()
+
+    def bound(self, action: str, params: Params) -> dict:
+        """The parameters of a call as its action reads them: the values sent, with those the
+        action declares typed (``"10001"`` → 10001, PARAM-3); a value that cannot be read, or
+        a call of an unknown action, keeps what was sent. For observers: binds again."""
+        resolved = self.resolve(action)
+        if resolved is None:
+            return dict(params.values)
+        try:
+            typed = bind(resolved[0], Params(params.values, params.text_keys))
+        except ActionError:
+            return dict(params.values)
+        return {**params.values, **typed}
 
     def run(self, fn: Callable, params: Params) -> dict:
         """Bind the parameters, run the action, make the envelope (RESP-1..7)."""

@@ -9,7 +9,6 @@ import logging
 import os
 import platform
 import re
-import time
 
 from .. import __version__
 from ..protocol.coerce import File, Milliseconds
@@ -135,7 +134,7 @@ def get_status(ctx: Context) -> dict:
     """api/public.md#get_status (API-34): "online 当前 QQ 在线 ... good 状态符合预期"; booleans
     (META-10). Extras: the legacy app_* keys, uptime in seconds and the world's counters."""
     return {"online": True, "good": True, "app_initialized": True, "app_enabled": True,
-            "app_good": True, "uptime": int(time.time() - ctx.started_at),
+            "app_good": True, "uptime": int(ctx.world.clock.time() - ctx.started_at),
             "stat": ctx.world.stats()}
 
 

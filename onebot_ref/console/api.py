@@ -11,6 +11,9 @@ bus as the bot's own actions: an injected message gets a real ``message_id``, is
     GET  /sim/messages?after=SEQ         the stored messages of both sides, paged by seq
     GET  /sim/traffic?after=SEQ          the traffic journal, paged by seq
 
+and, for a bot's test suite (expect_api.py): ``POST /sim/expect``, ``GET /sim/calls``,
+``GET /sim/session``, ``GET|POST /sim/clock``.
+
 Both pages also take ``limit`` and ``wait`` (seconds, at most :data:`MAX_WAIT`): with ``wait``
 the request is held until something newer than ``after`` exists (long polling; the web page and
 ``tail`` use it). ``/sim/traffic`` also takes ``channel`` (repeatable) to filter.
@@ -178,6 +181,16 @@ def _world_call(fn, *args, **kwargs) -> dict:
         raise BadInput(err.message) from None
 
 
+def _inject(endpoint: str, body: dict, fn, *args, **kwargs) -> dict:
+    """An injection through the world (:func:`_world_call`), told to the console's watch
+    (watch.py), which logs it and starts its expectations from it."""
+    watch = current_app.config["WATCH"]
+    before = watch.begin()
+    event = _world_call(fn, *args, **kwargs)
+    watch.injected(before, endpoint, body, _as_pushed(event))
+    return event
+
+
 def _as_pushed(event: dict) -> dict:
     """The event as the bots received it: ``message`` in ``post_message_format`` (EVT-5)."""
     return as_format(event, _parts().config.post_message_format)
@@ -204,7 +217,7 @@ def _journal(response: Response) -> Response:
         verdict = getattr(g, "verdict", None)
         if response.status_code != 200:
             error = (response.get_json(silent=True) or {}).get("error", "")
-            verdict = f"{response.status_code}: {error}"
+            verdict = f"{response.status_code}: {error.partition(chr(10))[0]}"  # a 408's headline
         _parts().traffic.record("console", "in", request.remote_addr or "", data,
                                 verdict=verdict, path=request.path)
     return response
@@ -222,8 +235,8 @@ def private_message() -> Response:
     data = _body(("user_id", "message", "group_id"))
     user_id = _int_field(data, "user_id")
     group_id = _int_field(data, "group_id", required=False)
-    event = _world_call(_parts().world.receive_private_message, user_id,
-                        _message_field(data), group_id=group_id)
+    event = _inject("private_message", data, _parts().world.receive_private_message, user_id,
+                    _message_field(data), group_id=group_id)
     _verdict(f"injected private message {event['message_id']} "
              f"from {user_id}")
     return jsonify(message_id=event["message_id"], event=_as_pushed(event))
@@ -237,8 +250,8 @@ def group_message() -> Response:
     # anonymous (an extension of the contract): true or {"name": ...}; the world checks it.
     anonymous = data.get("anonymous")
     kwargs = {"anonymous": anonymous} if anonymous is not None else {}
-    event = _world_call(_parts().world.receive_group_message, group_id, user_id, message,
-                        **kwargs)
+    event = _inject("group_message", data, _parts().world.receive_group_message, group_id,
+                    user_id, message, **kwargs)
     _verdict(f"injected group message {event['message_id']} "
              f"from {user_id} in {group_id}")
     return jsonify(message_id=event["message_id"], event=_as_pushed(event))
@@ -252,7 +265,7 @@ def event() -> Response:
                        '"request", "request_type": "friend", "user_id": 10002, "comment": "hi"}')
     if "post_type" not in data:
         raise BadInput("post_type: missing (expected message, notice, request or meta_event)")
-    injected = _world_call(_parts().world.inject_event, data)
+    injected = _inject("event", data, _parts().world.inject_event, data)
     kind = injected.get(f"{injected['post_type']}_type", "")
     _verdict(f"injected {injected['post_type']} {kind}".rstrip())
     return jsonify(event=_as_pushed(injected))

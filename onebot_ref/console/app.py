@@ -11,10 +11,12 @@ from flask import Flask, Response, jsonify, request, send_from_directory
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
+from ..calls import CallLog
 from ..protocol import wire
 from ..protocol.auth import authorize
-from . import kinds
+from . import expect_api, kinds  # noqa: F401 (expect_api: its routes join the sim blueprint)
 from .api import sim
+from .watch import Watch
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -47,22 +49,35 @@ def needs_token(config: Config) -> bool:
 
 
 class Console:
-    """The console as the runner's mode: its ``app`` is served; nothing runs besides."""
+    """The console as the runner's mode: its ``app`` is served; nothing runs besides.
+
+    It keeps the call log (calls.py), an observer of the actions from the moment it is built
+    (before any mode starts, so a bot's first call is seen): the console is what reads it, and
+    with the console off (the benchmarks) nothing observes the calls."""
 
     def __init__(self, parts: Parts):
-        self.app = create_app(parts)
+        self.calls = CallLog(parts.actions.bound)
+        self.app = create_app(parts, self.calls)
+        parts.actions.observers.append(self.calls.record)
+        self._actions = parts.actions
 
     def start(self) -> None:
         """Nothing to start: every request runs in a thread of the server."""
 
     def stop(self) -> None:
         """Nothing to stop: the long polls end with their timeout or the server."""
+        if self.calls.record in self._actions.observers:
+            self._actions.observers.remove(self.calls.record)
 
 
-def create_app(parts: Parts) -> Flask:
-    """The console app of ``parts`` (it uses their config, world and traffic journal)."""
+def create_app(parts: Parts, calls: CallLog | None = None) -> Flask:
+    """The console app of ``parts`` (it uses their config, world and traffic journal) and of
+    ``calls``, the call log its test endpoints read (a new, unobserved one when None)."""
     app = Flask(__name__, static_folder=None)
     app.config["PARTS"] = parts
+    calls = calls if calls is not None else CallLog(parts.actions.bound)
+    app.config["CALLS"] = calls
+    app.config["WATCH"] = Watch(parts, calls)
     app.json = WireJSON(app)
     app.register_blueprint(sim)
 

@@ -1,5 +1,6 @@
 """The console verbs of ``python -m onebot_ref``: say, event, tail (talk to a running server's
-console over its JSON API) and doctor (reads a config; see doctor.py).
+console over its JSON API) and doctor (reads a config; see doctor.py); expect and record are
+in cli_testing.py.
 
     python -m onebot_ref say --user 10001 "hello"                 # Alice writes to the bot
     python -m onebot_ref say --group 20001 --user 10002 "hi all"  # Bob speaks in a group
@@ -256,3 +257,7 @@ def add_commands(sub) -> None:
     doctor.add_argument("-c", "--config", metavar="FILE",
                         help="the config to check (default: what `serve` runs without -c)")
     doctor.set_defaults(func=_run(cmd_doctor))
+
+    from .cli_testing import add_commands as add_test_commands  # expect, record
+
+    add_test_commands(sub)

@@ -8,6 +8,9 @@ onebot_ref choices where the spec is silent (for the README): the first heartbea
 interval after start (A-16, as go-cqhttp; legacy sent one at once), and beats follow a fixed
 schedule (start + n × interval), so a slow beat does not shift the later ones; a beat that
 could not happen in time is skipped rather than sent twice in a row.
+
+Under ``clock: manual`` (onebot_ref/clock.py) there is no thread: the beats are timers of the
+clock, fired by ``advance()`` in its caller's thread, one per interval of world time passed.
 """
 
 from __future__ import annotations
@@ -31,14 +34,21 @@ class Heartbeat:
     def __init__(self, parts: Parts):
         self.bus, self.actions, self.world = parts.bus, parts.actions, parts.world
         self.interval_ms = parts.config.heartbeat_interval
+        self.clock = parts.world.clock
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
+        self._timer = None  # the manual clock's
 
     def start(self) -> None:
-        self._thread.start()
+        if self.clock.manual:
+            self._timer = self.clock.every(self.interval_ms / 1000, self.beat)
+        else:
+            self._thread.start()
 
     def stop(self) -> None:
         self._stopping.set()
+        if self._timer is not None:
+            self._timer.cancel()
         if self._thread.ident is not None:
             self._thread.join(1.0)
 
@@ -62,7 +72,7 @@ class Heartbeat:
             log.warning("heartbeat: get_status failed (%s); sending a not-good status",
                         envelope.get("message"))
             status = {"online": True, "good": False}  # META-10: booleans for NoneBot
-        return events.heartbeat(self.world.self_id, int(time.time()), status=status,
+        return events.heartbeat(self.world.self_id, self.world.now(), status=status,
                                 interval=self.interval_ms)
 
     def beat(self) -> None:

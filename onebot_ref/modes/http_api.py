@@ -187,7 +187,7 @@ class HttpApi:
             frame["params"] = (values if "access_token" not in values else
                                {**values, "access_token": mask_secret(values["access_token"])})
             self._record_in(environ, frame)
-        envelope = self.actions.call(action, params)
+        envelope = self.actions.call(action, params, channel="http")
         # communication/http.md: "如果 API 不存在，状态码为 404"
         if envelope.get("retcode") == Retcode.NOT_FOUND:
             return self._refuse(environ, start_response, None, Reject(

@@ -108,7 +108,7 @@ class HttpPoster:
         self._session.close()
 
     def _lifecycle(self, sub_type: str) -> _Job:
-        event = events.lifecycle(self.world.self_id, int(time.time()), sub_type)
+        event = events.lifecycle(self.world.self_id, self.world.now(), sub_type)
         return _Job(event, wire.body(event))
 
     # --- the bus sink -----------------------------------------------------------------------
@@ -232,8 +232,8 @@ class HttpPoster:
         """Run the quick operation through actions.call; the journal verdict."""
         try:
             steps = apply_quick_operation(
-                lambda action, params: self.actions.call(action, Params(params)), event,
-                operation)
+                lambda action, params: self.actions.call(action, Params(params), channel="http_post"),
+                event, operation)
         except ActionError as err:
             return f"quick operation refused: {err.message}"
         if not steps:

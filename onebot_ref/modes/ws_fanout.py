@@ -39,7 +39,8 @@ class Fanout:
     def sessions(self) -> tuple[Session, ...]:
         return self._sessions
 
-    def serve(self, session: Session, self_id: int, headers: dict | None = None) -> None:
+    def serve(self, session: Session, self_id: int, headers: dict | None = None,
+              now: int | None = None) -> None:
         """Run ``session`` until it closes. A role that gets events is sent the lifecycle
         ``connect`` first (event/meta.md: "WebSocket 连接成功"; META-4, WSR-9: on this
         connection only, first; WSF-18: an API connection gets none) and joins the fan-out as
@@ -47,7 +48,8 @@ class Fanout:
         to get every later event."""
         try:
             gets_events = GETS_EVENTS[session.role]
-            connect = (events.lifecycle(self_id, int(time.time()), "connect")
+            when = int(time.time()) if now is None else now  # now: the world's clock
+            connect = (events.lifecycle(self_id, when, "connect")
                        if gets_events else None)
             session.start(connect, headers=headers, join=self.add if gets_events else None)
             session.run()

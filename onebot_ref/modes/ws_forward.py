@@ -150,7 +150,8 @@ class WsForward:
                 session.send_close(1001, "server stopping")
         try:
             # The lifecycle connect first, then the events (META-4, WSF-18).
-            self.fanout.serve(session, self.world.self_id, headers=dict(request.headers))
+            self.fanout.serve(session, self.world.self_id, headers=dict(request.headers),
+                              now=self.world.now())
         finally:
             with self._lock:
                 self._sessions.discard(session)

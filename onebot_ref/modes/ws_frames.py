@@ -45,8 +45,10 @@ def _frame_error(message: str, request: Any) -> dict:
     return envelope
 
 
-def answer(actions: Actions, data: str | bytes) -> tuple[Any, dict, list[str]]:
-    """The response to one API frame: ``(request as decoded, envelope, coercion notes)``."""
+def answer(actions: Actions, data: str | bytes,
+           channel: str | None = None) -> tuple[Any, dict, list[str]]:
+    """The response to one API frame: ``(request as decoded, envelope, coercion notes)``;
+    ``channel``: the session's ("ws", "ws_reverse"), for the actions' observers."""
     try:
         # BAD-2: strict JSON (RFC 8259), one reading for every transport; A-46: a binary frame
         # is read as UTF-8 JSON text.
@@ -64,7 +66,7 @@ def answer(actions: Actions, data: str | bytes) -> tuple[Any, dict, list[str]]:
     # WSF-8 / A-13: a params that is not an object counts as {}.
     values = request.get("params")
     params = Params(values if isinstance(values, dict) else {})
-    envelope = actions.call(action, params)  # unknown action → 1404 (WSF-7)
+    envelope = actions.call(action, params, channel)  # unknown action → 1404 (WSF-7)
     # communication/ws.md: echo "可以是任何类型的数据，OneBot 将会在调用结果中原样返回";
     # A-12: present iff the request had the key (null included).
     if "echo" in request:

@@ -153,7 +153,7 @@ class ReverseClients:
                 session.send_close(1001, "server stopping")
         try:
             # WSR-9 [LEGACY]: Event and Universal clients send lifecycle connect on opening.
-            self.fanout.serve(session, self.world.self_id)
+            self.fanout.serve(session, self.world.self_id, now=self.world.now())
         finally:
             with self._lock:
                 self._sessions.discard(session)

@@ -256,7 +256,7 @@ class Session:
 
     # --- API requests -----------------------------------------------------------------------
     def _serve_request(self, data: str | bytes) -> None:
-        request, envelope, notes = answer(self.actions, data)
+        request, envelope, notes = answer(self.actions, data, self.channel)
         if self.traffic is not None:
             self.record("in", request, None)
             self.record("out", envelope, verdict(envelope, notes))

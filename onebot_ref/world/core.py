@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import secrets
 import threading
-import time as _time
 from typing import TYPE_CHECKING, Any
 
+from ..clock import ManualClock, RealClock
 from ..protocol.coerce import parse_int
 from ..protocol.message import is_forward, to_format
 from ..protocol.response import ActionError, Retcode
@@ -56,7 +56,8 @@ class WorldCore:
 
     def __init__(self, world_config: dict | None = None, bus: Bus | None = None,
                  database: str | None = None, history_limit: int = 10000,
-                 message_format: str = "string", data_dir: str | None = None):
+                 message_format: str = "string", data_dir: str | None = None,
+                 clock: RealClock | ManualClock | None = None):
         problems = validate_world_config(world_config)
         if problems:
             raise WorldConfigError(problems)
@@ -68,6 +69,9 @@ class WorldCore:
         self.message_format = message_format
         #: where media files sent as base64:// are saved (world/media.py); None: not saved
         self.data_dir = data_dir
+        #: where every time the world reports comes from (onebot_ref/clock.py)
+        self.clock = clock if clock is not None else RealClock()
+        self._time = self.clock.time  # bound once: now() runs for every event
         me, self.accounts, self.friends, self.groups = build(world_config, self.now())
         self.self_id: int = me.user_id
         self.nickname: str = me.nickname
@@ -85,8 +89,10 @@ class WorldCore:
         #: files sent in private chats, by file_id
         self.private_files: dict[str, PrivateFile] = {}
         # A flag names this run too: flags of a previous run (pending requests are not kept)
-        # are unknown, never confused with new ones (EVT-29).
-        self._flag_prefix = secrets.token_hex(4)
+        # are unknown, never confused with new ones (EVT-29). A manual clock's run is named by
+        # its start time instead, so that its events are the same bytes every run.
+        self._flag_prefix = (f"{self.clock.start_time:08x}" if isinstance(self.clock, ManualClock)
+                             else secrets.token_hex(4))
         self._flag_count = 0
         self._seq_count = 0  # requests' and notifications' seqs
         self._id_count = 0  # files', folders' and announcements' ids
@@ -99,8 +105,8 @@ class WorldCore:
 
     def now(self) -> int:
         """event/README.md: time "事件发生的时间戳" (EVT-1: int Unix seconds). The world's one
-        clock: every time it stores or reports is read here."""
-        return int(_time.time())
+        clock: every time it stores or reports is read here (from ``clock``, see clock.py)."""
+        return int(self._time())
 
     # --- look-ups: no such thing -> 102 (RESP-9) --------------------------------------------
     def account(self, user_id: int, field: str | None = None) -> Account:
