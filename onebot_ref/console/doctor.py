@@ -27,8 +27,6 @@ import argparse
 import json
 from urllib.parse import urlsplit
 
-import requests
-
 from ..config import Config, load_config
 from ..profiles import get as get_profile
 
@@ -184,6 +182,8 @@ def _ws_reverse(cfg: Config, self_id: int, report: Report) -> None:
 def _server_state(cfg: Config) -> str:
     if not cfg.use_console:
         return "console off (use_console: false)"
+    import requests  # only when a doctor asks: `serve` imports this module too
+
     url = console_url(cfg)
     headers = {"Authorization": f"Bearer {cfg.access_token}"} if cfg.access_token else {}
     try:

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from werkzeug.exceptions import ClientDisconnected
-from werkzeug.wsgi import LimitedStream
-
 from ..profiles.settings import SPEC, Settings
 from ..protocol import wire
 from ..protocol.coerce import Params
@@ -71,8 +68,13 @@ def query_params(environ: dict) -> tuple[dict[str, str], str | None]:
 def _read_body(environ: dict, limit: int) -> bytes:
     """The POST body, never more than ``limit`` bytes in memory (413 beyond)."""
     if environ.get("wsgi.input_terminated"):
-        # The server ends the stream (werkzeug's, for a chunked body): no length is known, so
-        # werkzeug's LimitedStream reads at most limit + 1 bytes; one more is over the limit.
+        # the rare case: werkzeug is not imported for the others
+        from werkzeug.exceptions import ClientDisconnected
+        from werkzeug.wsgi import LimitedStream
+
+        # The server ends the stream (a chunked body; ours has read and checked it already,
+        # werkzeug's dechunks it as it is read): no length is known, so werkzeug's
+        # LimitedStream reads at most limit + 1 bytes; one more is over the limit.
         try:
             body = LimitedStream(environ["wsgi.input"], limit + 1, is_max=True).read()
         except (OSError, ClientDisconnected):  # werkzeug: "Invalid chunk header", or EOF

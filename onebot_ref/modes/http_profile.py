@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import json
 
-from werkzeug.datastructures import EnvironHeaders
-
 from ..profiles.settings import Settings
 from ..protocol import wire
 from ..protocol.auth import authorize
@@ -67,14 +65,14 @@ def answered(settings: Settings, envelope: dict, notes: list[str]) -> dict:
 
 
 def body_first(environ: dict, query: dict[str, str], limit: int, settings: Settings,
-               token: str) -> Params:
+               token: str, headers: dict[str, str]) -> Params:
     """The parameters read before the token is checked, as go-cqhttp, NapCat and LLOneBot do
     (Settings.token_after_body; HTTP-13 / AUTH-8: the token first): a bad body is refused
     (400, 406, 413) even without a token, marked when the token would have been refused."""
     try:
         return request_params(environ, query, limit, settings)
     except Reject as bad:
-        refusal = authorize(token, EnvironHeaders(environ), query, settings=settings)
+        refusal = authorize(token, headers, query, settings=settings)
         if refusal is not None:
             bad.reason += "; " + settings.mark("token_after_body", f"{bad.status} before the "
                                                                    f"token's {refusal[0]}")

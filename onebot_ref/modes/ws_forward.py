@@ -1,9 +1,10 @@
 """The forward WebSocket server: `/api`, `/event` and `/` (communication/ws.md, WSF-*).
 
-A plain Flask app served by the runner's werkzeug server. Each route checks the access token
-**before** the upgrade (A-8: a refused client gets HTTP 401/403 and never a socket, so no
-action can run for it), then :func:`.ws_transport.accept` answers the upgrade on the request's
-socket and a :class:`~.ws_session.Session` serves it in the request's thread until it closes
+A plain Flask app served by the runner's :class:`~.http_server.HttpServer`. Each route checks
+the access token **before** the upgrade (A-8: a refused client gets HTTP 401/403 and never a
+socket, so no action can run for it), then takes the connection's socket over from the server
+(``environ["onebot_ref.take_socket"]``), :func:`.ws_transport.accept` answers the upgrade on
+it and a :class:`~.ws_session.Session` serves it in the connection's thread until it closes
 (that thread also reads the connection: one thread per idle connection).
 
 onebot_ref choices where the spec is silent (for the README):
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -45,15 +45,12 @@ API_WORKERS = 4
 
 class _Upgraded(Response):
     """The route's return value once the socket was a WebSocket: there is no HTTP response to
-    write. werkzeug's server treats ConnectionError as "the client went away" and stays quiet."""
+    write (start_response is not called), and the server closes the socket when it gets this:
+    RFC 6455 7.1.1, once the closing handshake is done "The server MUST close the underlying
+    TCP connection immediately"."""
 
     def __call__(self, environ, start_response):
-        # RFC 6455 7.1.1: once the closing handshake is done the server closes the TCP
-        # connection first. Without this werkzeug waits on it for another HTTP/1.1 request and
-        # the client for the end of the stream (NoneBot's websockets: close_timeout, 10 s).
-        with contextlib.suppress(OSError, KeyError):
-            environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
-        raise ConnectionError("the connection was a WebSocket")
+        return []
 
 
 class WsForward:
@@ -155,13 +152,16 @@ class WsForward:
         if refusal is not None and settings.ws_auth_refusal == "handshake":
             status, reason = refusal
             return self._refuse(environ, status, reason if note is None else f"{reason}; {note}")
-        # werkzeug hands over the request's socket. Nothing past the head is expected: RFC 6455
-        # 4.1, the client "MUST wait for a response from the server before sending any further
-        # data". 4.2.1: for a bad upgrade "the server MUST stop processing the client's
-        # handshake and return an HTTP response with an appropriate error code".
+        # The server hands over the connection's socket, and the bytes it read past the head
+        # (RFC 6455 4.1: the client "MUST wait for a response from the server before sending
+        # any further data", but a frame may come right behind the handshake anyway). 4.2.1:
+        # for a bad upgrade "the server MUST stop processing the client's handshake and return
+        # an HTTP response with an appropriate error code": accept() writes nothing then, and
+        # the server still sends the refusal below (and closes the connection after it).
+        sock, leftover = environ["onebot_ref.take_socket"]()
         try:
-            ws = accept(environ["werkzeug.socket"], request.method,
-                        environ.get("RAW_URI") or path, request.headers.items(),
+            ws = accept(sock, request.method, environ.get("RAW_URI") or path,
+                        request.headers.items(), leftover,
                         compression=self.cfg.ws_compression,
                         max_message_size=self.cfg.max_body_bytes)
         except HandshakeError as err:
