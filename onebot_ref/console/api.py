@@ -32,7 +32,7 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from ..bus import as_format
-from ..profiles import get as get_profile
+from ..profiles import view as profile_view
 from ..protocol import wire
 from ..protocol.coerce import Id, parse_decimal, parse_int
 from ..protocol.message import normalize
@@ -228,11 +228,8 @@ def _journal(response: Response) -> Response:
 
 @sim.get("/world")
 def world() -> Response:
-    config = _parts().config
-    # the compat profile the bots are answered with, and whether it reports their own messages
-    profile = dict(get_profile(config.profile).view(),
-                   report_self_message=config.report_self_message)
-    return jsonify(dict(_parts().world.snapshot(), profile=profile))
+    # and the compat profile the bots are answered with (onebot_ref/profiles/)
+    return jsonify(dict(_parts().world.snapshot(), profile=profile_view(_parts().config)))
 
 
 @sim.post("/private_message")

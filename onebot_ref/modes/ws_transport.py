@@ -221,8 +221,7 @@ class WebSocket:
         """Our close frame's bytes (``lock`` held; no data frame after it); 1005: without a code."""
         if not self._open:
             raise ConnectionClosed(self.close_code, self.close_reason)
-        self._open, self.sent_close = False, (code, reason)
-        self.closed_by = self.closed_by or "local"
+        self._open, self.sent_close, self.closed_by = False, (code, reason), self.closed_by or "local"
         code = CloseReason.NO_STATUS_RCVD if code == 1005 else code  # wsproto omits this one
         return self._conn.send(events.CloseConnection(code=code, reason=reason))
 

@@ -134,6 +134,11 @@ def config_problems(config: Any) -> list[str]:
     return []
 
 
+def view(config: Any) -> dict:
+    """The config's profile as ``GET /sim/world`` shows it, with ``report_self_message``."""
+    return dict(get(config.profile).view(), report_self_message=config.report_self_message)
+
+
 def settings_of(config: Any) -> Settings:
     """The settings of ``config.profile`` (``spec`` for a config without the key)."""
     return get(getattr(config, "profile", "spec")).settings
