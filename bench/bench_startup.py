@@ -2,9 +2,11 @@
 
     .venv/bin/python bench/bench_startup.py [--rounds 7] [--smoke]
 
-Issue target: `serve` is ready (port accepting) within 0.5 s of process start. Measured next to
-the bare stack in the same run, interleaved: a Python process that imports Flask and serves one
-route on werkzeug's make_server. Prints the median over the rounds and the ratio.
+Targets: `serve` is ready (port accepting) within 0.5 s of process start, and within 1.5x a
+bare Flask process (issue 10): a Python process that imports Flask and serves one route on
+werkzeug's make_server, measured next to it in the same run, interleaved. Prints the median
+over the rounds and the ratio. (`python -X importtime -m onebot_ref serve -c FILE` shows what
+the difference is made of.)
 """
 
 from __future__ import annotations
@@ -68,8 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         ["onebot_ref serve", f"{o * 1000:.0f}", " ".join(f"{x * 1000:.0f}" for x in runs["ours"])],
         ["bare Flask + make_server", f"{b * 1000:.0f}",
          " ".join(f"{x * 1000:.0f}" for x in runs["bare"])]]))
-    print(f"\nratio (bare / onebot_ref, 1.0 = as fast as bare): {b / o:.2f}")
-    harness.verdict([harness.Check("ready within (s)", o, "< 0.5", o < 0.5)])
+    print(f"\nonebot_ref / bare: {o / b:.2f}x")
+    harness.verdict([harness.Check("ready within (s)", o, "< 0.5", o < 0.5),
+                     harness.Check("times the bare Flask process", o / b, "<= 1.5", o / b <= 1.5)])
     return 0
 
 

@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -143,10 +144,15 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+_LOAD_AT_START = os.getloadavg()[0]  # this bench's start: the machine may be shared
+
+
 def stamp(cpus: bool = True) -> str:
-    """When and on what the figures were taken, as the sections of BENCHMARKS.md say it."""
+    """When and on what the figures were taken, as the sections of BENCHMARKS.md say it, with
+    how busy the machine was (the 1-minute load average when the bench started and now)."""
     parts = [time.strftime("%Y-%m-%d"), f"Python {sys.version.split()[0]}"]
-    return ", ".join(parts + ([f"{os.cpu_count()} CPUs"] if cpus else []))
+    load = f"load average {_LOAD_AT_START:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    return ", ".join(parts + ([f"{os.cpu_count()} CPUs"] if cpus else []) + [load])
 
 
 # --- BENCHMARKS.md ----------------------------------------------------------------------------
@@ -215,6 +221,35 @@ def answer_parent(hello: dict, handle: Callable[[dict], dict] | None = None) -> 
         return
     for line in sys.stdin:
         print(json.dumps(handle(json.loads(line))), flush=True)
+
+
+class WerkzeugServer:
+    """werkzeug's threaded dev server (no access log) in a named thread: the server of the bare
+    stacks the benches compare with (it closes every connection after one response: werkzeug's
+    serving.py, "Always close the connection"). onebot_ref's own ports run on
+    ``onebot_ref.modes.http_server``."""
+
+    def __init__(self, name: str, app):
+        from werkzeug.serving import WSGIRequestHandler, make_server
+
+        class Quiet(WSGIRequestHandler):
+            def log_request(self, code="-", size="-") -> None:
+                pass
+
+        self.server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
+        self.server.daemon_threads = True
+        self.port = self.server.port
+        self.thread = threading.Thread(target=self.server.serve_forever, name=name, daemon=True,
+                                       kwargs={"poll_interval": 0.1})
+
+    def start(self) -> WerkzeugServer:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(2)
 
 
 def start_runner(**keys: Any):

@@ -5,7 +5,8 @@
 Each bench measures onebot_ref next to the bare stack (plain Flask route, plain
 simple-websocket echo, plain requests) in the same run, interleaved, and prints the ratio; the
 HTTP API, WebSocket and HTTP POST benches write their section of BENCHMARKS.md (not with
-``--no-write`` or ``--smoke``), the Messages and Startup figures are copied there by hand.
+``--no-write`` or ``--smoke``), the Messages, Startup and server-choice (``bench_servers``)
+figures are copied there by hand.
 ``--smoke``: each bench once, one short round with tiny sizes (what ``make test`` checks).
 """
 

@@ -45,10 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_console_commands(sub) -> None:
-    """The verbs that talk to a running server's console (say, event, tail, doctor)."""
+    """The verbs that talk to a running server's console (say, event, tail, doctor), and
+    ``conform``, which checks any implementation (onebot_ref's own server not involved)."""
+    from .conformance.cli import add_command
     from .console.cli import add_commands
 
     add_commands(sub)
+    add_command(sub)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

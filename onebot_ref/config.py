@@ -16,8 +16,7 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-import yaml
-
+from . import profiles
 from .protocol import wire
 from .protocol.coerce import parse_bool, parse_int
 from .protocol.ranges import INT32
@@ -106,6 +105,14 @@ class Config:
                                    "frames")
     ws_compression: bool = _key(False, "accept permessage-deflate (costs ~210 KB per connection)",
                                 "communication/ws.md")
+    # --- the HTTP server under every port (HTTP API, forward WebSocket, console) ---
+    http_idle_timeout: int = _key(60, "a keep-alive connection silent this long is closed (an "
+                                  "incomplete request gets 408)", "RFC 9112 9.5", "s")
+    http_max_connections: int = _key(2000, "open connections per port, WebSockets included; a "
+                                     "client past it gets 503", "RFC 9110 15.6.4", "connections")
+    http_max_requests_per_connection: int = _key(
+        1000, "requests answered on one keep-alive connection, then it is closed",
+        "RFC 9112 9.3", "requests")
     # --- the simulated world ---
     database: str = _key("", "sqlite3 file keeping message history across restarts (empty: in "
                          "memory)")
@@ -122,6 +129,8 @@ class Config:
     console_host: str = _key("127.0.0.1", "console listen address (non-loopback requires "
                              "access_token)")
     console_port: int = _key(5800, "console port (0 = pick a free port)")
+    profile: str = _key("spec", "answer as spec, go-cqhttp, napcat, llonebot or lagrange does")
+    report_self_message: bool = _key(False, "the bot's own messages as events (not with spec)")
     world: dict = _key(None, "the simulated world: self, friends, groups (see README)")
 
     def __post_init__(self) -> None:
@@ -152,7 +161,8 @@ _CHOICES = {
 }
 _PORTS = ("port", "ws_port", "console_port")
 _POSITIVE = ("ws_reverse_reconnect_interval", "heartbeat_interval", "max_body_bytes",
-             "history_limit", "ws_send_queue_size")
+             "history_limit", "ws_send_queue_size", "http_idle_timeout", "http_max_connections",
+             "http_max_requests_per_connection")
 _NON_NEGATIVE = ("post_timeout", "post_max_retries", "post_retry_interval",
                  "rate_limit_interval", "start_time")
 #: CFG-10 / CFG-23: which URL schemes each URL key takes (as it is shown, as it is matched)
@@ -271,7 +281,7 @@ def from_mapping(data: dict | None) -> Config:
         except ValueError as err:
             problems.append(str(err))
     cfg = Config(**values)  # keys that failed above keep their defaults for the checks below
-    problems += _check(cfg) + validate_world_config(cfg.world)
+    problems += _check(cfg) + validate_world_config(cfg.world) + profiles.config_problems(cfg)
     if problems:
         raise ConfigError(problems)
     return cfg
@@ -281,6 +291,8 @@ def load_config(path: str | None) -> Config:
     """Load a YAML file (None: every key at its default, the embedded default world)."""
     if path is None:
         return from_mapping({})
+    import yaml  # only with a file: a serve without -c starts without PyYAML
+
     try:
         with open(path, "rb") as fh:
             text = wire.text(fh.read(), f"config: {path}")  # BAD-1: strict UTF-8

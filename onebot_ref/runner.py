@@ -2,11 +2,12 @@
 
 The only module that knows all the pieces. The modes are the table :data:`MODES`: each is built
 from the runner's one :class:`~.modes.Parts` and is a :class:`~.modes.Mode` (``start()``,
-``stop()``, ``app``). A mode with an ``app`` is served by werkzeug's threaded server in a named
-thread; its socket is bound here first so that a port in use becomes a clear
-:class:`ConfigError` naming the key (werkzeug itself would print and ``sys.exit(1)``). Every
-long-lived thread is a worker of the runner's one :class:`~.workers.Workers` registry
-(``runner.workers``): supervised, stopped on shutdown, and what ``get_status`` reads (SUP-1..3).
+``stop()``, ``app``). A mode with an ``app`` is served on its port by an
+:class:`~.modes.http_server.HttpServer` (keep-alive HTTP/1.1, a named thread per connection,
+the ``http_*`` limits of the config); a port that cannot be bound is a :class:`ConfigError`
+naming the key. Every long-lived thread is a worker of the runner's one
+:class:`~.workers.Workers` registry (``runner.workers``): supervised, stopped on shutdown, and
+what ``get_status`` reads (SUP-1..3).
 
     with Runner(config) as runner:          # port 0 in config -> runner.ports["http"] is real
         requests.get(runner.url("http") + "/get_login_info")
@@ -16,85 +17,29 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
-import sys
 import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
 
-from werkzeug.serving import WSGIRequestHandler, make_server
-
 from . import __version__, clock
 from .actions import Actions
 from .bus import Bus
 from .config import Config, ConfigError
-from .modes import Mode, Parts, WsgiApp
+from .modes import Mode, Parts
 from .modes.heartbeat import Heartbeat
 from .modes.http_api import HttpApi
+from .modes.http_server import HttpServer, Limits
+from .profiles import get as get_profile
 from .traffic import Traffic
 from .workers import Workers
 from .world import World
 
 log = logging.getLogger(__name__)
 
-
-class QuietRequestHandler(WSGIRequestHandler):
-    """No per-request access log: it costs ~16 % of a request, and the traffic journal
-    (console, ``onebot_ref tail``) shows every request with more detail."""
-
-    def log_request(self, code="-", size="-") -> None:  # noqa: D102
-        pass
-
-
-class ServerThread:
-    """One werkzeug threaded server on an already bound socket, in a supervised thread (a
-    :meth:`~.workers.Workers.thread` of the registry); a request's uncaught exception is
-    reported like any failed job (SUP-1) instead of printed on stderr."""
-
-    def __init__(self, name: str, key: str, host: str, port: int, app: WsgiApp,
-                 workers: Workers | None = None):
-        #: the runner's registry; a bench's bare server has one of its own
-        self.name, self.workers = name, workers if workers is not None else Workers()
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError as err:
-            sock.close()
-            raise ConfigError([f"{key}: cannot listen on {host}:{port}: {err.strerror}"]) from None
-        sock.listen(128)
-        self.server = make_server(host, port, app, threaded=True, fd=sock.fileno(),
-                                  request_handler=QuietRequestHandler)
-        sock.close()  # werkzeug holds its own duplicate of the descriptor
-        self.server.daemon_threads = True
-        self.server.process_request = self._process_request  # named request threads
-        self.server.handle_error = self._request_failed
-        self.host, self.port = host, self.server.port
-        self.worker = self.workers.thread(name, self.server.serve_forever, 0.1)
-
-    def _process_request(self, request, client_address) -> None:
-        """socketserver.ThreadingMixIn's, with a thread name saying which server and peer
-        (a forward WebSocket connection lives in one of these threads)."""
-        threading.Thread(target=self.server.process_request_thread,
-                         args=(request, client_address), daemon=True,
-                         name=f"{self.name} {client_address[0]}:{client_address[1]}").start()
-
-    def _request_failed(self, request, client_address) -> None:
-        """socketserver's hook, in the request's thread, for what its handler let through."""
-        self.workers.failed(threading.current_thread().name, "a request", sys.exc_info()[1])
-
-    @property
-    def started(self) -> bool:
-        return self.worker.alive
-
-    def start(self) -> None:
-        self.worker.start()
-
-    def stop(self) -> None:
-        self.worker.stop(wake=self.server.shutdown)  # serve_forever returns, closing the socket
-        self.server.server_close()
+#: The most the servers take to stop: idle connections close at once, requests being answered
+#: get what is left of it (modes/http_server.py).
+STOP_SECONDS = 2.0
 
 
 def _display_host(host: str) -> str:
@@ -105,8 +50,8 @@ def _display_host(host: str) -> str:
 # config turns them on: `serve` with a config that does not use them starts that much sooner
 # (measured with python -X importtime, on top of the runner's own ~150 ms: the forward
 # WebSocket and the console ~60 ms each for Flask, HTTP POST ~55 ms for requests, the reverse
-# WebSocket ~40 ms for wsproto). The HTTP API (~12 ms, werkzeug, which the runner imports
-# anyway) and the heartbeat (~1 ms) are imported above.
+# WebSocket ~40 ms for wsproto). The HTTP API (which imports werkzeug only for a data file),
+# its server and the heartbeat (~1 ms) are imported above.
 
 def _ws_forward(parts: Parts) -> Mode:
     from .modes.ws_forward import WsForward  # late: Flask (see above)
@@ -124,7 +69,7 @@ def _ws_reverse(parts: Parts) -> Mode:
 
 
 def _console(parts: Parts) -> Mode:
-    from .console import Console  # late: Flask (see above)
+    from .console.app import Console  # late: Flask (see above)
     return Console(parts)
 
 
@@ -172,18 +117,24 @@ class Runner:
         #: every long-lived thread, supervised (SUP-1..3); get_status reads its problems
         self.workers = Workers(self.traffic)
         self.bus = Bus(config.post_message_format, self.workers)
+        #: the compat profile (onebot_ref/profiles/): its settings are read where the spec
+        #: behaviour is decided
+        self.profile = get_profile(config.profile)
+        self_messages = self.profile.settings.self_message_post_type
         self.world = World(config.world or None, self.bus, database=config.database or None,
                            history_limit=config.history_limit,
                            message_format=config.post_message_format,
                            data_dir=self.data_dir,
-                           clock=clock.from_config(config.clock, config.start_time))
+                           clock=clock.from_config(config.clock, config.start_time),
+                           self_message_post_type=self_messages if config.report_self_message
+                           else None)
         self.actions = Actions(self.world, config, self.workers)
         self.parts = Parts(config, self.world, self.bus, self.actions, self.traffic,
                            self.workers)
         #: the enabled modes by name ("http", "ws", "http_post", ...), in the order of MODES
         self.modes: dict[str, Mode] = {}
         #: the servers of the modes that serve an app, by the mode's name
-        self.servers: dict[str, ServerThread] = {}
+        self.servers: dict[str, HttpServer] = {}
         self._stopped = threading.Event()
 
     # --- building -------------------------------------------------------------------------
@@ -195,11 +146,21 @@ class Runner:
                 continue
             mode = self.modes[row.name] = row.build(self.parts)
             if row.serves is not None:
-                where = row.serves
                 assert mode.app is not None, f"mode {row.name} serves no app"
-                self.servers[row.name] = ServerThread(
-                    where.thread, where.port_key, getattr(cfg, where.host_key),
-                    getattr(cfg, where.port_key), mode.app, self.workers)
+                self.servers[row.name] = self._server(row.serves, mode.app)
+
+    def _server(self, where: Serves, app) -> HttpServer:
+        cfg = self.config
+        host, port = getattr(cfg, where.host_key), getattr(cfg, where.port_key)
+        limits = Limits(idle_timeout=cfg.http_idle_timeout,
+                        max_connections=cfg.http_max_connections,
+                        max_requests=cfg.http_max_requests_per_connection,
+                        max_body_bytes=cfg.max_body_bytes)
+        try:
+            return HttpServer(where.thread, host, port, app, limits, self.workers)
+        except OSError as err:
+            raise ConfigError([f"{where.port_key}: cannot listen on {host}:{port}: "
+                               f"{err.strerror}"]) from None
 
     # --- lifecycle ------------------------------------------------------------------------
     def start(self) -> "Runner":
@@ -230,11 +191,13 @@ class Runner:
         self.world.close()
 
     def _close_servers(self) -> None:
+        # Every server stops accepting and drops its idle connections at once; then all share
+        # one 2 s for the requests still being answered (also servers never started).
+        deadline = time.monotonic() + STOP_SECONDS
         for server in self.servers.values():
-            if server.started:
-                server.stop()
-            else:  # built but never started (a later server failed to bind)
-                server.server.server_close()
+            server.begin_stop()
+        for server in self.servers.values():
+            server.stop(max(0.0, deadline - time.monotonic()))
 
     def __enter__(self) -> "Runner":
         return self.start()
@@ -276,7 +239,8 @@ class Runner:
         lines = [f"onebot_ref {__version__}: OneBot 11 reference server (simulated QQ)",
                  f"bot account: {self.world.self_id} ({self.world.nickname}); "
                  f"message format: {self.config.post_message_format}; "
-                 f"access_token: {'set' if self.config.access_token else 'none'}"]
+                 f"access_token: {'set' if self.config.access_token else 'none'}",
+                 f"profile: {self.profile.summary}"]
         width = max((len(what) for what, _ in self.endpoints()), default=0)
         lines += [f"  {what.ljust(width)}  {where}" for what, where in self.endpoints()]
         return "\n".join(lines)

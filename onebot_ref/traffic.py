@@ -2,22 +2,29 @@
 
 Every mode calls :meth:`Traffic.record`; the console reads it (``GET /sim/traffic?after=SEQ``,
 the web page, ``python -m onebot_ref tail``). It is httpbin's "what did we see of the request",
-kept over time. Bounded in memory (the oldest frames are dropped first); secrets are masked
-before they are stored, so the journal can be shown to anyone who can see the console.
+kept over time. Bounded in memory (the oldest frames are dropped first). Secrets are masked in
+every frame it gives out, so the journal can be shown to anyone who can see the console.
+
+Recording is on the path of every request and WebSocket frame, reading happens when someone
+looks: :meth:`~Traffic.record` only appends the frame's pieces as given (a tuple, under a plain
+lock), and :meth:`~Traffic.since` builds the frames and masks them. ``headers`` may be given as
+a function that returns them, called only when the frame is read.
 
 BAD-5: the journal never holds a value it cannot serialise. What the transports record was
 decoded strictly (protocol/wire.py) or built by onebot_ref; what did not decode is recorded
 as it arrived, and :func:`safe` makes that a description: bytes become their length and
-``repr``, a text's lone surrogates become ``\\udXXX`` escapes.
+``repr`` (when recorded: a big binary frame is not kept whole), a text's lone surrogates become
+``\\udXXX`` escapes (when read).
 """
 
 from __future__ import annotations
 
 import collections
+import itertools
 import re
 import threading
 import time
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 #: Headers whose values are credentials: kept as scheme + first 2 characters.
 _SECRET_HEADERS = {"authorization", "x-signature"}
@@ -65,11 +72,26 @@ def mask_url(url: str) -> str:
                                                        if m.group(2) else ""), url)
 
 
+def _frame(pieces: tuple) -> dict:
+    """A recorded frame as the console shows it, secrets masked (docs/console-api.md)."""
+    seq, when, channel, direction, peer, data, verdict, headers, path = pieces
+    frame = {"seq": seq, "time": when, "channel": channel, "direction": direction,
+             "peer": peer, "data": data if isinstance(data, (dict, list)) else safe(data)}
+    if path is not None:
+        frame["path"] = mask_url(path)
+    if headers is not None:
+        frame["headers"] = mask_headers(headers() if callable(headers) else headers)
+    if verdict:
+        frame["verdict"] = verdict
+    return frame
+
+
 class Traffic:
     """A bounded, sequence-numbered journal of frames."""
 
     def __init__(self, limit: int = 5000):
-        self._frames: collections.deque[dict] = collections.deque(maxlen=limit)
+        #: (seq, time, channel, direction, peer, data, verdict, headers, path): as recorded
+        self._frames: collections.deque[tuple] = collections.deque(maxlen=limit)
         self._seq = 0
         # Recording is on every request's path: a plain lock orders seq and append; the
         # condition is touched only when someone waits (the console's long polls).
@@ -78,21 +100,17 @@ class Traffic:
         self._waiters = 0
 
     def record(self, channel: str, direction: str, peer: str, data: Any, *,
-               verdict: str | None = None, headers: Mapping[str, str] | None = None,
+               verdict: str | None = None,
+               headers: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
                path: str | None = None) -> int:
-        """Append one frame; returns its seq. ``data`` is the JSON value (or text) carried."""
-        frame = {"seq": 0, "time": time.time(), "channel": channel, "direction": direction,
-                 "peer": peer, "data": data if isinstance(data, (dict, list)) else safe(data)}
-        if path is not None:
-            frame["path"] = mask_url(path)
-        if headers is not None:
-            frame["headers"] = mask_headers(headers)
-        if verdict:
-            frame["verdict"] = verdict
+        """Append one frame; returns its seq. ``data`` is the JSON value (or text) carried,
+        kept as it is (the caller does not change it afterwards)."""
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            data = safe(data)  # described now: at most SHOWN_BYTES of it are kept
         with self._lock:
-            self._seq += 1
-            frame["seq"] = seq = self._seq
-            self._frames.append(frame)
+            self._seq = seq = self._seq + 1
+            self._frames.append((seq, time.time(), channel, direction, peer, data, verdict,
+                                 headers, path))
         if self._waiters:  # read after seq moved: a waiter either sees it or is notified
             with self._cond:
                 self._cond.notify_all()
@@ -105,11 +123,14 @@ class Traffic:
     def since(self, after: int = 0, limit: int = 500) -> tuple[list[dict], int]:
         """Frames with seq > after (at most ``limit``), and the cursor to pass next time."""
         with self._lock:
-            frames = [f for f in self._frames if f["seq"] > after][:limit]
-            cursor = frames[-1]["seq"] if frames else max(after, 0)
-            if not frames and after > self._seq:  # a cursor from before a restart
+            frames = self._frames
+            # seqs are consecutive: the first wanted frame's place is known without a scan
+            start = max(0, after - frames[0][0] + 1) if frames else 0
+            raw = list(itertools.islice(frames, start, start + max(0, limit)))
+            cursor = raw[-1][0] if raw else max(after, 0)
+            if not raw and after > self._seq:  # a cursor from before a restart
                 cursor = self._seq
-        return frames, cursor
+        return [_frame(pieces) for pieces in raw], cursor
 
     def wait(self, after: int, timeout: float) -> bool:
         """Block until a frame with seq > after exists, or ``timeout`` seconds pass."""

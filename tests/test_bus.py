@@ -113,6 +113,27 @@ def test_traffic_wait_wakes_on_a_new_frame():
     assert not traffic.wait(traffic.cursor, timeout=0.01)
 
 
+def test_traffic_formats_and_masks_a_frame_only_when_it_is_read():
+    """Recording is on every request's path (issue 10): the pieces are kept as given, the
+    headers function runs and the secrets are masked when someone reads the journal."""
+    traffic = Traffic()
+    calls = []
+
+    def headers():
+        calls.append(1)
+        return {"Authorization": "Bearer secret-token", "Host": "x"}
+
+    traffic.record("http", "in", "127.0.0.1:1", {"a": 1}, headers=headers,
+                   path="/get_status?access_token=secret", verdict="checked")
+    assert calls == []
+    (frame,), _ = traffic.since(0)
+    assert list(frame) == ["seq", "time", "channel", "direction", "peer", "data", "path",
+                           "headers", "verdict"]  # docs/console-api.md's order
+    assert frame["headers"] == {"Authorization": "Bearer se****", "Host": "x"}
+    assert frame["path"] == "/get_status?access_token=se****" and calls == [1]
+    assert traffic.since(0)[0] == [frame]  # the same frame each time it is read
+
+
 def test_a_facts_only_item_reaches_only_the_sinks_that_ask_for_it():
     """A change OneBot 11 has no event for (event None) never calls a OneBot 11 sink; an event
     reaches every sink, with its facts."""

@@ -78,3 +78,27 @@ def test_every_thread_is_named_and_gone_after_stop(make_runner):
         thread.join(max(0.0, deadline - time.monotonic()))
     left = [t.name for t in ours if t.is_alive()]
     assert not left, left
+
+
+#: What a serve with only the HTTP API (console off, no -c) has no use for (issue 10: startup
+#: within 1.5x a bare Flask process): the console's Flask and werkzeug, the CLI verbs' requests,
+#: PyYAML.
+UNUSED = ("flask", "werkzeug", "requests", "yaml")
+
+
+def test_a_serve_imports_only_what_its_config_uses(tmp_path):
+    script = (
+        "import sys\n"
+        "from onebot_ref.cli import build_parser\n"
+        "from onebot_ref.config import load_config\n"
+        "from onebot_ref.runner import Runner\n"
+        "build_parser()\n"
+        "config = load_config(None)\n"
+        "config.host, config.port, config.use_console = '127.0.0.1', 0, False\n"
+        f"config.data_dir = {str(tmp_path / 'data')!r}\n"
+        "with Runner(config):\n"
+        f"    print(sorted(set({UNUSED!r}) & set(sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]", done.stdout

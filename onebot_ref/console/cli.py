@@ -20,8 +20,6 @@ import sys
 import time
 from typing import Any
 
-import requests
-
 from ..config import load_config
 from . import kinds
 from .doctor import cmd_doctor, console_url
@@ -46,6 +44,8 @@ class ConsoleClient:
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     def _request(self, method: str, path: str, timeout: float = 10, **kwargs) -> Any:
+        import requests  # here, not at the top: `serve` parses these verbs and must start fast
+
         try:
             response = requests.request(method, self.url + path, headers=self.headers,
                                         timeout=timeout, **kwargs)

@@ -21,8 +21,6 @@ import threading
 import time
 from typing import Any
 
-import requests
-
 from . import session
 from .cli import CliError, _client, _connection_options, _json_value, _run
 from .tail import BEYOND
@@ -57,6 +55,8 @@ def expectation(args: argparse.Namespace) -> tuple[dict, float]:
 
 
 def cmd_expect(args: argparse.Namespace) -> int:
+    import requests  # here, not at the top: `serve` parses these verbs and must start fast
+
     try:
         body, seconds = expectation(args)
         client = _client(args)

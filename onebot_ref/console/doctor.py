@@ -27,9 +27,8 @@ import argparse
 import json
 from urllib.parse import urlsplit
 
-import requests
-
 from ..config import Config, load_config
+from ..profiles import get as get_profile
 
 NONEBOT_POST_PATHS = ("/onebot/v11/", "/onebot/v11/http", "/onebot/v11/http/")
 NONEBOT_WS_PATHS = ("/onebot/v11/", "/onebot/v11/ws", "/onebot/v11/ws/")
@@ -183,6 +182,8 @@ def _ws_reverse(cfg: Config, self_id: int, report: Report) -> None:
 def _server_state(cfg: Config) -> str:
     if not cfg.use_console:
         return "console off (use_console: false)"
+    import requests  # only when a doctor asks: `serve` imports this module too
+
     url = console_url(cfg)
     headers = {"Authorization": f"Bearer {cfg.access_token}"} if cfg.access_token else {}
     try:
@@ -206,6 +207,8 @@ def report(cfg: Config, source: str) -> Report:
             f"  secret           "
             f"{'set: HTTP POST bodies are signed (X-Signature)' if cfg.secret else 'none'}",
             f"  message format   {cfg.post_message_format}",
+            f"  profile          {get_profile(cfg.profile).summary}"
+            + ("; report_self_message on" if cfg.report_self_message else ""),
             f"  console          {_server_state(cfg)}")
     enabled = [(cfg.use_http, _http_api), (bool(cfg.post_url), _http_post),
                (cfg.use_ws, _ws_forward), (cfg.use_ws_reverse, _ws_reverse)]

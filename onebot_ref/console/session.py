@@ -22,8 +22,6 @@ from __future__ import annotations
 import difflib
 import json
 
-import yaml
-
 from ..protocol.message import normalize, to_format
 from ..protocol.response import ActionError
 
@@ -54,6 +52,8 @@ def steps_of(entries: list[dict]) -> list[dict]:
 
 
 def dump(steps: list[dict], path: str) -> None:
+    import yaml  # only when a session is written or read: `serve` imports this module too
+
     with open(path, "w", encoding="utf-8") as fh:
         yaml.safe_dump({"onebot_ref_session": FORMAT, "steps": steps}, fh, allow_unicode=True,
                        sort_keys=False, width=100, default_flow_style=None)
@@ -61,6 +61,8 @@ def dump(steps: list[dict], path: str) -> None:
 
 def load(path: str) -> list[dict]:
     """The steps of a session file, checked; SessionError naming what is wrong."""
+    import yaml  # as in dump()
+
     try:
         with open(path, encoding="utf-8") as fh:
             data = yaml.safe_load(fh)

@@ -2,6 +2,8 @@
 
 - ``http_api``   — HTTP API server: ``GET|POST /:action`` (communication/http.md)
 - ``http_params`` — the parameters of one HTTP API request (query, form, JSON body)
+- ``http_profile`` — what a compat profile changes of an HTTP API answer (envelope, ``/``)
+- ``http_data``  — the HTTP API's data files (``/data/...``, legacy), a part of its class
 - ``http_post``  — HTTP POST: events POSTed to the bot, quick operations from the reply
   (communication/http-post.md)
 - ``ws_forward`` — forward WebSocket server: ``/api``, ``/event``, ``/`` (communication/ws.md)
@@ -14,6 +16,8 @@
 - ``ws_socket``  — the socket under a connection, plain or TLS (``wss://``): read by one thread,
   written by others without blocking
 - ``heartbeat``  — heartbeat meta events on every channel (event/meta.md#心跳)
+- ``http_server`` — the keep-alive HTTP/1.1 server under every port (RFC 9112), any WSGI app;
+  ``http_exchange`` — one request's exchange on one of its connections
 
 The rules themselves live in ``onebot_ref.protocol`` and the actions in ``onebot_ref.actions``;
 a mode only moves bytes between the wire and ``actions.call`` / the event bus.

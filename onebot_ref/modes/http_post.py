@@ -36,6 +36,7 @@ import requests
 
 from ..actions.hidden import apply_quick_operation
 from ..bus import event_kind
+from ..profiles import settings_of
 from ..protocol import events, wire
 from ..protocol.auth import signature
 from ..protocol.coerce import Params
@@ -84,6 +85,10 @@ class HttpPoster:
         self.timeout = cfg.post_timeout or None
         self.order_wait = min(cfg.post_timeout or ORDER_WAIT_CAP, ORDER_WAIT_CAP)
         self.lagging = False  # the receiver is behind: the sink does not wait for it
+        self.settings = settings_of(cfg)  # the compat profile's
+        key = self.settings.post_signature_key  # POST-5's secret, or a profile's access_token
+        self.signing_key, self.key_note = getattr(cfg, key), self.settings.mark(
+            "post_signature_key", f"signed with {key}") if key != "secret" else None
         self._jobs: queue.Queue = queue.Queue(MAX_WAITING)
         self._worker = parts.workers.worker("http-post", self._jobs.get, self._work)
         self._stopping = self._worker.stopping  # retries wait on it
@@ -95,15 +100,20 @@ class HttpPoster:
     def start(self) -> None:
         self._worker.start()
         # event/meta.md: "只有 HTTP POST 的情况下可以收到 enable 和 disable" (META-2): queued here,
-        # not published on the bus, so no WebSocket sees it.
-        self._queue(self._lifecycle("enable"))
+        # not published on the bus, so no WebSocket sees it (or a profile's: post_lifecycle).
+        lifecycle = self.settings.post_lifecycle
+        if self.settings.changes("post_lifecycle"):
+            self._record("out", {"event": "lifecycle"}, self.settings.mark(
+                "post_lifecycle", f"lifecycle {', '.join(lifecycle) or 'none'}"))
+        if lifecycle:
+            self._queue(self._lifecycle(lifecycle[0]))
 
     def stop(self) -> None:
         """POST lifecycle disable (waiting at most the ordering bound), then stop the worker."""
         self.bus.remove_sink(self.post_event)
         if self._worker.alive:
-            job = self._lifecycle("disable")
-            if self._queue(job):
+            job = self._lifecycle("disable") if "disable" in self.settings.post_lifecycle else None
+            if job is not None and self._queue(job):
                 job.done.wait(self.order_wait)
             # the worker ends after its current POST
             self._worker.stop(wake=self._wake_to_stop, timeout=self.order_wait)
@@ -122,6 +132,11 @@ class HttpPoster:
     # --- the bus sink -----------------------------------------------------------------------
     def post_event(self, published: Published) -> None:
         """The bus "post" sink: queue the event, then wait for it within the ordering bound."""
+        if not self.settings.post_heartbeat and published.event.get("meta_event_type") == \
+                "heartbeat":
+            self._record("out", published.event, "not posted: " + self.settings.mark(
+                "post_heartbeat", "no heartbeat on HTTP POST"))
+            return
         job = _Job(published.event, published.body(self.message_format))
         if not self._queue(job) or self.lagging:
             return
@@ -156,10 +171,10 @@ class HttpPoster:
         # http-post.md: "X-Self-ID 表示当前正在上报的机器人 QQ 号，和请求正文 JSON 中的 self_id 一致"
         headers = {"Content-Type": CONTENT_TYPE, "User-Agent": USER_AGENT,
                    "X-Self-ID": str(job.event.get("self_id", self.world.self_id))}
-        if self.cfg.secret:
+        if self.signing_key:
             # http-post.md: "签名以 secret 作为密钥，HTTP 正文作为消息，进行 HMAC SHA1 哈希" over
             # the exact bytes sent (POST-5); no secret, no header (POST-6).
-            headers["X-Signature"] = signature(job.body, self.cfg.secret)
+            headers["X-Signature"] = signature(job.body, self.signing_key)
         return headers
 
     def _deliver(self, job: _Job) -> None:
@@ -167,7 +182,8 @@ class HttpPoster:
         headers = self._headers(job)
         attempts = 1 + self.cfg.post_max_retries
         for attempt in range(1, attempts + 1):
-            note = f"attempt {attempt} of {attempts}" if attempts > 1 else None
+            note = "; ".join(filter(None, (f"attempt {attempt} of {attempts}" if attempts > 1
+                                           else "", self.key_note))) or None
             self._record("out", job.event, note, headers)
             failure, answer = self._attempt(job, headers)
             if failure is None:
@@ -204,6 +220,10 @@ class HttpPoster:
     def _handle_answer(self, event: dict, response) -> None:
         """http-post.md#快速操作: 204 or an empty body → nothing; else a JSON quick operation."""
         status, body = response.status_code, response.content
+        if not self.settings.quick_operations:
+            self._record("in", {"status": status, "body": _shown(body)}, self.settings.mark(
+                "quick_operations", f"receiver answered {status}: the reply ignored"))
+            return
         if status == 204 or not body:
             # "如果不需要使用这个特性，返回 HTTP 响应状态码 204，或保持响应正文内容为空"
             self._record("in", {"status": status}, f"receiver answered {status}: no quick "

@@ -1,9 +1,10 @@
 """The forward WebSocket server: `/api`, `/event` and `/` (communication/ws.md, WSF-*).
 
-A plain Flask app served by the runner's werkzeug server. Each route checks the access token
-**before** the upgrade (A-8: a refused client gets HTTP 401/403 and never a socket, so no
-action can run for it), then :func:`.ws_transport.accept` answers the upgrade on the request's
-socket and a :class:`~.ws_session.Session` serves it in the request's thread until it closes
+A plain Flask app served by the runner's :class:`~.http_server.HttpServer`. Each route checks
+the access token **before** the upgrade (A-8: a refused client gets HTTP 401/403 and never a
+socket, so no action can run for it), then takes the connection's socket over from the server
+(``environ["onebot_ref.take_socket"]``), :func:`.ws_transport.accept` answers the upgrade on
+it and a :class:`~.ws_session.Session` serves it in the connection's thread until it closes
 (that thread also reads the connection: one thread per idle connection).
 
 onebot_ref choices where the spec is silent (for the README):
@@ -19,18 +20,19 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, Response, request
 
-from ..protocol.auth import authorize
+from ..protocol.auth import authorize, profile_note
+from ..protocol.response import NO_ECHO, Retcode, failed, shaped
 from . import Parts
 from . import peer as _peer
 from .ws_fanout import Fanout, close_all
+from .ws_frames import encode
 from .ws_session import API, EVENT, UNIVERSAL, Session
-from .ws_transport import HandshakeError, accept
+from .ws_transport import ConnectionClosed, HandshakeError, WebSocket, accept
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +45,12 @@ API_WORKERS = 4
 
 class _Upgraded(Response):
     """The route's return value once the socket was a WebSocket: there is no HTTP response to
-    write. werkzeug's server treats ConnectionError as "the client went away" and stays quiet."""
+    write (start_response is not called), and the server closes the socket when it gets this:
+    RFC 6455 7.1.1, once the closing handshake is done "The server MUST close the underlying
+    TCP connection immediately"."""
 
     def __call__(self, environ, start_response):
-        # RFC 6455 7.1.1: once the closing handshake is done the server closes the TCP
-        # connection first. Without this werkzeug waits on it for another HTTP/1.1 request and
-        # the client for the end of the stream (NoneBot's websockets: close_timeout, 10 s).
-        with contextlib.suppress(OSError, KeyError):
-            environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
-        raise ConnectionError("the connection was a WebSocket")
+        return []
 
 
 class WsForward:
@@ -113,6 +112,26 @@ class WsForward:
                                 headers=dict(request.headers), verdict=f"{status}: {reason}")
         return Response(reason + "\n", status, headers=list(headers), mimetype="text/plain")
 
+    def _refuse_upgraded(self, ws: WebSocket, environ: dict, peer: str, reason: str
+                         ) -> Response:
+        """A refused token after the upgrade (Settings.ws_auth_refusal "frame"): one failed
+        answer with retcode 1403, a close without a code, and no action run for the socket."""
+        settings = self.actions.settings
+        envelope, _ = shaped(failed(Retcode.FORBIDDEN, reason), settings, NO_ECHO)
+        verdict = settings.mark("ws_auth_refusal", "upgraded, answered retcode 1403, closed")
+        if self.traffic is not None:
+            self.traffic.record("ws", "in", peer, {"event": "handshake"},
+                                path=environ.get("RAW_URI") or environ.get("PATH_INFO"),
+                                headers=dict(request.headers), verdict=f"{reason}; {verdict}")
+            self.traffic.record("ws", "out", peer, envelope, verdict=verdict)
+        with contextlib.suppress(OSError, ConnectionClosed), ws.lock:
+            ws.write(ws.frame(encode(envelope)) + ws.frame_close(1005))
+        with contextlib.suppress(OSError, ConnectionClosed):
+            while ws.receive(timeout=1.0) is not None:  # until the peer's close answer
+                pass
+        ws.drop()
+        return _Upgraded()
+
     def _connect(self) -> Response:
         environ = request.environ
         path = environ["PATH_INFO"]
@@ -126,23 +145,35 @@ class WsForward:
         if self._stopped:
             return self._refuse(environ, 503, "server stopping")
         # communication/authorization.md: the token from the Authorization header or the
-        # access_token query parameter; AUTH-9 / A-8: checked before the upgrade.
-        refusal = authorize(self.cfg.access_token, request.headers, request.args)
-        if refusal is not None:
-            return self._refuse(environ, *refusal)
-        # werkzeug hands over the request's socket. Nothing past the head is expected: RFC 6455
-        # 4.1, the client "MUST wait for a response from the server before sending any further
-        # data". 4.2.1: for a bad upgrade "the server MUST stop processing the client's
-        # handshake and return an HTTP response with an appropriate error code".
+        # access_token query parameter; AUTH-9 / A-8: checked before the upgrade (or, as the
+        # profile's Settings.ws_auth_refusal says, refused after it).
+        token, settings = self.cfg.access_token, self.actions.settings
+        refusal = authorize(token, request.headers, request.args, settings=settings, ws=True)
+        note = None if settings.is_spec else profile_note(token, request.headers, request.args,
+                                                          settings, ws=True)
+        if refusal is not None and settings.ws_auth_refusal == "handshake":
+            status, reason = refusal
+            return self._refuse(environ, status, reason if note is None else f"{reason}; {note}")
+        # The server hands over the connection's socket, and the bytes it read past the head
+        # (RFC 6455 4.1: the client "MUST wait for a response from the server before sending
+        # any further data", but a frame may come right behind the handshake anyway). 4.2.1:
+        # for a bad upgrade "the server MUST stop processing the client's handshake and return
+        # an HTTP response with an appropriate error code": accept() writes nothing then, and
+        # the server still sends the refusal below (and closes the connection after it).
+        sock, leftover = environ["onebot_ref.take_socket"]()
         try:
-            ws = accept(environ["werkzeug.socket"], request.method,
-                        environ.get("RAW_URI") or path, request.headers.items(),
+            ws = accept(sock, request.method, environ.get("RAW_URI") or path,
+                        request.headers.items(), leftover,
                         compression=self.cfg.ws_compression,
                         max_message_size=self.cfg.max_body_bytes)
         except HandshakeError as err:
             return self._refuse(environ, err.status_code or 400,
                                 f"not a valid WebSocket upgrade: {err.reason}", err.headers)
         peer = _peer(environ)
+        if refusal is not None:
+            return self._refuse_upgraded(ws, environ, peer, refusal[1])
+        if note is not None and self.traffic is not None:
+            self.traffic.record("ws", "in", peer, {"event": "handshake"}, verdict=note)
         session = Session(ws, role, peer, channel="ws", actions=self.actions,
                           traffic=self.traffic, workers=self.workers, pool=self.pool,
                           queue_size=self.cfg.ws_send_queue_size, path=path)

@@ -4,8 +4,8 @@ Spec: communication/ws.md (the `/api`, `/event` and `/` interfaces), communicati
 ("连接建立后，使用方式同正向 WebSocket"), event/meta.md#生命周期 (WSF-*, WSR-8..10,
 META-4, A-12, A-13, A-24, A-46).
 
-Receiving: :meth:`Session.run` reads frames in the caller's thread (werkzeug's request thread
-for a forward connection, the client's thread for a reverse one) and answers each API request
+Receiving: :meth:`Session.run` reads frames in the caller's thread (the HTTP server's connection
+thread for a forward connection, the client's thread for a reverse one) and answers each request
 there; when the client has already sent more frames (it pipelines), the request goes to a
 shared thread pool instead, so requests on one connection then run concurrently (WSF-11).
 Each request is one supervised job (:meth:`~..workers.Workers.guard`): one that raises is

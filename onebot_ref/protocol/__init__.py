@@ -14,4 +14,5 @@ docs/rules.md.
 - ``wire``      — the one JSON form of everything onebot_ref writes (GEN-3), its User-Agent
 - ``events``    — event builders (event/*.md)
 - ``quick_ops`` — what a quick operation means for each event type (event/*.md#快速操作)
+- ``http1``     — HTTP/1.1 message syntax under every port (RFC 9112), for ``modes/http_server``
 """
