@@ -16,14 +16,14 @@ Until then, and for a worker that should run but never started, :meth:`Workers.p
 it and ``get_status`` answers ``good: false`` (SUP-2). A worker its owner stopped is withdrawn.
 
 A thread that is not a loop over jobs uses the same report: :meth:`Workers.guard` runs one job
-(a connection's sender, an API request on a pool thread, a bus sink), and :meth:`Workers.thread`
-supervises one long call (a server's ``serve_forever``). Shutdown: every owner stops its own
-workers, in the order it needs; then :meth:`Workers.stop` stops and joins, within a bound,
-whatever still runs and logs what would not end (SUP-3). An HTTP server adopts it so::
+(a connection's sender, an API request on a pool thread, a bus sink), :meth:`Workers.failed`
+reports what a thread caught itself (a connection of the HTTP server). Shutdown: every owner
+stops its own workers, in the order it needs; then :meth:`Workers.stop` stops and joins, within
+a bound, whatever still runs and logs what would not end (SUP-3). modes/http_server.py shows a
+loop that was not written for it adopting it::
 
-    self.acceptor = workers.worker(name, take=self._accept, run=self._serve_connection)
-    ...  # in a connection's own thread, each request:
-    workers.guard("request GET /x", self._answer, request)
+    self._worker = workers.worker(name, self._next_client, self._admit)   # take, run
+    self._worker.withdraw()   # begin_stop: the loop is about to end on purpose
 """
 
 from __future__ import annotations
@@ -94,27 +94,13 @@ class Workers:
 
     # --- building ---------------------------------------------------------------------------
     def worker(self, name: str, take: Callable[[], Any], run: Callable[[Any], Any], *,
-               stopping: threading.Event | None = None, revive: bool = True) -> Worker:
+               stopping: threading.Event | None = None) -> Worker:
         """A new worker (not started): ``run(take())`` until ``take()`` returns :data:`STOP`.
-        ``stopping``: an event of the owner's to use as the worker's (its jobs may wait on it);
-        ``revive``: start the loop again after it stopped unexpectedly (else it stays down)."""
-        worker = Worker(self, name, take, run, stopping, revive)
+        ``stopping``: an event of the owner's to use as the worker's (its jobs may wait on it)."""
+        worker = Worker(self, name, take, run, stopping)
         with self._lock:
             self._workers.append(worker)
         return worker
-
-    def thread(self, name: str, target: Callable[..., Any], *args: Any) -> Worker:
-        """A worker whose one job is ``target(*args)``, a call that lasts until its owner stops
-        it (``stop(wake=...)`` must make it return; a server's ``serve_forever``). Returning or
-        raising before that, it is reported and stays down (such a call owns resources it
-        released on the way out: a listening socket)."""
-        call, taken = (target, args), []
-
-        def take() -> Any:  # the call, once: when it returns, the loop ends
-            taken.append(call)
-            return STOP if len(taken) > 1 else call
-
-        return self.worker(name, take, lambda job: job[0](*job[1]), revive=False)
 
     # --- guarding one job -------------------------------------------------------------------
     def guard(self, job: Any, fn: Callable[..., Any], *args: Any) -> bool:
@@ -192,10 +178,8 @@ class Worker:
     """One supervised, named thread (see the module docstring): ``start()``, ``stop()``."""
 
     def __init__(self, registry: Workers, name: str, take: Callable[[], Any],
-                 run: Callable[[Any], Any], stopping: threading.Event | None,
-                 revive: bool = True):
+                 run: Callable[[Any], Any], stopping: threading.Event | None):
         self.registry, self.name, self._take, self._run = registry, name, take, run
-        self.revive = revive  # start the loop again after it stopped unexpectedly
         #: set when the worker is to end; its owner's jobs may wait on it
         self.stopping = stopping if stopping is not None else threading.Event()
         self.withdrawn = False  # stopped by its owner: it no longer should run
@@ -268,8 +252,6 @@ class Worker:
                 self.registry.failed(self.name, self._job or "its loop", cause, stopped=True)
             else:
                 self.registry.note(self.name, f"{self.name} stopped: its loop ended")
-            if not self.revive:
-                return
             self._wake.wait(self.registry.revive_after)
             if self.stopping.is_set() or self.withdrawn:
                 break

@@ -274,3 +274,43 @@ def test_a_sender_that_fails_drops_its_own_connection_only(make_runner):
         eventually(lambda: len(runner.modes["ws"].fanout.sessions) == 1, "the stuck one left")
         assert http_data(runner, "get_status")["good"] is True
         good.close()
+
+
+# --- the HTTP server under every port --------------------------------------------------------
+
+def test_the_http_server_reports_an_app_that_raises_and_serves_the_next_request():
+    """SUP-4: the app's exception is a 500 for that request, reported with the connection's
+    thread; the accept thread is a registry worker and goes on admitting clients."""
+    import http.client
+
+    from onebot_ref.modes.http_server import HttpServer
+    from onebot_ref.traffic import Traffic
+    from onebot_ref.workers import Workers
+
+    def app(environ, start_response):
+        if environ["PATH_INFO"] == "/boom":
+            raise LookupError("no such thing")
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
+        return [b"ok"]
+
+    traffic = Traffic()
+    workers = Workers(traffic)
+    server = HttpServer("test-http", "127.0.0.1", 0, app, workers=workers).start()
+    workers.open()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=WAIT)
+        conn.request("GET", "/boom")
+        assert conn.getresponse().status == 500
+        frame = traffic.find(lambda f: f["channel"] == "server", timeout=WAIT)
+        assert frame["peer"].startswith("test-http 127.0.0.1:")  # the connection's thread
+        assert frame["data"]["job"] == "the application"
+        assert frame["data"]["error"] == "LookupError: no such thing"
+        again = http.client.HTTPConnection("127.0.0.1", server.port, timeout=WAIT)
+        again.request("GET", "/fine")
+        assert again.getresponse().read() == b"ok"
+        assert [w.name for w in workers] == ["test-http"] and workers.problems() == []
+        conn.close()
+        again.close()
+    finally:
+        server.stop()
+    assert workers.problems() == [] and not workers.get("test-http").alive

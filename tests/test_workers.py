@@ -154,21 +154,6 @@ def test_never_started_and_withdrawn():
     assert not probe.worker.alive
 
 
-def test_a_supervised_call_that_returns_stays_down():
-    """Workers.thread: one long call (a server's serve_forever); if it ends before its owner
-    stops it, the worker is reported and not called again (it gave up its resources)."""
-    traffic = Traffic()
-    workers = Workers(traffic, revive_after=0)
-    calls = []
-    worker = workers.thread("one-call", lambda x: calls.append(x), 7)
-    workers.open()
-    worker.start()
-    wait_frame(traffic, "one-call", "one-call stopped: its loop ended")
-    worker.join(WAIT)
-    assert calls == [7] and not worker.alive
-    assert workers.problems() == ["one-call is not running: its loop ended"]
-
-
 def test_registry_stop_joins_everything_and_names_what_would_not_end():
     workers = Workers()
     release = threading.Event()
