@@ -170,7 +170,7 @@ def tables(r: dict) -> tuple[str, list[harness.Check]]:
 
 def write_markdown(text: str, checks: list[harness.Check], r: dict) -> None:
     missed = [check.what for check in checks if not check.ok]
-    load = ", ".join(f"{value:.1f}" for value in r["load"])
+    load = ", ".join(f"{value:.1f}" for value in r["load"][1:])
     section = (
         f"{HEADING}\n\n"
         f"`bench/bench_connections.py`: {r['connections']} forward-WebSocket `/event` "
@@ -179,8 +179,8 @@ def write_markdown(text: str, checks: list[harness.Check], r: dict) -> None:
         f"and read by one selector thread of the parent, which counts every frame; then "
         f"{r['events']} private messages at {r['rate']:g}/s, each pushed to all of them "
         f"({harness.stamp()}; descriptor limit raised to {r['nofile']}; 1-minute load average "
-        f"{load} at the start and after each cycle: other developers were using the machine, "
-        "so timings are indicative, memory and counts are not).\n\n"
+        f"{load} after each cycle: other developers were using the machine, so timings are "
+        "indicative, memory and counts are not).\n\n"
         f"{text}\n\n"
         + "```text\n" + "\n".join(check.line() for check in checks) + "\n```\n\n"
         + ("All targets met." if not missed else f"Missed: {', '.join(missed)}.") + "\n\n"
