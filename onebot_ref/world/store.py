@@ -12,8 +12,13 @@ of each chat (Milky's ``message_seq``): the conversation's last number + 1, UNIQ
 peer_seq). The last numbers live in memory, read on open from the messages and from the
 ``peers`` table, where the history limit records the last number of a conversation whose last
 message it drops: so a number is never given twice, not even once every message of a
-conversation is gone, and storing a message is still one INSERT. A database written
-before these columns existed gets them when it is opened, numbered in id order (MLK-42).
+conversation is gone. A database written before these columns existed gets them when it is
+opened, numbered in id order (MLK-42).
+
+Storing a message is one statement: two triggers of this connection (TEMP: the file's schema
+stays what every version reads) drop the messages past ``history_limit`` with the INSERT and
+record a conversation's last number when its last message goes, in the INSERT's own
+transaction (a crash loses neither, and Python runs no second statement per message).
 
 The caller (World) holds its RLock around every call; the connection is opened with
 ``check_same_thread=False`` because requests arrive on many threads.
@@ -21,7 +26,6 @@ The caller (World) holds its RLock around every call; the connection is opened w
 
 from __future__ import annotations
 
-import collections
 import json
 import sqlite3
 from typing import Any
@@ -64,6 +68,25 @@ _COLUMNS = ("seq", "time", "message_type", "sub_type", "user_id", "group_id", "t
             "from_self", "message", "raw_message", "sender", "anonymous", "font", "recalled",
             "peer_key", "peer_seq")
 _JSON_COLUMNS = ("message", "sender", "anonymous")
+#: What add() writes: every column but seq (the row number) and recalled (0).
+_INSERT = ("INSERT INTO messages (time, message_type, sub_type, user_id, group_id, target_id, "
+           "from_self, message, raw_message, sender, anonymous, font, peer_key, peer_seq) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+#: The history limit, with the INSERT: ids are allocated without gaps, so "the newest
+#: history_limit" is one range (usually one message goes).
+_LIMIT_TRIGGER = """
+CREATE TEMP TRIGGER messages_limit AFTER INSERT ON main.messages BEGIN
+    DELETE FROM messages WHERE seq <= NEW.seq - {limit};
+END"""
+#: A dropped message that was its conversation's newest (no higher number left) records that
+#: number; the highest recorded wins, whatever order the rows of one DELETE go in.
+_DROPPED_TRIGGER = """
+CREATE TEMP TRIGGER messages_dropped AFTER DELETE ON main.messages
+WHEN NOT EXISTS (SELECT 1 FROM messages WHERE peer_key = OLD.peer_key
+                 AND peer_seq > OLD.peer_seq) BEGIN
+    INSERT INTO peers (peer_key, last_seq) VALUES (OLD.peer_key, OLD.peer_seq)
+    ON CONFLICT (peer_key) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq);
+END"""
 #: SQLite's integers are 64-bit signed: a number outside is clamped before it is bound, so
 #: that no caller's value can make sqlite3 raise OverflowError.
 SQL_INT_MAX = 2**63 - 1
@@ -96,15 +119,17 @@ class MessageStore:
         self._db.executescript(_SCHEMA)
         self._upgrade()
         self._db.execute(_INDEX)
-        #: peer_key -> the last peer_seq given; peer_key -> how many of its messages are kept
+        self._db.execute(_DROPPED_TRIGGER)
+        #: peer_key -> the last peer_seq given
         self._peer_seqs: dict[str, int] = dict(self._db.execute(
             "SELECT peer_key, last_seq FROM peers"))
-        self._kept: dict[str, int] = {}
-        for key, count, number in self._db.execute(
-                "SELECT peer_key, count(*), max(peer_seq) FROM messages GROUP BY peer_key"):
-            self._kept[key] = count
+        for key, number in self._db.execute(
+                "SELECT peer_key, max(peer_seq) FROM messages GROUP BY peer_key"):
             self._peer_seqs[key] = max(number, self._peer_seqs.get(key, 0))
-        self._trim()
+        # a limit lower than the last run's: the oldest go now (the trigger records them)
+        self._db.execute("DELETE FROM messages WHERE seq <= ?",
+                         (self.last_seq() - history_limit,))
+        self._db.execute(_LIMIT_TRIGGER.format(limit=int(history_limit)))
 
     def _upgrade(self) -> None:
         """Give a database of an earlier version the columns this one adds: peer_key and
@@ -141,17 +166,13 @@ class MessageStore:
         key = peer_key(record["message_type"], peer)
         number = self._peer_seqs.get(key, 0) + 1
         record["peer_key"], record["peer_seq"] = key, number
-        names = [c for c in _COLUMNS if c not in ("seq", "recalled")]
-        values = [_dumps(record[c]) if c in _JSON_COLUMNS and record.get(c) is not None
-                  else record.get(c) for c in names]
-        values[names.index("from_self")] = int(bool(record["from_self"]))
-        cursor = self._db.execute(
-            f"INSERT INTO messages ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-            values)
+        anonymous = record.get("anonymous")
+        cursor = self._db.execute(_INSERT, (
+            record["time"], record["message_type"], record["sub_type"], record["user_id"],
+            record.get("group_id"), record.get("target_id"), int(bool(record["from_self"])),
+            _dumps(record["message"]), record["raw_message"], _dumps(record["sender"]),
+            None if anonymous is None else _dumps(anonymous), record["font"], key, number))
         self._peer_seqs[key] = number
-        self._kept[key] = self._kept.get(key, 0) + 1
-        if cursor.lastrowid > self.history_limit:
-            self._trim(cursor.lastrowid)
         return cursor.lastrowid
 
     def get(self, message_id: int) -> dict | None:
@@ -223,25 +244,6 @@ class MessageStore:
         row = None if rowid is None else self._db.execute(
             "SELECT time FROM forwards WHERE rowid = ?", (rowid,)).fetchone()
         return row[0] if row else 0
-
-    def _trim(self, last: int | None = None) -> None:
-        # Ids are allocated without gaps, so "the newest history_limit" is one range (usually
-        # one message). A conversation left with no message has its last number recorded.
-        last = self.last_seq() if last is None else last
-        cut = last - self.history_limit
-        dropped = collections.Counter(key for (key,) in self._db.execute(
-            "SELECT peer_key FROM messages WHERE seq <= ?", (cut,)))
-        if not dropped:
-            return
-        for key, count in dropped.items():  # recorded before the rows go: a crash loses none
-            if self._kept[key] == count:
-                self._db.execute("INSERT OR REPLACE INTO peers (peer_key, last_seq) "
-                                 "VALUES (?, ?)", (key, self._peer_seqs[key]))
-        self._db.execute("DELETE FROM messages WHERE seq <= ?", (cut,))
-        for key, count in dropped.items():
-            self._kept[key] -= count
-            if not self._kept[key]:
-                del self._kept[key]
 
 
 def _forward_rowid(forward_id: str) -> int | None:
