@@ -44,6 +44,7 @@ from ..protocol.response import ActionError
 from ..protocol.wire import USER_AGENT  # POST-3
 from ..workers import STOP
 from . import Parts
+from .post_session import PostSession
 
 if TYPE_CHECKING:
     from ..bus import Published
@@ -92,7 +93,7 @@ class HttpPoster:
         self._jobs: queue.Queue = queue.Queue(MAX_WAITING)
         self._worker = parts.workers.worker("http-post", self._jobs.get, self._work)
         self._stopping = self._worker.stopping  # retries wait on it
-        self._session = requests.Session()
+        self._session = PostSession(self.url)
         self._failing = False  # for logging only the changes between working and failing
         self.bus.add_sink(self.post_event, stage="post")
 
@@ -205,8 +206,7 @@ class HttpPoster:
         """``(None, response)`` when the receiver answered for good, else ``(why, response)``."""
         try:
             # POST-13: redirects are followed.
-            response = self._session.post(self.url, data=job.body, headers=headers,
-                                          timeout=self.timeout, allow_redirects=True)
+            response = self._session.post(job.body, headers, self.timeout)
         except requests.Timeout:
             return f"timeout after {self.cfg.post_timeout} s", None
         except requests.ConnectionError as err:
