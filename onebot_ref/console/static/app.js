@@ -609,18 +609,22 @@ async function main() {
     $("frames").replaceChildren();
     SequenceView.render();
   });
-  try {
-    const kinds = await api("/kinds.json");
-    state.kinds = kinds.kinds;
-    $("event-kind").replaceChildren(...state.kinds.map((k) =>
-      el("option", { value: k.name, text: `${k.name}  (${k.post_type}.${k.kind})` })));
-    await loadWorld();
-    setStatus(true, null, "status.live");
-  } catch (err) {
-    setStatus(false, err.message);
-    $("messages").replaceChildren(el("div", { class: "empty", text: t("chat.cannot_load", { error: err.message }) +
-      (err.status === 401 || err.status === 403 ? t("chat.token_hint") : "") }));
-    return;
+  for (;;) {  // a server not up yet (a demo starting, a restart): try again until it answers
+    try {
+      const kinds = await api("/kinds.json");
+      state.kinds = kinds.kinds;
+      $("event-kind").replaceChildren(...state.kinds.map((k) =>
+        el("option", { value: k.name, text: `${k.name}  (${k.post_type}.${k.kind})` })));
+      await loadWorld();
+      setStatus(true, null, "status.live");
+      break;
+    } catch (err) {
+      $("messages").replaceChildren(el("div", { class: "empty", text: t("chat.cannot_load", { error: err.message }) +
+        (err.status === 401 || err.status === 403 ? t("chat.token_hint") : "") }));
+      if (err.status) { setStatus(false, err.message); return; }
+      setStatus(false, null, "status.unreachable");
+      await new Promise((r) => setTimeout(r, 1000));
+    }
   }
   renderEventFields();
   pollMessages();
