@@ -71,11 +71,12 @@ def note_texts(data: dict, strings: dict, lang: str) -> tuple[str, str]:
     return first, second
 
 
-CONTROL = re.compile("[\x00-\x1f\x7f]")
+CONTROL = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 def clean(text: Any) -> str:
-    """One line of text an SVG can hold (XML 1.0 has no control characters)."""
+    """One line of text an SVG can hold (XML 1.0 has no control characters, UTF-8 no lone
+    surrogate: each becomes a space)."""
     return CONTROL.sub(" ", str(text))
 
 

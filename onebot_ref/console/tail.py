@@ -19,7 +19,8 @@ BEYOND = 2**52  # an ``after`` past the end: the answer carries the current curs
 
 # --- tail --------------------------------------------------------------------------------------
 
-CHANNEL_COLOURS = {"http": "36", "http_post": "35", "ws": "34", "ws_reverse": "33", "console": "90"}
+CHANNEL_COLOURS = {"http": "36", "http_post": "35", "ws": "34", "ws_reverse": "33", "console": "90",
+                   "demo": "93"}
 
 
 def summarize(frame: dict) -> str:
@@ -27,6 +28,9 @@ def summarize(frame: dict) -> str:
     data = frame.get("data")
     if not isinstance(data, dict):
         return json.dumps(data, ensure_ascii=False)[:200]
+    if frame.get("channel") == "demo":  # a guided demo's note: its verdict says the rest
+        return f"demo {data.get('demo', '')}" + (f" step {data['step']}/{data.get('of')}"
+                                                 if "step" in data else "")
     parts = [str(data[k]) for k in ("method", "action", "event") if data.get(k)]
     if data.get("post_type"):
         kind = data.get(f"{data['post_type']}_type")

@@ -1,7 +1,7 @@
 // onebot_ref console: play the other QQ users, watch every frame. Plain JS, no build step.
 // Talks only to the JSON API of this server (/sim/*, see docs/console-api.md),
 // with long polling (?wait=) for messages and traffic, so updates arrive without reloading.
-// Every string it shows is t("key") of the tables static/i18n-*.json (i18n.js); the traffic
+// Every string it shows is t(key) of the tables static/i18n-*.json (i18n.js); the traffic
 // pane's sequence view is sequence-view.js.
 "use strict";
 
@@ -290,6 +290,7 @@ async function sendMessage(ev) {
 function summarize(f) {
   const d = f.data;
   if (d === null || typeof d !== "object") return String(d ?? "");
+  if (f.channel === "demo") return `demo ${d.demo || ""}` + ("step" in d ? ` step ${d.step}/${d.of}` : "");
   const parts = [];
   if (d.method) parts.push(d.method);
   if (d.action) parts.push(d.action);

@@ -10,7 +10,7 @@ const Sequence = (() => {
   let RULES = null, GEO = null, BAD = null;
   const BROADCAST = /^\d+ connections$/;
   const HOST_PORT = /^(.*):\d+$/;
-  const CONTROL = /[\u0000-\u001f\u007f]/g;
+  const CONTROL = /[\u0000-\u001f\u007f\ud800-\udfff]/gu;  // u: a lone surrogate only
   // East Asian wide characters take two units of width (the same ranges as diagram.py)
   const WIDE = [[0x1100, 0x115F], [0x2E80, 0xA4CF], [0xAC00, 0xD7A3], [0xF900, 0xFAFF],
                 [0xFE30, 0xFE4F], [0xFF00, 0xFF60], [0xFFE0, 0xFFE6], [0x20000, 0x3FFFD]];
