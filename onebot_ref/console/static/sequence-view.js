@@ -62,7 +62,8 @@ const SequenceView = (() => {
     const box = document.getElementById("seq-box");
     const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
     current = { placed, lanes, diagram, text: Sequence.svg(diagram, title) };
-    box.innerHTML = rows.length ? current.text : "";
+    // the lanes' headers stay in view (a sticky copy over the diagram's own), the rows scroll
+    box.innerHTML = rows.length ? `<div class="seq-head">${Sequence.headSvg(diagram)}</div>` + current.text : "";
     if (!rows.length) box.append(Object.assign(document.createElement("div"), { className: "empty", textContent: t("seq.empty") }));
     renderConnections(lanes);
     if (picked !== null) box.querySelector(`g.seq-row[data-seq="${picked}"]`)?.classList.add("picked");

@@ -275,6 +275,25 @@ const Sequence = (() => {
     return out.join("\n") + "\n";
   }
 
+  // The lanes' headers alone: the page keeps them in view above the rows (sequence-view.js).
+  function headSvg(diagram) {
+    const g = GEO, c = RULES.colours, width = diagram.width;
+    const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${g.header_height}" ` +
+                 `font-family="${esc(RULES.font)}" font-size="${g.font_size}">`,
+                 `<rect width="${width}" height="${g.header_height}" fill="#ffffff"/>`];
+    for (const lane of diagram.lanes) {
+      const x = lane.x, stroke = c[lane.channel] || c.lane_stroke;
+      out.push(`<g class="seq-lane-head" data-key="${esc(lane.key)}">` +
+               `<rect x="${x - Math.floor(g.lane_width / 2) + 6}" y="6" width="${g.lane_width - 12}" ` +
+               `height="${g.header_height - 12}" rx="6" fill="${lane.demo ? c.demo_lane_fill : c.lane_fill}" stroke="${stroke}"/>` +
+               textEl(x, 19, lane.tag, c.muted, ' font-size="10" text-anchor="middle"') +
+               textEl(x, 34, lane.label, c.text, ' font-weight="600" text-anchor="middle"') +
+               textEl(x, 48, lane.sub, c.muted, ' font-size="10" text-anchor="middle"') + "</g>");
+    }
+    out.push("</svg>");
+    return out.join("");
+  }
+
   function svgRow(row, c, mono, halo) {
     const g = GEO, top = row.top, colour = row.colour, y = top + g.arrow_dy, head = g.head;
     const parts = [`<g class="seq-row seq-${row.kind}" data-seq="${row.seq}" data-channel="${esc(row.channel)}" ` +
@@ -310,5 +329,5 @@ const Sequence = (() => {
     return parts.join("") + "</g>";
   }
 
-  return { load, identify, visible, layout, svg, laneTexts, tr, fit, get rules() { return RULES; } };
+  return { load, identify, visible, layout, svg, headSvg, laneTexts, tr, fit, get rules() { return RULES; } };
 })();
