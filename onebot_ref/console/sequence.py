@@ -140,8 +140,12 @@ def identify(frames: list[dict]) -> tuple[list[Placed], dict[str, Lane]]:
                     f"{channel}|{host_of(peer)}|{agent or ''}"
             lane = _lane(lanes, key, channel, rule, host_of(peer))
         elif kind == "connection":
-            path = ws_path(frame)
-            lane = _lane(lanes, f"{channel}|{path}|{peer}", channel, rule, peer)
+            # an event pushed to one connection is journalled with its peer but no path
+            known = None if frame.get("path") else next(
+                (k for k, lane in reversed(lanes.items()) if lane.channel == channel
+                 and lane.peer == peer), None)
+            path = lanes[known].path if known else ws_path(frame)
+            lane = _lane(lanes, known or f"{channel}|{path}|{peer}", channel, rule, peer)
             lane.path = path
         else:
             lane = _lane(lanes, f"{channel}|{peer}", channel, rule, peer)

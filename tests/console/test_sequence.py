@@ -76,6 +76,11 @@ def test_lanes_and_arrows_of_a_real_journal(journal):
     push = next(row for row, f in zip(rows, frames) if f["peer"] == "2 connections")
     assert push["to"] == ws[2] and push["dots"] == [lanes[ws[1]]["x"]]
     assert not push["bad"] and push["verdict"] == "event pushed to 2 connection(s)"
+    # an event pushed to one connection is journalled without its path: on that one's lane
+    single = [{"seq": 100, "time": 1.0, "channel": "ws", "direction": "out",
+               "peer": lanes[ws[1]]["sub"], "data": {"post_type": "notice"}}]
+    placed, _ = sequence.identify(frames + single)
+    assert placed[-1].lane == ws[1]
 
 
 def test_the_svg_is_valid_escaped_and_keeps_cjk(journal):

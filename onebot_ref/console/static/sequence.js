@@ -99,8 +99,11 @@ const Sequence = (() => {
         }
         lane = makeLane(lanes, key, channel, rule, hostOf(peer));
       } else if (kind === "connection") {
-        const path = wsPath(frame);
-        lane = makeLane(lanes, `${channel}|${path}|${peer}`, channel, rule, peer);
+        // an event pushed to one connection is journalled with its peer but no path
+        const known = frame.path ? null : [...lanes.values()].reverse().find(
+          (lane) => lane.channel === channel && lane.peer === peer);
+        const path = known ? known.path : wsPath(frame);
+        lane = makeLane(lanes, known ? known.key : `${channel}|${path}|${peer}`, channel, rule, peer);
         lane.path = path;
       } else {
         lane = makeLane(lanes, `${channel}|${peer}`, channel, rule, peer);
