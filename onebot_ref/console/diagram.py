@@ -34,6 +34,20 @@ def fit(text: str, width: int) -> str:
     return "".join(out) + "…"
 
 
+def fit_end(text: str, width: int) -> str:
+    """``text`` cut at its start (``…`` there): the end of a URL says the most."""
+    room = width * 10 // GEO["char_width_tenths"]
+    if text_units(text) <= room:
+        return text
+    out, used = [], 1
+    for ch in reversed(text):
+        used += text_units(ch)
+        if used > room:
+            break
+        out.append(ch)
+    return "…" + "".join(reversed(out))
+
+
 def clock(when: float) -> str:
     """HH:MM:SS.mmm, local time; milliseconds cut, not rounded (as JavaScript's Date does)."""
     ms = int(when * 1000)
@@ -95,7 +109,7 @@ def layout(rows: list[Placed], lanes: dict[str, Lane], strings: dict, summarize,
         ["server"] + used
     xs = {key: g["gutter"] + g["margin"] + g["lane_width"] * i + g["lane_width"] // 2
           for i, key in enumerate(order)}
-    width = g["gutter"] + 2 * g["margin"] + g["lane_width"] * len(order)
+    width = max(g["min_width"], g["gutter"] + 2 * g["margin"] + g["lane_width"] * len(order))
     height = g["header_height"] + 2 * g["margin"] + g["row_height"] * len(rows)
     out_lanes = []
     for key in order:
@@ -109,7 +123,7 @@ def layout(rows: list[Placed], lanes: dict[str, Lane], strings: dict, summarize,
         channel = lanes[key].channel if key in lanes else ("onebot_ref" if key == "server" else key)
         out_lanes.append({"key": key, "channel": channel,
                           "x": xs[key], "tag": fit(tag, room), "label": fit(label, room),
-                          "sub": fit(sub, room),
+                          "sub": fit_end(sub, room),
                           "demo": tag.startswith(t(strings, "lane.demo_bot"))})
     out_rows = []
     for index, item in enumerate(rows):

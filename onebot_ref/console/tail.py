@@ -49,6 +49,8 @@ def summarize(frame: dict) -> str:
         parts.append(f"{data.get('status')} retcode={data['retcode']}")
     elif not parts and "status" in data:
         parts.append(f"status {data['status']}")
+        if "body" in data:  # an HTTP POST answer's quick operation
+            parts.append(json.dumps(data["body"], ensure_ascii=False))
     for key in ("code", "reason", "url"):
         if key in data and not ("retcode" in data and key == "reason"):
             parts.append(f"{key}={data[key]}")

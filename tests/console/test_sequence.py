@@ -142,6 +142,7 @@ def test_texts_are_cut_to_fit_cjk_counting_double():
     assert diagram.fit("abcdefghijk", room) == "abcdefghi…"  # … takes a unit
     assert diagram.fit("你好你好你好", room) == "你好你好…"
     assert diagram.text_units("a你b") == 4
+    assert diagram.fit_end("ws://host/ws/api", room) == "…st/ws/api"  # a URL keeps its end
     # XML 1.0 has no control characters: a frame carrying one still makes a valid file
     assert diagram.clean("a\x07b\nc\x7f") == "a b c "
     frame = {"seq": 1, "time": 0.0, "channel": "ws", "direction": "in", "peer": "p",

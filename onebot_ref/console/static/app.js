@@ -310,6 +310,7 @@ function summarize(f) {
   if ("retcode" in d) parts.push(`${d.status} retcode=${d.retcode}` + (d.message ? ` ${d.message}` : ""));
   if (!parts.length) {
     if (d.status !== undefined) parts.push(`status ${d.status}`);
+    if (d.body !== undefined) parts.push(JSON.stringify(d.body));  // an HTTP POST answer's quick operation
     if (d.reason) parts.push(d.reason);
     if (d.event) parts.push(d.event);
     if (d.code !== undefined) parts.push(`code ${d.code}`);

@@ -149,6 +149,19 @@ const Sequence = (() => {
     return out + "…";
   }
 
+  function fitEnd(text, width) {  // cut at its start: the end of a URL says the most
+    const room = Math.floor(width * 10 / GEO.char_width_tenths);
+    if (textUnits(text) <= room) return text;
+    const out = [];
+    let used = 1;
+    for (const ch of [...text].reverse()) {
+      used += textUnits(ch);
+      if (used > room) break;
+      out.push(ch);
+    }
+    return "…" + out.reverse().join("");
+  }
+
   function clock(when) {
     const d = new Date(when * 1000), two = (n) => String(n).padStart(2, "0");
     return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.` +
@@ -194,7 +207,7 @@ const Sequence = (() => {
     }
     const order = (rows.some((item) => item.lane === "console") ? ["console"] : []).concat(["server"], used);
     const xs = new Map(order.map((key, i) => [key, g.gutter + g.margin + g.lane_width * i + Math.floor(g.lane_width / 2)]));
-    const width = g.gutter + 2 * g.margin + g.lane_width * order.length;
+    const width = Math.max(g.min_width, g.gutter + 2 * g.margin + g.lane_width * order.length);
     const height = g.header_height + 2 * g.margin + g.row_height * rows.length;
     const outLanes = order.map((key) => {
       let texts;
@@ -203,7 +216,7 @@ const Sequence = (() => {
       else texts = laneTexts(lanes.get(key), strings);
       const room = g.lane_width - 20;
       return { key, channel: lanes.has(key) ? lanes.get(key).channel : (key === "server" ? "onebot_ref" : key),
-               x: xs.get(key), tag: fit(texts[0], room), label: fit(texts[1], room), sub: fit(texts[2], room),
+               x: xs.get(key), tag: fit(texts[0], room), label: fit(texts[1], room), sub: fitEnd(texts[2], room),
                demo: texts[0].startsWith(tr(strings, "lane.demo_bot")) };
     });
     const outRows = rows.map((item, index) => {
