@@ -20,7 +20,7 @@ BEYOND = 2**52  # an ``after`` past the end: the answer carries the current curs
 # --- tail --------------------------------------------------------------------------------------
 
 CHANNEL_COLOURS = {"http": "36", "http_post": "35", "ws": "34", "ws_reverse": "33", "console": "90",
-                   "demo": "93"}
+                   "demo": "93", "server": "31"}
 
 
 def summarize(frame: dict) -> str:
@@ -51,7 +51,7 @@ def summarize(frame: dict) -> str:
         parts.append(f"status {data['status']}")
         if "body" in data:  # an HTTP POST answer's quick operation
             parts.append(json.dumps(data["body"], ensure_ascii=False))
-    for key in ("code", "reason", "url"):
+    for key in ("code", "reason", "url", "job", "error"):  # job, error: a server frame
         if key in data and not ("retcode" in data and key == "reason"):
             parts.append(f"{key}={data[key]}")
     if "echo" in data:

@@ -17,13 +17,16 @@ from .ws_session import GETS_EVENTS, Session
 if TYPE_CHECKING:
     from ..bus import Published
     from ..traffic import Traffic
+    from ..workers import Workers
 
 
 class Fanout:
     """The sessions that receive events, and :meth:`push`, the bus "push" sink feeding them."""
 
-    def __init__(self, channel: str, traffic: Traffic | None, message_format: str):
+    def __init__(self, channel: str, traffic: Traffic | None, message_format: str,
+                 workers: Workers):
         self.channel, self.traffic, self.message_format = channel, traffic, message_format
+        self.workers = workers
         self._sessions: tuple[Session, ...] = ()  # copy-on-write: push reads without locking
         self._lock = threading.Lock()
 
@@ -70,7 +73,12 @@ class Fanout:
                                 published.as_dict(self.message_format),
                                 verdict=f"event pushed to {len(sessions)} connection(s)")
         for session in sessions:
-            session.offer(text, frame)
+            try:
+                session.offer(text, frame)
+            except Exception as err:  # SUP-4: a bug drops that connection, not the others' event
+                self.workers.failed(threading.current_thread().name,
+                                    f"sending an event to {session.peer}", err)
+                session.abort("internal error while sending (see the server log)")
 
 
 def close_all(sessions: Iterable[Session], code: int = 1001, reason: str = "server stopping",

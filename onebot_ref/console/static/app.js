@@ -7,7 +7,7 @@
 
 const TOKEN = new URLSearchParams(location.search).get("access_token");
 // the channels offered as filter chips; a channel not listed gets its chip with its first frame
-const CHANNELS = ["http", "http_post", "ws", "ws_reverse", "console", "demo"];
+const CHANNELS = ["http", "http_post", "ws", "ws_reverse", "console", "demo", "server"];
 const MAX_FRAMES = 2000;
 const WAIT = 25;            // seconds a long poll is held by the server
 const BEYOND = 2 ** 52;     // a cursor past the end: the answer is the current cursor
@@ -315,6 +315,8 @@ function summarize(f) {
     if (d.event) parts.push(d.event);
     if (d.code !== undefined) parts.push(`code ${d.code}`);
     if (d.url) parts.push(d.url);
+    if (d.job) parts.push(d.job);  // a server frame: a thread's job that failed
+    if (d.error) parts.push(d.error);
   }
   if ("echo" in d) parts.push(`echo=${JSON.stringify(d.echo)}`);
   return parts.join(" ") || JSON.stringify(d).slice(0, 160);
@@ -355,7 +357,8 @@ function frameDetail(f) {
 }
 
 function frameNode(f) {
-  const verdictBad = f.verdict && /^(4\d\d|5\d\d|1[0-9]{3}|error|failed|refused)/i.test(f.verdict);
+  const verdictBad = f.verdict && (/^(4\d\d|5\d\d|1[0-9]{3}|error|failed|refused)/i.test(f.verdict) ||
+                                   (f.channel === "server" && / (failed|stopped): /.test(f.verdict)));
   const node = el("div", { class: "frame", "data-channel": f.channel, "data-seq": f.seq });
   const time = new Date(f.time * 1000);
   const row = el("div", { class: "frame-row", onclick: () => {
