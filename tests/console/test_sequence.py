@@ -5,7 +5,9 @@ its text escaped and CJK kept, and ``tail --svg`` over a running console."""
 
 from __future__ import annotations
 
+import queue
 import re
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -134,6 +136,44 @@ def test_reverse_roles_faults_notes_and_a_server_report():
     assert fault["to"] == f"ws_reverse|{url}" and fault["dashed"]
     assert report["kind"] == "self" and report["bad"]
     assert refused["bad"] and refused["frm"] == f"ws_reverse|{url}"
+
+
+def test_onebot_refs_reports_about_itself_loop_on_its_own_lane(make_runner):
+    """Channel ``server`` (workers.py, SUP-1, SUP-2): a job that failed, a worker that stopped
+    and one that runs again are journalled by onebot_ref about itself, with the thread's name
+    as peer: each a loop on onebot_ref's lane (no lane for a thread), among a bot's arrows."""
+    jobs: queue.SimpleQueue = queue.SimpleQueue()
+    with make_runner(use_ws=True) as runner:
+        bot = fakebot.connect(runner.url("ws") + "/api")
+        bot.call("get_status")
+        probe = runner.workers.worker("probe", jobs.get, lambda job: job())
+        probe.start()
+        jobs.put(lambda: 1 / 0)
+        jobs.put(lambda: sys.exit(3))
+
+        def said(words):
+            return runner.traffic.find(lambda f: f["channel"] == "server" and words in
+                                       f.get("verdict", ""), timeout=5)
+        assert said("failed: ZeroDivisionError") and said("stopped: SystemExit: 3")
+        probe.start()  # its owner needs it: it runs again at once
+        assert said("probe runs again")
+        bot.call("get_status")
+        probe.stop(wake=lambda: jobs.put(None), timeout=5)
+        bot.close()
+        frames = runner.traffic.since(0, 10**6)[0]
+    picture = drawn(frames)
+    reports = [row for row in picture["rows"] if row["channel"] == "server"]
+    assert [lane["key"] for lane in picture["lanes"]][0] == "server"
+    assert not any("probe" in lane["key"] for lane in picture["lanes"])
+    assert len(reports) == 3 and all(row["kind"] == "self" for row in reports)
+    assert all(row["frm"] == row["to"] == "server" for row in reports)
+    assert [row["bad"] for row in reports] == [True, True, False]  # "runs again" is good news
+    assert "ZeroDivisionError" in reports[0]["label"] and "probe" in reports[0]["title"]
+    server_at = picture["lanes"][0]["x"]
+    assert all(row["x1"] == row["x2"] == server_at for row in reports)
+    root = ET.fromstring(svg.render(picture, "t"))
+    titles = " ".join(el.text for el in root.iter(f"{SVG}title"))
+    assert "SystemExit: 3" in titles
 
 
 def test_texts_are_cut_to_fit_cjk_counting_double():
