@@ -1,7 +1,8 @@
 """The console page speaks English and Chinese from one string table per language
 (console/static/i18n-en.json, i18n-zh-CN.json): the tables have the same keys and the same
 {placeholders}; every key the page uses exists, every key is used; the markup's visible text
-all comes from the tables. (That the switch changes the page: tests/console/test_browser.py.)"""
+all comes from the tables; the command line stays English. (That the switch changes the page:
+tests/console/test_browser_sequence.py.)"""
 
 from __future__ import annotations
 
@@ -88,3 +89,27 @@ def test_the_page_defaults_to_the_browsers_language():
     script = SOURCES["i18n.js"]
     assert "navigator.languages" in script and "localStorage" in script
     assert re.search(r"/\^zh\\b/i\.test\(name\)\) return \"zh-CN\"", script)
+
+
+CJK = re.compile("[\u3000-\u9fff\uff00-\uffef]")
+
+
+def test_the_command_line_stays_english(make_runner, capsys, monkeypatch):
+    """Only the page has two languages: every verb's --help, the banner and a usage error are
+    English whatever the locale (issue 12), so that logs and bug reports read the same."""
+    from onebot_ref.cli import build_parser, main
+
+    for name, value in (("LANG", "zh_CN.UTF-8"), ("LANGUAGE", "zh_CN:zh"), ("LC_ALL", "zh_CN.UTF-8")):
+        monkeypatch.setenv(name, value)  # argparse's own words go through gettext
+    verbs = [name for action in build_parser()._subparsers._group_actions
+             for name in action.choices]
+    assert {"serve", "tail", "demo"} <= set(verbs)
+    for argv in [["--help"], *[[verb, "--help"] for verb in verbs], ["demo", "nope"]]:
+        try:
+            main(argv)
+        except SystemExit:  # --help
+            pass
+        text = "".join(capsys.readouterr())
+        assert text.strip() and not CJK.search(text), (argv, CJK.findall(text))
+    with make_runner(use_ws=True, use_console=True) as runner:
+        assert "onebot_ref" in runner.banner() and not CJK.search(runner.banner())
