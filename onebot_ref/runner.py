@@ -136,6 +136,7 @@ class Runner:
         #: the servers of the modes that serve an app, by the mode's name
         self.servers: dict[str, HttpServer] = {}
         self._stopped = threading.Event()
+        self._listening = False
 
     # --- building -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -163,7 +164,12 @@ class Runner:
                                f"{err.strerror}"]) from None
 
     # --- lifecycle ------------------------------------------------------------------------
-    def start(self) -> "Runner":
+    def listen(self) -> "Runner":
+        """Bind and serve every port (the console's too) without starting the modes: nothing
+        is posted or dialled yet. :meth:`start` does the rest; a demo (onebot_ref/demo/)
+        opens the console first and starts the modes in a step, to show what they do."""
+        if self._listening:
+            return self
         try:
             self._build()
         except BaseException:
@@ -173,6 +179,11 @@ class Runner:
         self.bus.start()
         for server in self.servers.values():
             server.start()
+        self._listening = True
+        return self
+
+    def start(self) -> "Runner":
+        self.listen()
         for mode in self.modes.values():  # HTTP POST posts lifecycle enable once servers are up
             mode.start()
         self.workers.open()  # from now on a worker that is not running is a problem (SUP-2)
