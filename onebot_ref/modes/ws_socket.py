@@ -26,6 +26,24 @@ RECEIVE_BYTES = 65536  # per recv(): the frames a client pipelines come in one r
 _WOULD_BLOCK = (BlockingIOError, ssl.SSLWantWriteError, ssl.SSLWantReadError)
 
 
+# The errors of a WebSocket connection (ws_transport raises them; its users import them from
+# there).
+class HandshakeError(Exception):
+    """The opening handshake failed: the refusal's ``status_code`` (None: no valid answer)."""
+
+    def __init__(self, status_code: int | None, reason: str = "", headers=()):
+        super().__init__(f"HTTP {status_code} {reason}".strip() if status_code else reason)
+        self.status_code, self.reason, self.headers = status_code, reason, list(headers)
+
+
+class ConnectionClosed(Exception):
+    """The connection is over (receiving) or closing (sending); ``code``: what the peer sent."""
+
+    def __init__(self, code: int | None, reason: str = ""):
+        super().__init__(f"connection closed: {code} {reason}".rstrip())
+        self.code, self.reason = code, reason
+
+
 def dial(parts: SplitResult, timeout: float) -> socket.socket:
     """The TCP connection to a ws:// or wss:// URL, TLS handshake done (the system's trusted
     certificates, and the host name checked), in blocking mode with ``timeout``."""

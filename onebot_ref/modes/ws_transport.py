@@ -3,8 +3,10 @@ module that touches a WebSocket library. wsproto (sans-I/O) turns events into by
 the thread that calls :meth:`WebSocket.receive` reads the socket (no reader thread: the one of
 simple-websocket wrote pongs and close answers by itself, and its client handshake could strand
 a frame that came with the 101); writes happen under :attr:`WebSocket.lock`. :func:`accept`
-answers an upgrade an HTTP server has read; :func:`connect` dials. What it uses of wsproto 1.3
-(pinned in setup.cfg; checked, naming the library and what changed, by
+answers an upgrade an HTTP server has read; :func:`connect` dials. A server's connection reads
+a client's simple frames (each a whole masked message, no extension) without wsproto until
+another frame comes (:mod:`..protocol.ws_simple`: ~30 µs less per request). What it uses of
+wsproto 1.3 (pinned in setup.cfg; checked, naming the library and what changed, by
 ``tests/modes/test_ws_transport.py``):
 
 - ``WSConnection(ConnectionType.SERVER | CLIENT)``: ``receive_data``, ``events()``, ``send(event)
@@ -39,29 +41,15 @@ except ImportError as err:  # an upgrade moved a name: say which module relies o
     raise ImportError(f"onebot_ref/modes/ws_transport.py is written against wsproto 1.3 "
                       f"(setup.cfg pins it); this wsproto breaks it: {err}") from err
 
+from ..protocol import ws_simple
 from . import ws_socket
 from .ws_frames import text_frame
+from .ws_socket import ConnectionClosed, HandshakeError  # the seam's errors, named here
 
 CLOSE_TIMEOUT = 2.0  # seconds for the answer to a close receive() sent (1009), then the drop
 #: Bytes per step into wsproto on a compressed connection: it inflates all it is given at once,
 #: at most ~1032:1, so a deflate bomb meets the 1009 check within max_message_size + ~1 MB.
 INFLATE_STEP = 1024
-
-
-class HandshakeError(Exception):
-    """The opening handshake failed: the refusal's ``status_code`` (None: no valid answer)."""
-
-    def __init__(self, status_code: int | None, reason: str = "", headers=()):
-        super().__init__(f"HTTP {status_code} {reason}".strip() if status_code else reason)
-        self.status_code, self.reason, self.headers = status_code, reason, list(headers)
-
-
-class ConnectionClosed(Exception):
-    """The connection is over (receiving) or closing (sending); ``code``: what the peer sent."""
-
-    def __init__(self, code: int | None, reason: str = ""):
-        super().__init__(f"connection closed: {code} {reason}".rstrip())
-        self.code, self.reason = code, reason
 
 
 def _text(value: str | bytes) -> bytes:
@@ -93,6 +81,8 @@ class WebSocket:
         # RFC 6455 5.1: "A server MUST NOT mask any frames that it sends to the client": a
         # server without extensions may send text_frame() bytes, framed once for everyone.
         self._preframed = not client and not compressed
+        # the simple frames of a client are read without wsproto until another frame comes
+        self._simple = ws_simple.Reader(max_message_size) if self._preframed else None
         self._messages: deque[str | bytes] = deque()
         self._parts, self._size = [], 0  # a message still arriving, and its size in bytes
         self._open, self._ended = True, False  # data may still be sent / will still be read
@@ -129,7 +119,15 @@ class WebSocket:
         return self._messages.popleft()
 
     def _take(self, data: bytes) -> None:
-        """Feed what the socket gave (b"": its end) to wsproto, under ``lock``."""
+        """Feed what the socket gave (b"": its end) to wsproto, under ``lock``: simple frames
+        read here first; from another frame, a close sent, or the end on, wsproto reads all."""
+        end = not data
+        if self._simple is not None:  # a client's simple frames first (protocol/ws_simple.py)
+            data = self._simple.read(data, self._messages) if self._open and not end \
+                else self._simple.pending + data
+            if data is None:
+                return
+            self._simple = None  # wsproto reads the rest, and every later byte
         step = INFLATE_STEP if self.compressed else max(len(data), 1)
         try:
             for start in range(0, len(data), step):
@@ -137,7 +135,7 @@ class WebSocket:
                 self._process()
         except LocalProtocolError:  # wsproto: data after the closing handshake
             self._end()
-        if not data:
+        if end:
             self._end(lost=True)
 
     def _process(self) -> None:
@@ -256,9 +254,9 @@ def accept(sock: socket.socket, method: str, target: str,
     sock.sendall(conn.send(events.AcceptConnection(extensions=extensions)))
     ws = WebSocket(sock, conn, client=False, max_message_size=max_message_size,
                    compressed=any(ext.enabled() for ext in extensions))
-    with ws.lock:
-        conn.receive_data(leftover)
-        ws._process()
+    if leftover:  # frames that came with the upgrade request
+        with ws.lock:
+            ws._take(leftover)
     return ws
 
 
