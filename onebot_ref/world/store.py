@@ -15,10 +15,14 @@ message it drops: so a number is never given twice, not even once every message 
 conversation is gone. A database written before these columns existed gets them when it is
 opened, numbered in id order (MLK-42).
 
-Storing a message is one statement: two triggers of this connection (TEMP: the file's schema
-stays what every version reads) drop the messages past ``history_limit`` with the INSERT and
-record a conversation's last number when its last message goes, in the INSERT's own
-transaction (a crash loses neither, and Python runs no second statement per message).
+Storing a message is one INSERT: two triggers of this connection (TEMP: the file's schema
+stays what every version reads) drop the messages past ``history_limit`` with it and record a
+conversation's last number when its last message goes, in the INSERT's own transaction (a
+crash loses neither, and Python runs no second statement per message). The id is the next
+AUTOINCREMENT number, counted here (ids have no gaps), so an in-memory store (the default)
+need not write at once: it writes its new messages :data:`BATCH` at a time with one
+``executemany``, and always before anything reads it (:attr:`MessageStore._db`), so every
+answer is the one a write per message gives. A file is written at once.
 
 The caller (World) holds its RLock around every call; the connection is opened with
 ``check_same_thread=False`` because requests arrive on many threads.
@@ -69,9 +73,12 @@ _COLUMNS = ("seq", "time", "message_type", "sub_type", "user_id", "group_id", "t
             "peer_key", "peer_seq")
 _JSON_COLUMNS = ("message", "sender", "anonymous")
 #: What add() writes: every column but seq (the row number) and recalled (0).
-_INSERT = ("INSERT INTO messages (time, message_type, sub_type, user_id, group_id, target_id, "
-           "from_self, message, raw_message, sender, anonymous, font, peer_key, peer_seq) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_INSERT = ("INSERT INTO messages (seq, time, message_type, sub_type, user_id, group_id, "
+           "target_id, from_self, message, raw_message, sender, anonymous, font, peer_key, "
+           "peer_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+#: An in-memory store writes the messages it is given this many at a time, and before any read
+#: (a file writes each at once: a message survives a crash of the process).
+BATCH = 64
 #: The history limit, with the INSERT: ids are allocated without gaps, so "the newest
 #: history_limit" is one range (usually one message goes).
 _LIMIT_TRIGGER = """
@@ -109,8 +116,10 @@ class MessageStore:
 
     def __init__(self, database: str | None = None, history_limit: int = 10000):
         self.history_limit = history_limit
-        self._db = sqlite3.connect(database or ":memory:", check_same_thread=False,
-                                   isolation_level=None)  # autocommit: one statement, one commit
+        self._conn = sqlite3.connect(database or ":memory:", check_same_thread=False,
+                                     isolation_level=None)  # autocommit: one statement, one commit
+        #: rows added and not yet written (memory only; None: a file, written at once)
+        self._pending: list[tuple] | None = None if database else []
         if database:
             # A file: write-ahead log, fsync at checkpoints only (a crash may lose the last
             # messages, never corrupt the file).
@@ -130,6 +139,15 @@ class MessageStore:
         self._db.execute("DELETE FROM messages WHERE seq <= ?",
                          (self.last_seq() - history_limit,))
         self._db.execute(_LIMIT_TRIGGER.format(limit=int(history_limit)))
+        self._next = self.last_seq() + 1  # AUTOINCREMENT's next id, given here (no gaps)
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """The connection, with every message added so far written: what every read uses."""
+        if self._pending:
+            rows, self._pending = self._pending, []
+            self._conn.executemany(_INSERT, rows)
+        return self._conn
 
     def _upgrade(self) -> None:
         """Give a database of an earlier version the columns this one adds: peer_key and
@@ -166,14 +184,20 @@ class MessageStore:
         key = peer_key(record["message_type"], peer)
         number = self._peer_seqs.get(key, 0) + 1
         record["peer_key"], record["peer_seq"] = key, number
-        anonymous = record.get("anonymous")
-        cursor = self._db.execute(_INSERT, (
-            record["time"], record["message_type"], record["sub_type"], record["user_id"],
-            record.get("group_id"), record.get("target_id"), int(bool(record["from_self"])),
-            _dumps(record["message"]), record["raw_message"], _dumps(record["sender"]),
-            None if anonymous is None else _dumps(anonymous), record["font"], key, number))
-        self._peer_seqs[key] = number
-        return cursor.lastrowid
+        anonymous, seq = record.get("anonymous"), self._next
+        row = (seq, record["time"], record["message_type"], record["sub_type"],
+               record["user_id"], record.get("group_id"), record.get("target_id"),
+               int(bool(record["from_self"])), _dumps(record["message"]),
+               record["raw_message"], _dumps(record["sender"]),
+               None if anonymous is None else _dumps(anonymous), record["font"], key, number)
+        if self._pending is None:
+            self._conn.execute(_INSERT, row)
+        else:
+            self._pending.append(row)
+            if len(self._pending) >= BATCH:
+                self._db  # noqa: B018 (written now)
+        self._peer_seqs[key], self._next = number, seq + 1
+        return seq
 
     def get(self, message_id: int) -> dict | None:
         row = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM messages WHERE seq = ?",
