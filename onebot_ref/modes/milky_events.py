@@ -90,13 +90,15 @@ class SseStream:
             while True:
                 with self._cond:
                     self._cond.wait_for(lambda: self._texts or not self._open, self.keepalive)
-                    if not self._open:
-                        break
                     texts = list(self._texts)
                     self._texts.clear()
+                    if not self._open and (not texts or self.closed_by != "server"):
+                        break  # what was queued before a server's close still goes out
                 # one write for what has piled up; a silence gets the comment (MLK-14)
                 data = b"".join(map(sse.frame, texts)) if texts else sse.KEEPALIVE
                 self.sock.sendall(frame(data))
+                if not self._open:
+                    break
             if chunked and self.closed_by == "server":
                 self.sock.settimeout(CLOSE_WAIT)  # the last chunk: the client sees a clean end
                 self.sock.sendall(chunk(b""))
