@@ -178,6 +178,8 @@ class SseReader:
         return int(self.head.split(b" ", 2)[1]) if self.head else 0
 
     def close(self) -> None:
+        with contextlib.suppress(OSError):  # shutdown wakes the reader's blocked recv
+            self.sock.shutdown(socket.SHUT_RDWR)
         with contextlib.suppress(OSError):
             self.sock.close()
         if self._thread.is_alive():

@@ -25,6 +25,7 @@ from urllib.parse import unquote
 from ..protocol import wire
 from ..protocol.milky import transport
 from ..protocol.milky.envelope import BAD_REQUEST, failed
+from ..traffic import safe
 from . import peer
 from .milky_events import headers_of
 
@@ -80,7 +81,7 @@ class MilkyApi:
             frame["params"] = params
             envelope = self.milky.call(name, params, channel=CHANNEL)
         except wire.WireError as err:
-            frame["body"] = body  # as it came (traffic.safe describes bytes)
+            frame["body"] = _as_read(body)
             envelope = failed(BAD_REQUEST, f"the body is not strict JSON: {err.problem}")
         self._journal_in(environ, frame)
         status = 200
@@ -167,6 +168,15 @@ class MilkyApi:
         kind_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
         start_response("200 OK", [("Content-Type", kind_type), ("Content-Length", str(size))])
         return _file_chunks(path)
+
+
+def _as_read(body: bytes) -> str:
+    """A body that did not decode, as the journal keeps it (BAD-5): its text when it is UTF-8,
+    else the description of its bytes."""
+    try:
+        return wire.text(body, "body")
+    except wire.WireError:
+        return safe(body)
 
 
 def _file_chunks(path: str):
