@@ -15,6 +15,7 @@ import difflib
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
+from . import profiles
 from .config_checks import check, convert
 from .protocol import wire
 
@@ -148,6 +149,8 @@ class Config:
     console_host: str = _key("127.0.0.1", "console listen address (non-loopback requires "
                              "access_token)")
     console_port: int = _key(5800, "console port (0 = pick a free port)")
+    profile: str = _key("spec", "answer as spec, go-cqhttp, napcat, llonebot or lagrange does")
+    report_self_message: bool = _key(False, "the bot's own messages as events (not with spec)")
     world: dict = _key(None, "the simulated world: self, friends, groups (see README)")
 
     def __post_init__(self) -> None:
@@ -213,7 +216,7 @@ def from_mapping(data: dict | None) -> Config:
         except ValueError as err:
             problems.append(str(err))
     cfg = Config(**values)  # keys that failed above keep their defaults for the checks below
-    problems += check(cfg) + validate_world_config(cfg.world)
+    problems += check(cfg) + validate_world_config(cfg.world) + profiles.config_problems(cfg)
     if problems:
         raise ConfigError(problems)
     return cfg

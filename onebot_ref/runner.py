@@ -28,6 +28,7 @@ from .modes import Mode, Parts
 from .modes.heartbeat import Heartbeat
 from .modes.http_api import HttpApi
 from .modes.http_server import HttpServer, Limits
+from .profiles import get as get_profile
 from .traffic import Traffic
 from .world import World
 
@@ -119,11 +120,17 @@ class Runner:
         self.data_dir = os.path.abspath(config.data_dir)
         self.traffic = Traffic()
         self.bus = Bus(config.post_message_format)
+        #: the compat profile (onebot_ref/profiles/): its settings are read where the spec
+        #: behaviour is decided
+        self.profile = get_profile(config.profile)
+        self_messages = self.profile.settings.self_message_post_type
         self.world = World(config.world or None, self.bus, database=config.database or None,
                            history_limit=config.history_limit,
                            message_format=config.post_message_format,
                            data_dir=self.data_dir,
-                           clock=clock.from_config(config.clock, config.start_time))
+                           clock=clock.from_config(config.clock, config.start_time),
+                           self_message_post_type=self_messages if config.report_self_message
+                           else None)
         self.actions = Actions(self.world, config)
         #: the Milky face's API table and renderer; None unless use_milky (its modes and the
         #: console share it: the console observes its calls)
@@ -260,7 +267,8 @@ class Runner:
         lines = [f"onebot_ref {__version__}: OneBot 11 reference server (simulated QQ)",
                  f"bot account: {self.world.self_id} ({self.world.nickname}); "
                  f"message format: {self.config.post_message_format}; "
-                 f"access_token: {'set' if self.config.access_token else 'none'}"]
+                 f"access_token: {'set' if self.config.access_token else 'none'}",
+                 f"profile: {self.profile.summary}"]
         width = max((len(what) for what, _ in self.endpoints()), default=0)
         lines += [f"  {what.ljust(width)}  {where}" for what, where in self.endpoints()]
         lines += [f"  ! {line}" for line in self.warnings()]

@@ -2,7 +2,8 @@
 (communication/http-post.md, POST-*, QOP-*, META-2/3, GEN-4).
 
 The bus calls :meth:`HttpPoster.post_event` as its "post" sink; one named worker thread
-(``http-post``) POSTs the events in order with its own ``requests.Session``.
+(``http-post``, :class:`.post_worker.PostWorker`, shared with the Milky WebHooks) POSTs the
+events in order with its own ``requests.Session``.
 
 **Ordering and a slow or dead receiver.** communication/ws.md wants each event POSTed, its quick
 operation done, and only then pushed to the WebSockets (POST-14, A-34); a dead receiver must
@@ -28,6 +29,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from ..actions.hidden import apply_quick_operation
+from ..profiles import settings_of
 from ..protocol import events, wire
 from ..protocol.auth import signature
 from ..protocol.coerce import Params
@@ -64,9 +66,13 @@ class HttpPoster:
                                                             parts.traffic, parts.world)
         self.url = cfg.post_url
         self.message_format = self.bus.message_format
+        self.settings = settings_of(cfg)  # the compat profile's
+        key = self.settings.post_signature_key  # POST-5's secret, or a profile's access_token
+        self.signing_key, key_note = getattr(cfg, key), self.settings.mark(
+            "post_signature_key", f"signed with {key}") if key != "secret" else None
         self.worker = PostWorker(PostSettings.of(cfg), "http-post", self.url, "http_post",
                                  self.traffic, what="HTTP POST", headers=self._headers,
-                                 answered=self._handle_answer)
+                                 answered=self._handle_answer, note=key_note)
         self.order_wait = self.worker.settings.order_wait
         self.bus.add_sink(self.post_event, stage="post")
 
@@ -79,15 +85,20 @@ class HttpPoster:
     def start(self) -> None:
         self.worker.start()
         # event/meta.md: "只有 HTTP POST 的情况下可以收到 enable 和 disable" (META-2): queued here,
-        # not published on the bus, so no WebSocket sees it.
-        self.worker.queue(self._lifecycle("enable"))
+        # not published on the bus, so no WebSocket sees it (or a profile's: post_lifecycle).
+        lifecycle = self.settings.post_lifecycle
+        if self.settings.changes("post_lifecycle"):
+            self._record("out", {"event": "lifecycle"}, self.settings.mark(
+                "post_lifecycle", f"lifecycle {', '.join(lifecycle) or 'none'}"))
+        if lifecycle:
+            self.worker.queue(self._lifecycle(lifecycle[0]))
 
     def stop(self) -> None:
         """POST lifecycle disable (waiting at most the ordering bound), then stop the worker."""
         self.bus.remove_sink(self.post_event)
         if self.worker.alive:
-            job = self._lifecycle("disable")
-            if self.worker.queue(job):
+            job = self._lifecycle("disable") if "disable" in self.settings.post_lifecycle else None
+            if job is not None and self.worker.queue(job):
                 job.done.wait(self.order_wait)
         self.worker.stop()
 
@@ -98,21 +109,30 @@ class HttpPoster:
     # --- the bus sink -----------------------------------------------------------------------
     def post_event(self, published: Published) -> None:
         """The bus "post" sink: queue the event, then wait for it within the ordering bound."""
+        if not self.settings.post_heartbeat and published.event.get("meta_event_type") == \
+                "heartbeat":
+            self._record("out", published.event, "not posted: " + self.settings.mark(
+                "post_heartbeat", "no heartbeat on HTTP POST"))
+            return
         self.worker.post_in_order(Job(published.event, published.body(self.message_format)))
 
     def _headers(self, job: Job) -> dict[str, str]:
         # http-post.md: "X-Self-ID 表示当前正在上报的机器人 QQ 号，和请求正文 JSON 中的 self_id 一致"
         headers = {**default_headers(CONTENT_TYPE),
                    "X-Self-ID": str(job.shown.get("self_id", self.world.self_id))}
-        if self.cfg.secret:
+        if self.signing_key:
             # http-post.md: "签名以 secret 作为密钥，HTTP 正文作为消息，进行 HMAC SHA1 哈希" over
             # the exact bytes sent (POST-5); no secret, no header (POST-6).
-            headers["X-Signature"] = signature(job.body, self.cfg.secret)
+            headers["X-Signature"] = signature(job.body, self.signing_key)
         return headers
 
     def _handle_answer(self, job: Job, response) -> None:
         """http-post.md#快速操作: 204 or an empty body → nothing; else a JSON quick operation."""
         status, body, event = response.status_code, response.content, job.shown
+        if not self.settings.quick_operations:
+            self._record("in", {"status": status, "body": shown(body)}, self.settings.mark(
+                "quick_operations", f"receiver answered {status}: the reply ignored"))
+            return
         if status == 204 or not body:
             # "如果不需要使用这个特性，返回 HTTP 响应状态码 204，或保持响应正文内容为空"
             self._record("in", {"status": status}, f"receiver answered {status}: no quick "

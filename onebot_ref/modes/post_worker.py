@@ -81,9 +81,10 @@ class PostWorker:
     def __init__(self, settings: PostSettings, thread_name: str, url: str, channel: str,
                  traffic: Traffic | None, *, what: str,
                  headers: Callable[[Job], dict[str, str]],
-                 answered: Callable[[Job, requests.Response], None]):
+                 answered: Callable[[Job, requests.Response], None], note: str | None = None):
         self.settings, self.url, self.channel, self.traffic = settings, url, channel, traffic
         self.what = what  # how the log names it: "HTTP POST", "Milky WebHook"
+        self.note = note  # added to every POST's journal line (a compat profile's mark)
         self._headers, self._answered = headers, answered
         self.lagging = False  # the receiver is behind: post_in_order does not wait for it
         self._jobs: queue.Queue = queue.Queue(MAX_WAITING)
@@ -154,7 +155,8 @@ class PostWorker:
         attempts = 1 + self.settings.max_retries
         interval = self.settings.retry_interval_ms
         for attempt in range(1, attempts + 1):
-            note = f"attempt {attempt} of {attempts}" if attempts > 1 else None
+            note = "; ".join(filter(None, (f"attempt {attempt} of {attempts}" if attempts > 1
+                                           else "", self.note))) or None
             self.record("out", job.shown, note, headers)
             failure, answer = self._attempt(job, headers)
             if failure is None:
