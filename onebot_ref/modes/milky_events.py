@@ -7,20 +7,13 @@ MLK-15) and its SSE streams (:class:`SseStream`), each event rendered and encode
 of them (``milky.text``). The token is checked before anything is answered (MLK-12): a refused
 client gets HTTP 401 and never a socket or a stream.
 
-SSE (onebot_ref choices, for the README): the stream takes the connection's socket over, as a
-WebSocket does, so that it can be cut; its body is chunked (HTTP/1.1) and ends with the
-connection. Like a WebSocket session, a stream never blocks the bus: events wait in a bounded
-queue (``ws_send_queue_size``) that the connection's thread writes out, and a client that lets
-it fill up is disconnected (MLK-55). ``milky_sse_keepalive_interval`` ms without an event send
-a ``: keepalive`` comment (MLK-14), which is also how a client that has gone is noticed.
+An SSE stream is a :class:`.milky_sse.SseStream` (how it writes, its bounded queue, its
+keep-alives: that module's docstring).
 """
 
 from __future__ import annotations
 
-import collections
-import contextlib
 import logging
-import socket
 import threading
 import time
 from typing import TYPE_CHECKING, Any, Callable
@@ -28,20 +21,16 @@ from urllib.parse import parse_qs
 
 from ..protocol.milky import sse, transport
 from . import Parts, peer
-from .http_exchange import chunk, stream_head
+from .http_exchange import stream_head
+from .milky_sse import CHANNEL, CLOSE_WAIT, SseStream
 from .ws_fanout import Fanout, close_all
 from .ws_session import EVENT, Session
 from .ws_transport import HandshakeError, WebSocket, accept
 
 if TYPE_CHECKING:
     from ..bus import Published
-    from ..traffic import Traffic
 
 log = logging.getLogger(__name__)
-
-CHANNEL = "milky_event"
-#: How long stop() lets streams and sessions end by themselves before cutting them (seconds).
-CLOSE_WAIT = 0.5
 
 
 def query_token(environ: dict) -> str | None:
@@ -54,94 +43,6 @@ def query_token(environ: dict) -> str | None:
 def headers_of(environ: dict) -> dict[str, str]:
     """The request's header fields as received (the journal masks the credentials)."""
     return dict(environ.get("onebot_ref.headers") or ())
-
-
-class SseStream:
-    """One SSE client: :meth:`offer` (any thread, never blocks) queues an event's text,
-    :meth:`run` (the connection's thread) writes them out until either side ends it."""
-
-    def __init__(self, sock: socket.socket, peer_name: str, *, queue_size: int,
-                 keepalive: float, traffic: Traffic | None):
-        self.sock, self.peer, self.queue_size = sock, peer_name, queue_size
-        self.keepalive, self.traffic = keepalive, traffic
-        self.closed_by: str | None = None  # "peer" | "server" | why we dropped it
-        self._texts: collections.deque[str] = collections.deque()
-        self._cond = threading.Condition()
-        self._open = True
-        self._done = threading.Event()
-
-    def offer(self, text: str, frame: bytes | None = None) -> None:
-        """Queue one event's text (``frame``: the WebSocket framing, not used here)."""
-        with self._cond:
-            if not self._open:
-                return
-            if len(self._texts) >= self.queue_size:
-                self._abort(f"{self.queue_size} events waiting to be sent "
-                            "(ws_send_queue_size): the client cannot keep up")
-                return
-            self._texts.append(text)
-            self._cond.notify()
-
-    def run(self, head: bytes, chunked: bool) -> None:
-        """Write the answer's head, then every event and keep-alive, until the end."""
-        frame = chunk if chunked else bytes
-        try:
-            self.sock.sendall(head)
-            while True:
-                with self._cond:
-                    self._cond.wait_for(lambda: self._texts or not self._open, self.keepalive)
-                    texts = list(self._texts)
-                    self._texts.clear()
-                    if not self._open and (not texts or self.closed_by != "server"):
-                        break  # what was queued before a server's close still goes out
-                # one write for what has piled up; a silence gets the comment (MLK-14)
-                data = b"".join(map(sse.frame, texts)) if texts else sse.KEEPALIVE
-                self.sock.sendall(frame(data))
-                if not self._open:
-                    break
-            if chunked and self.closed_by == "server":
-                self.sock.settimeout(CLOSE_WAIT)  # the last chunk: the client sees a clean end
-                self.sock.sendall(chunk(b""))
-        except OSError:  # the client went away (or _abort / cut() shut the socket)
-            with self._cond:
-                if self._open:
-                    self._open, self.closed_by = False, "peer"
-        finally:
-            self._done.set()
-
-    def close(self) -> None:
-        """End the stream from our side (the server stops): :meth:`run` sends the last chunk."""
-        with self._cond:
-            if self._open:
-                self._open, self.closed_by = False, "server"
-                self.record("out", {"event": "close"}, "closed by server")
-                self._cond.notify()
-
-    def wait_closed(self, timeout: float) -> bool:
-        return self._done.wait(timeout)
-
-    def cut(self) -> None:
-        with contextlib.suppress(OSError):
-            self.sock.shutdown(socket.SHUT_RDWR)
-
-    def _abort(self, why: str) -> None:
-        """Drop a client at once (under the lock): its socket is full, nothing more gets through."""
-        self._open, self.closed_by = False, why
-        log.warning("%s %s (sse): disconnecting: %s", CHANNEL, self.peer, why)
-        self.record("out", {"event": "close", "reason": why}, f"disconnected: {why}")
-        self.cut()
-        self._cond.notify()
-
-    def describe_close(self) -> str:
-        if self.closed_by in ("peer", "server"):
-            return f"closed by {self.closed_by}"
-        return f"disconnected: {self.closed_by}"
-
-    def record(self, direction: str, data: Any, verdict: str | None,
-               headers: dict | None = None) -> None:
-        if self.traffic is not None:
-            self.traffic.record(CHANNEL, direction, self.peer, data, verdict=verdict,
-                                path="/event", headers=headers)
 
 
 class EventStreams:
@@ -234,8 +135,9 @@ class EventStreams:
         minor = 0 if environ.get("SERVER_PROTOCOL") == "HTTP/1.0" else 1
         head, chunked = stream_head("200 OK", [("Content-Type", sse.CONTENT_TYPE),
                                                ("Cache-Control", "no-cache")], minor)
-        stream = SseStream(sock, peer(environ), queue_size=self.cfg.ws_send_queue_size,
-                           keepalive=self.keepalive, traffic=self.traffic)
+        stream = SseStream(sock, peer(environ), chunked=chunked,
+                           queue_size=self.cfg.ws_send_queue_size, keepalive=self.keepalive,
+                           traffic=self.traffic)
         stream.record("in", {"event": "open", "transport": "sse"}, "SSE stream opened",
                       headers=headers_of(environ))
         with self._lock:
@@ -244,7 +146,7 @@ class EventStreams:
             self._streams.add(stream)
             self.fanout.add(stream)  # before the head: an event from now on is the client's
         try:
-            stream.run(head, chunked)
+            stream.run(head)
         finally:
             self.fanout.remove(stream)
             with self._lock:
