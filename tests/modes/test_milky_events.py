@@ -141,3 +141,14 @@ def test_bot_offline_then_a_stop_within_2_s_MLK_58(tmp_path):
     assert sse.ended.wait(5) and sse.clean_end and ws.wait_closed(5) == 1001
     sse.close()
     stuck.close()
+
+
+def test_a_bad_upgrade_is_400_and_a_post_is_405(runner):
+    port = runner.ports["milky"]
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(f"GET /event?access_token={TOKEN} HTTP/1.1\r\nHost: x\r\n"
+                     "Upgrade: websocket\r\nConnection: Upgrade\r\n\r\n".encode())  # no key
+        assert sock.recv(100).startswith(b"HTTP/1.1 400")
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"POST /event HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+        assert sock.recv(100).startswith(b"HTTP/1.1 405")
