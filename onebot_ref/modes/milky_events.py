@@ -140,13 +140,15 @@ class EventStreams:
                            traffic=self.traffic)
         stream.record("in", {"event": "open", "transport": "sse"}, "SSE stream opened",
                       headers=headers_of(environ))
+        if not stream.open(head):
+            return []
         with self._lock:
             if self._stopped:
                 stream.close()
             self._streams.add(stream)
-            self.fanout.add(stream)  # before the head: an event from now on is the client's
+            self.fanout.add(stream)  # the head is out: an event from now on is the client's
         try:
-            stream.run(head)
+            stream.run()
         finally:
             self.fanout.remove(stream)
             with self._lock:

@@ -83,16 +83,16 @@ class MilkyFace:
 
     def stop(self) -> None:
         """bot_offline to every receiver (MLK-58), then close them; the WebHooks' POSTs of it
-        are waited for within the HTTP POST ordering bound."""
+        are waited for within the HTTP POST ordering bound, all URLs together."""
         for sink in self._sinks:
             self.bus.remove_sink(sink)
         event = self.milky.bot_offline(OFFLINE_REASON)
         text = sse.encode(event)
         wire_text = event_text(text, self.milky.world.self_id) if self.seed else text
         self.streams.offer_all(wire_text, event, "bot_offline: the server stops")
+        self.streams.stop()  # within 1 s, whatever the WebHook receivers do
         if self.webhooks is not None:
             self.webhooks.stop((text.encode("utf-8"), event))
-        self.streams.stop()
 
     # --- the WSGI app -----------------------------------------------------------------------
     def __call__(self, environ: dict, start_response) -> Any:

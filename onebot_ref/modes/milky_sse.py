@@ -82,11 +82,21 @@ class SseStream:
         self._backlog.append(data)
         self._wake.set()
 
-    def run(self, head: bytes) -> None:
-        """Write the head, then (woken by a backlog or the end, else every keep-alive period)
-        what waits, until either side ends the stream."""
+    def open(self, head: bytes) -> bool:
+        """Write the answer's head (before the stream joins the fan-out: no event may come
+        first); False when the client has already gone."""
         try:
             self.sock.sendall(head)
+            return True
+        except OSError:
+            self._open, self.closed_by = False, "peer"
+            self._done.set()
+            return False
+
+    def run(self) -> None:
+        """Write (woken by a backlog or the end, else every keep-alive period) what waits,
+        until either side ends the stream."""
+        try:
             while self._open:
                 self._wake.wait(max(0.0, self._last + self.keepalive - time.monotonic()))
                 self._wake.clear()

@@ -12,6 +12,7 @@ operation: the bus never waits for a WebHook, and the answer is journalled, not 
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..protocol.milky import transport
@@ -53,14 +54,18 @@ class MilkyWebhooks:
     def stop(self, last: tuple[bytes, Any] | None = None) -> None:
         """Post ``last`` (body, shown: the bot_offline event) to each URL, wait for those POSTs
         within the ordering bound, then stop the workers."""
-        if last is not None:
+        if last is not None and self.workers:
             jobs = [Job(last[1], last[0]) for _ in self.workers]
             queued = [job for worker, job in zip(self.workers, jobs)
                       if worker.alive and worker.queue(job)]
-            for job in queued:
-                job.done.wait(self.workers[0].settings.order_wait)
+            deadline = time.monotonic() + self.workers[0].settings.order_wait
+            for job in queued:  # one shared wait, however many URLs there are
+                job.done.wait(max(0.0, deadline - time.monotonic()))
         for worker in self.workers:
-            worker.stop()
+            worker.begin_stop()
+        deadline = time.monotonic() + (self.workers[0].settings.order_wait if self.workers else 0)
+        for worker in self.workers:
+            worker.stop(max(0.0, deadline - time.monotonic()))
 
     def push(self, published: Published) -> None:
         """The bus sink: queue the event for every URL (never waits)."""

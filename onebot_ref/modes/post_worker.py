@@ -100,15 +100,21 @@ class PostWorker:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self) -> None:
-        """The worker ends after its current POST (within the ordering bound)."""
+    def begin_stop(self) -> None:
+        """Tell the worker to end after its current POST, without waiting (several workers
+        stop together)."""
+        self._stopping.set()
+        try:
+            self._jobs.put_nowait(None)
+        except queue.Full:
+            pass
+
+    def stop(self, timeout: float | None = None) -> None:
+        """The worker ends after its current POST, waited for at most ``timeout`` seconds
+        (default: the ordering bound)."""
         if self._thread.is_alive():
-            self._stopping.set()
-            try:
-                self._jobs.put_nowait(None)
-            except queue.Full:
-                pass
-            self._thread.join(self.settings.order_wait)
+            self.begin_stop()
+            self._thread.join(self.settings.order_wait if timeout is None else timeout)
         self._session.close()
 
     # --- queueing ---------------------------------------------------------------------------
