@@ -5,7 +5,9 @@ from the runner's one :class:`~.modes.Parts` and is a :class:`~.modes.Mode` (``s
 ``stop()``, ``app``). A mode with an ``app`` is served on its port by an
 :class:`~.modes.http_server.HttpServer` (keep-alive HTTP/1.1, a named thread per connection,
 the ``http_*`` limits of the config); a port that cannot be bound is a :class:`ConfigError`
-naming the key.
+naming the key. Every long-lived thread is a worker of the runner's one
+:class:`~.workers.Workers` registry (``runner.workers``): supervised, stopped on shutdown, and
+what ``get_status`` reads (SUP-1..3).
 
     with Runner(config) as runner:          # port 0 in config -> runner.ports["http"] is real
         requests.get(runner.url("http") + "/get_login_info")
@@ -30,6 +32,7 @@ from .modes.http_api import HttpApi
 from .modes.http_server import HttpServer, Limits
 from .profiles import get as get_profile
 from .traffic import Traffic
+from .workers import Workers
 from .world import World
 
 log = logging.getLogger(__name__)
@@ -119,7 +122,9 @@ class Runner:
         self.started_at = time.time()
         self.data_dir = os.path.abspath(config.data_dir)
         self.traffic = Traffic()
-        self.bus = Bus(config.post_message_format)
+        #: every long-lived thread, supervised (SUP-1..3); get_status reads its problems
+        self.workers = Workers(self.traffic)
+        self.bus = Bus(config.post_message_format, self.workers)
         #: the compat profile (onebot_ref/profiles/): its settings are read where the spec
         #: behaviour is decided
         self.profile = get_profile(config.profile)
@@ -131,7 +136,7 @@ class Runner:
                            clock=clock.from_config(config.clock, config.start_time),
                            self_message_post_type=self_messages if config.report_self_message
                            else None)
-        self.actions = Actions(self.world, config)
+        self.actions = Actions(self.world, config, self.workers)
         #: the Milky face's API table and renderer; None unless use_milky (its modes and the
         #: console share it: the console observes its calls)
         self.milky = None
@@ -139,7 +144,8 @@ class Runner:
             from .actions.milky import MilkyActions  # late: only a Milky face needs it
 
             self.milky = MilkyActions(self.world, config)
-        self.parts = Parts(config, self.world, self.bus, self.actions, self.traffic, self.milky)
+        self.parts = Parts(config, self.world, self.bus, self.actions, self.traffic,
+                           self.workers, self.milky)
         #: the enabled modes by name ("http", "ws", "http_post", ...), in the order of MODES
         self.modes: dict[str, Mode] = {}
         #: the servers of the modes that serve an app, by the mode's name
@@ -168,7 +174,7 @@ class Runner:
                         max_requests=cfg.http_max_requests_per_connection,
                         max_body_bytes=cfg.max_body_bytes)
         try:
-            return HttpServer(where.thread, host, port, app, limits)
+            return HttpServer(where.thread, host, port, app, limits, self.workers)
         except OSError as err:
             raise ConfigError([f"{where.port_key}: cannot listen on {host}:{port}: "
                                f"{err.strerror}"]) from None
@@ -186,6 +192,7 @@ class Runner:
             server.start()
         for mode in self.modes.values():  # HTTP POST posts lifecycle enable once servers are up
             mode.start()
+        self.workers.open()  # from now on a worker that is not running is a problem (SUP-2)
         for line in self.warnings():
             log.warning("%s", line)
         return self
@@ -199,6 +206,7 @@ class Runner:
         self._close_servers()
         self.actions.stop()
         self.bus.stop()
+        self.workers.stop()  # SUP-3: whatever still runs, stopped and joined within a bound
         self.world.close()
 
     def _close_servers(self) -> None:

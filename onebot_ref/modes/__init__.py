@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # types only: importing the world and the actions would cost 
     from ..bus import Bus
     from ..config import Config
     from ..traffic import Traffic
+    from ..workers import Workers
     from ..world import World
 
 #: PEP 3333: ``app(environ, start_response) -> iterable of bytes``
@@ -67,6 +68,8 @@ class Parts:
     actions: Actions
     #: the journal every frame goes to; None in the benchmarks' "no journal" runs
     traffic: Traffic | None
+    #: the supervised threads: every long-lived thread of a mode is one of its workers
+    workers: Workers
     #: the Milky face's API table and renderer (use_milky); None when the face is off
     milky: MilkyActions | None = None
 
@@ -85,7 +88,7 @@ class Mode(Protocol):
 
     def stop(self) -> None:
         """Called, in reverse order of the table, while every server still listens; end every
-        thread of the mode."""
+        thread of the mode (each a worker of ``parts.workers``, stopped here)."""
 
 
 def peer(environ: dict) -> str:

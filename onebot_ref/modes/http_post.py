@@ -1,9 +1,10 @@
 """HTTP POST: every event POSTed to ``post_url``, the answer's quick operation applied
 (communication/http-post.md, POST-*, QOP-*, META-2/3, GEN-4).
 
-The bus calls :meth:`HttpPoster.post_event` as its "post" sink; one named worker thread
-(``http-post``, :class:`.post_worker.PostWorker`, shared with the Milky WebHooks) POSTs the
-events in order with its own ``requests.Session``.
+The bus calls :meth:`HttpPoster.post_event` as its "post" sink; one supervised worker thread
+(``http-post``, :class:`.post_worker.PostWorker`, shared with the Milky WebHooks, a
+:class:`~..workers.Worker`: each event is one job, and one that raises is reported while the
+next is POSTed) POSTs the events in order with its own ``requests.Session``.
 
 **Ordering and a slow or dead receiver.** communication/ws.md wants each event POSTed, its quick
 operation done, and only then pushed to the WebSockets (POST-14, A-34); a dead receiver must
@@ -70,9 +71,10 @@ class HttpPoster:
         key = self.settings.post_signature_key  # POST-5's secret, or a profile's access_token
         self.signing_key, key_note = getattr(cfg, key), self.settings.mark(
             "post_signature_key", f"signed with {key}") if key != "secret" else None
-        self.worker = PostWorker(PostSettings.of(cfg), "http-post", self.url, "http_post",
-                                 self.traffic, what="HTTP POST", headers=self._headers,
-                                 answered=self._handle_answer, note=key_note)
+        self.worker = PostWorker(PostSettings.of(cfg), parts.workers, "http-post", self.url,
+                                 "http_post", self.traffic, what="HTTP POST",
+                                 headers=self._headers, answered=self._handle_answer,
+                                 note=key_note)
         self.order_wait = self.worker.settings.order_wait
         self.bus.add_sink(self.post_event, stage="post")
 

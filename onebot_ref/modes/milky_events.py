@@ -52,7 +52,8 @@ class EventStreams:
                  shown_of: Callable[[Published], Any]):
         cfg = self.cfg = parts.config
         self.world, self.traffic, self.token = parts.world, parts.traffic, token
-        self.fanout = Fanout(CHANNEL, self.traffic, parts.bus.message_format,
+        self.workers = parts.workers
+        self.fanout = Fanout(CHANNEL, self.traffic, parts.bus.message_format, self.workers,
                              text_of=text_of, shown_of=shown_of)
         self.keepalive = cfg.milky_sse_keepalive_interval / 1000
         self._streams: set[SseStream] = set()
@@ -94,7 +95,7 @@ class EventStreams:
     def session(self, ws: WebSocket, who: str, path: str) -> Session:
         """An event-only session (MLK-15: what the client sends is ignored)."""
         return Session(ws, EVENT, who, channel=CHANNEL, actions=None, traffic=self.traffic,
-                       pool=None, queue_size=self.cfg.ws_send_queue_size, path=path)
+                       workers=self.workers, pool=None, queue_size=self.cfg.ws_send_queue_size, path=path)
 
     def websocket(self, environ: dict, start_response,
                   make_session: Callable[[WebSocket, str, str], Session] | None = None
@@ -118,8 +119,12 @@ class EventStreams:
             if self._stopped:  # stop() ran during the handshake
                 session.send_close(1001, "server stopping")
         try:
-            self.fanout.serve(session, self.world.self_id, headers=headers_of(environ),
-                              lifecycle=False)  # Milky has no connect event
+            # Milky has no connect event; a failure that escapes the session is reported and
+            # drops this connection only (SUP-4)
+            if not self.workers.guard(f"the connection of {who} on {target}", self.fanout.serve,
+                                      session, self.world.self_id, headers_of(environ), None,
+                                      False):
+                session.abort("internal error (see the server log)")
         finally:
             with self._lock:
                 self._sessions.discard(session)
@@ -147,8 +152,9 @@ class EventStreams:
                 stream.close()
             self._streams.add(stream)
             self.fanout.add(stream)  # the head is out: an event from now on is the client's
-        try:
-            stream.run()
+        try:  # a failure is reported and drops this stream only (SUP-4)
+            if not self.workers.guard(f"the SSE stream of {stream.peer}", stream.run):
+                stream.abort("internal error (see the server log)")
         finally:
             self.fanout.remove(stream)
             with self._lock:

@@ -158,6 +158,12 @@ class SseStream:
         with contextlib.suppress(OSError):
             self.sock.shutdown(socket.SHUT_RDWR)
 
+    def abort(self, why: str) -> None:
+        """Drop the client at once (a failure of ours while writing to it, SUP-4)."""
+        with self._lock:
+            if self._open:
+                self._abort(why)
+
     def _abort(self, why: str) -> None:
         """Drop a client at once (under the lock): its socket is full, nothing more gets through."""
         self._open, self.closed_by = False, why

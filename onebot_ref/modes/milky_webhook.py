@@ -3,8 +3,8 @@
 
 "以 POST 方式向给定的 WebHook 地址推送事件。POST 请求的 body 与 WebSocket 推送的格式相同": the body
 is the event's one wire text (``milky.text``), the bytes every other channel carries. Each URL
-has its own :class:`~.post_worker.PostWorker` (a thread named ``milky-webhook N``), so a dead
-receiver delays no other: the same attempts, ``post_timeout``, ``post_max_retries``,
+has its own :class:`~.post_worker.PostWorker` (a supervised worker named ``milky-webhook N``),
+so a dead receiver delays no other: the same attempts, ``post_timeout``, ``post_max_retries``,
 ``post_retry_interval``, queue bound and journal lines as HTTP POST (http_post.py), on the
 ``milky_webhook`` channel. Milky has no ordering rule between its channels and no quick
 operation: the bus never waits for a WebHook, and the answer is journalled, not read.
@@ -42,8 +42,8 @@ class MilkyWebhooks:
                         for index, url in enumerate(cfg.milky_webhook_urls)]
 
     def _worker(self, settings: PostSettings, index: int, url: str, parts: Parts) -> PostWorker:
-        worker = PostWorker(settings, f"milky-webhook {index}", url, CHANNEL, parts.traffic,
-                            what="Milky WebHook", headers=self._headers,
+        worker = PostWorker(settings, parts.workers, f"milky-webhook {index}", url, CHANNEL,
+                            parts.traffic, what="Milky WebHook", headers=self._headers,
                             answered=lambda job, response: _answered(worker, response))
         return worker
 

@@ -1,9 +1,12 @@
-"""Events POSTed to one receiver URL, in order, by one named thread: the machinery HTTP POST
-(http_post.py, communication/http-post.md) and the Milky WebHooks (milky_webhook.py, MLK-16)
-share. What differs between them (the headers, what an answer means) is given as functions.
+"""Events POSTed to one receiver URL, in order, by one supervised thread (a
+:class:`~..workers.Worker` of the runner's registry: each event is one job, and one that raises
+is reported while the next is POSTed, SUP-1): the machinery HTTP POST (http_post.py,
+communication/http-post.md) and the Milky WebHooks (milky_webhook.py, MLK-16) share. What
+differs between them (the headers, what an answer means) is given as functions.
 
-    worker = PostWorker(PostSettings.of(config), "http-post", url, "http_post", traffic,
-                        headers=lambda job: {...}, answered=lambda job, response: None)
+    worker = PostWorker(PostSettings.of(config), parts.workers, "http-post", url, "http_post",
+                        traffic, what="HTTP POST", headers=lambda job: {...},
+                        answered=lambda job, response: None)
     worker.start()
     worker.queue(Job(event, body))          # False: MAX_WAITING jobs already wait (journalled)
     worker.post_in_order(job)               # queue, then wait within the ordering bound
@@ -29,16 +32,18 @@ import queue
 import re
 import threading
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 import requests
 
+from ..bus import event_kind
 from ..protocol.wire import USER_AGENT  # POST-3
+from ..workers import STOP
 
 if TYPE_CHECKING:
     from ..config import Config
     from ..traffic import Traffic
+    from ..workers import Workers
 
 log = logging.getLogger(__name__)
 
@@ -48,21 +53,33 @@ ORDER_WAIT_CAP = 2.0
 MAX_WAITING = 1000
 
 
-@dataclass(frozen=True)
 class PostSettings:
-    """The post_* config keys, as a worker uses them."""
+    """The post_* config keys, as a worker uses them: read from the config at each use (a test
+    or the console may change them while the server runs, as for HTTP POST before)."""
 
-    timeout: float | None  # None: wait forever (post_timeout 0)
-    max_retries: int
-    retry_interval_ms: int
-    order_wait: float
+    def __init__(self, config: Config):
+        self.config = config
 
     @classmethod
     def of(cls, config: Config) -> PostSettings:
-        # http-post.md: timeout "HTTP 上报超时时间，单位秒，0 表示不设置超时"
-        return cls(config.post_timeout or None, config.post_max_retries,
-                   config.post_retry_interval,
-                   min(config.post_timeout or ORDER_WAIT_CAP, ORDER_WAIT_CAP))
+        return cls(config)
+
+    @property
+    def timeout(self) -> float | None:
+        # http-post.md: timeout "HTTP 上报超时时间，单位秒，0 表示不设置超时" (None: wait forever)
+        return self.config.post_timeout or None
+
+    @property
+    def max_retries(self) -> int:
+        return self.config.post_max_retries
+
+    @property
+    def retry_interval_ms(self) -> int:
+        return self.config.post_retry_interval
+
+    @property
+    def order_wait(self) -> float:
+        return min(self.config.post_timeout or ORDER_WAIT_CAP, ORDER_WAIT_CAP)
 
 
 class Job:
@@ -74,12 +91,16 @@ class Job:
         self.shown, self.body = shown, body
         self.done = threading.Event()
 
+    def __repr__(self) -> str:  # how a failed job is named in the journal
+        kind = self.shown.get("event_type") if isinstance(self.shown, dict) else None
+        return f"the POST of event {kind or event_kind(self.shown)}"  # Milky's, or OneBot's
+
 
 class PostWorker:
     """One receiver URL and the thread POSTing to it (see the module docstring)."""
 
-    def __init__(self, settings: PostSettings, thread_name: str, url: str, channel: str,
-                 traffic: Traffic | None, *, what: str,
+    def __init__(self, settings: PostSettings, workers: Workers, thread_name: str, url: str,
+                 channel: str, traffic: Traffic | None, *, what: str,
                  headers: Callable[[Job], dict[str, str]],
                  answered: Callable[[Job, requests.Response], None], note: str | None = None):
         self.settings, self.url, self.channel, self.traffic = settings, url, channel, traffic
@@ -88,34 +109,36 @@ class PostWorker:
         self._headers, self._answered = headers, answered
         self.lagging = False  # the receiver is behind: post_in_order does not wait for it
         self._jobs: queue.Queue = queue.Queue(MAX_WAITING)
-        self._thread = threading.Thread(target=self._work, name=thread_name, daemon=True)
+        self._worker = workers.worker(thread_name, self._jobs.get, self._work)
+        self._stopping = self._worker.stopping  # retries wait on it
         self._session = requests.Session()
         self._failing = False  # for logging only the changes between working and failing
-        self._stopping = threading.Event()
 
     @property
     def alive(self) -> bool:
-        return self._thread.is_alive()
+        return self._worker.alive
 
     def start(self) -> None:
-        self._thread.start()
+        self._worker.start()
 
     def begin_stop(self) -> None:
         """Tell the worker to end after its current POST, without waiting (several workers
         stop together)."""
-        self._stopping.set()
-        try:
-            self._jobs.put_nowait(None)
-        except queue.Full:
-            pass
+        self._worker.withdraw()  # it ends on purpose: not a worker that stopped (SUP-2)
+        self._wake_to_stop()
 
     def stop(self, timeout: float | None = None) -> None:
         """The worker ends after its current POST, waited for at most ``timeout`` seconds
         (default: the ordering bound)."""
-        if self._thread.is_alive():
-            self.begin_stop()
-            self._thread.join(self.settings.order_wait if timeout is None else timeout)
+        self._worker.stop(wake=self._wake_to_stop,
+                          timeout=self.settings.order_wait if timeout is None else timeout)
         self._session.close()
+
+    def _wake_to_stop(self) -> None:
+        try:
+            self._jobs.put_nowait(STOP)
+        except queue.Full:  # the worker sees ``stopping`` after its current POST
+            pass
 
     # --- queueing ---------------------------------------------------------------------------
     def queue(self, job: Job) -> bool:
@@ -138,22 +161,17 @@ class PostWorker:
                         self.settings.order_wait)
 
     # --- the worker -------------------------------------------------------------------------
-    def _work(self) -> None:
-        while not self._stopping.is_set():
-            job = self._jobs.get()
-            if job is None:
-                return
-            began = time.monotonic()
-            try:
-                self._deliver(job)
-            except Exception:  # a bug must not end event delivery
-                log.exception("%s of an event failed unexpectedly", self.what)
-            finally:
-                job.done.set()
-            if self.lagging and self._jobs.empty() and \
-                    time.monotonic() - began < self.settings.order_wait:
-                self.lagging = False
-                log.info("%s to %s caught up; events wait for it again", self.what, self.url)
+    def _work(self, job: Job) -> None:
+        """One event (the worker's job): POSTed, its answer handled."""
+        began = time.monotonic()
+        try:
+            self._deliver(job)
+        finally:  # the caller's wait ends also when the job failed
+            job.done.set()
+        if self.lagging and self._jobs.empty() and \
+                time.monotonic() - began < self.settings.order_wait:
+            self.lagging = False
+            log.info("%s to %s caught up; events wait for it again", self.what, self.url)
 
     def _deliver(self, job: Job) -> None:
         """One job: up to 1 + max_retries attempts, then the answer handler."""

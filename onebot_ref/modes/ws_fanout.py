@@ -21,15 +21,17 @@ from .ws_session import GETS_EVENTS, Session
 if TYPE_CHECKING:
     from ..bus import Published
     from ..traffic import Traffic
+    from ..workers import Workers
 
 
 class Fanout:
     """The sessions that receive events, and :meth:`push`, the bus "push" sink feeding them."""
 
     def __init__(self, channel: str, traffic: Traffic | None, message_format: str,
-                 text_of: Callable[[Published], str | None] | None = None,
+                 workers: Workers, text_of: Callable[[Published], str | None] | None = None,
                  shown_of: Callable[[Published], Any] | None = None):
         self.channel, self.traffic, self.message_format = channel, traffic, message_format
+        self.workers = workers
         #: another face's rendering (None: OneBot 11's, the event as POSTed)
         self.text_of, self.shown_of = text_of, shown_of
         self._sessions: tuple[Session, ...] = ()  # copy-on-write: push reads without locking
@@ -84,7 +86,12 @@ class Fanout:
             self.traffic.record(self.channel, "out", peer, shown,
                                 verdict=f"event pushed to {len(sessions)} connection(s)")
         for session in sessions:
-            session.offer(text, frame)
+            try:
+                session.offer(text, frame)
+            except Exception as err:  # SUP-4: a bug drops that connection, not the others' event
+                self.workers.failed(threading.current_thread().name,
+                                    f"sending an event to {session.peer}", err)
+                session.abort("internal error while sending (see the server log)")
 
 
 def close_all(sessions: Iterable[Session], code: int = 1001, reason: str = "server stopping",
