@@ -97,6 +97,9 @@ class SseReader:
         target = "/event" + (f"?access_token={token}" if token is not None and query else "")
         auth = f"Authorization: Bearer {token}\r\n" if token is not None and not query else ""
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+        # no read timeout: a quiet stream is no end (the waits on what it reads are bounded,
+        # and close() wakes the reader by shutting the socket)
+        self.sock.settimeout(None)
         self.sock.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: "
                           f"text/event-stream\r\n{auth}{extra}\r\n".encode())
         self.head = b""

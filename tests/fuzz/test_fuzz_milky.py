@@ -81,8 +81,10 @@ def bodies(draw, name: str) -> bytes:
 
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory):
+    # keep-alives every second: the listener's socket times out after 5 s of silence, and a
+    # run of fuzz calls that publish nothing may last longer than that on a loaded machine
     with milky_runner(tmp_path_factory.mktemp("fuzz-milky"), milky_access_token=TOKEN,
-                      max_body_bytes=65536) as runner:
+                      max_body_bytes=65536, milky_sse_keepalive_interval=1000) as runner:
         listener = SseReader(runner, TOKEN)
         assert joined(runner, listener)
         yield runner, listener
@@ -118,6 +120,7 @@ def test_fuzz_the_milky_api_MLK_39_MLK_53(setup, data):
         assert state(world) == before
     alive = {thread.name for thread in threading.enumerate()}
     assert {"milky", "event-bus"} <= alive
+    assert runner.workers.problems() == []  # every supervised thread runs (SUP-2)
     frames, _ = runner.traffic.since(max(0, runner.traffic.cursor - 4), 10)
     wire.dumps(frames)  # the journal serialises (BAD-5)
 
