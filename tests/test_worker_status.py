@@ -121,8 +121,9 @@ def test_every_thread_is_named_and_none_is_left_after_stop(make_runner):
     """All modes on: HTTP API, forward WebSocket (with a pipelining client: the pool threads),
     HTTP POST and a reverse client (to dead ports: they keep trying), heartbeat, console,
     both action workers, the Milky face with a WebHook (to the dead port) and an SSE stream
-    (tests/modes/test_milky_workers.py has the rest of the Milky face's threads). Every thread started has a name that says what it is (no
-    "Thread-N"); after stop() none is left (SUP-3), within a bound."""
+    (tests/modes/test_milky_workers.py has the rest of the Milky face's threads). Every thread
+    started has a name that says what it is (no "Thread-N"); after stop() none is left
+    (SUP-3), within a bound."""
     with socket_nobody_listens() as dead_port:
         before = set(threading.enumerate())
         config = {"use_ws": True, "use_console": True, "enable_heartbeat": True,
