@@ -3,25 +3,21 @@ interleaved in the same run, on the same world.
 
     .venv/bin/python bench/bench_milky.py [--rounds 5] [--duration 2] [--no-write] [--smoke]
 
-Three onebot_ref servers, each in its own child process: one with the OneBot 11 HTTP API and
-forward WebSocket (the Milky face off, so its world builds no facts, as a OneBot-only server
-runs), two with the Milky face only (one for its WebSocket clients, one for its SSE clients, so
-that each server delivers to its own clients only). Both have the traffic journal on and
-``ws_send_queue_size`` raised to 100000 (a burst is far beyond any chat's).
+Three onebot_ref servers in child processes: OneBot 11's HTTP API and forward WebSocket (the
+Milky face off: its world builds no facts), and two with the Milky face only (one for its
+WebSocket clients, one for its SSE clients: each delivers to its own). Traffic journal on,
+``ws_send_queue_size`` 100000 (a burst is far beyond any chat's).
 
-- API round trips/s on keep-alive connections (``wrk`` when installed, see bench/load.py):
-  OneBot 11 ``POST /get_login_info`` and ``/send_private_msg`` next to Milky
-  ``POST /api/get_login_info`` and ``/api/send_private_message``, with the CPU µs per request
-  of each server process; target: Milky ≥ 0.8 of OneBot 11 (the strict binder and the
-  envelope are no heavier than OneBot 11's coercion);
-- event fan-out to 1, 10 and 100 ``/event`` clients: each event is a group message a user
-  sends (``world.receive_group_message`` in the server, so each face renders it its own way),
-  counted as frames received by raw-socket clients read by one selector thread; OneBot 11's
-  forward WebSocket next to Milky's WebSocket and Milky's SSE; target: Milky ≥ 0.8 of OneBot
-  11 from 10 clients on (rendering a Milky event reads the world for names: more per event,
-  the same per client).
+- API round trips/s, keep-alive (``wrk`` when installed, bench/load.py): OneBot 11
+  ``/get_login_info`` and ``/send_private_msg`` next to Milky's ``/api/get_login_info`` and
+  ``/api/send_private_message``, with each server's CPU µs per request; target ≥ 0.8;
+- event fan-out to 1, 10 and 100 ``/event`` clients, each event a group message a user sends
+  (``world.receive_group_message``: each face renders it its own way), frames counted by one
+  selector thread; OneBot 11's forward WebSocket next to Milky's WebSocket and SSE; target
+  ≥ 0.8 from 10 clients on (a Milky event reads the world for names: more per event, the
+  same per client).
 
-The figures go into BENCHMARKS.md under "## Milky" (other sections are left alone).
+The figures go into BENCHMARKS.md under "## Milky" (others are left alone).
 """
 
 from __future__ import annotations
@@ -45,6 +41,7 @@ FULL_FANOUT = [(1, 3000), (10, 600), (100, 80)]
 SMOKE_FANOUT = [(1, 20), (10, 5)]
 FULL_CELLS = [(call, conns) for call in ("get_login_info", "send_private") for conns in (1, 8)]
 SMOKE_CELLS = [("get_login_info", 1)]
+NAMES = {"get_login_info": "get_login_info", "send_private": "send_private_message / send_private_msg"}
 API = {  # side -> (path, body) per call
     "onebot": {"get_login_info": ("/get_login_info", b"{}"),
                "send_private": ("/send_private_msg", json.dumps(
@@ -60,7 +57,6 @@ API = {  # side -> (path, body) per call
 def world() -> dict:
     """The default world with the bot at 10086, a Milky uin (the same for both servers)."""
     from onebot_ref.world import DEFAULT_WORLD
-
     return json.loads(json.dumps(DEFAULT_WORLD).replace("10000", "10086"))
 
 
@@ -84,8 +80,8 @@ def serve(kind: str) -> None:
             threading.Thread(target=produce, name="bench-producer", daemon=True).start()
             return {}
         if cmd["cmd"] == "connected":
-            count = (len(receivers.receivers) if kind == "milky" else len(receivers.sessions))
-            return {"connected": count}
+            return {"connected": len(receivers.receivers if kind == "milky" else
+                                     receivers.sessions)}
         return {"error": f"unknown command {cmd!r}"}
 
     port = runner.ports["milky" if kind == "milky" else "http"]
@@ -206,8 +202,7 @@ def run(rounds: int, duration: float, cells: list[tuple[str, int]],
             for side, path in sides.items():
                 port = children[side].hello["events_port"]
                 while len(socks[side]) < clients:  # OneBot 11 sends its lifecycle connect
-                    sock = (raw_connect(port, path, side == "onebot") if path
-                            else sse_connect(port))
+                    sock = raw_connect(port, path, side == "onebot") if path else sse_connect(port)
                     socks[side].append(sock)
                     counters[sock] = RecordCounter() if path is None else FrameCounter()
                 deadline = time.monotonic() + 10
@@ -239,15 +234,12 @@ def report(results: dict, rounds: int, duration: float) -> tuple[str, list[harne
         ours, base = values["milky"], values["onebot"]
         ratio = harness.ratio(ours, base)
         cpu = results["cpu"][(call, conns)]
-        names = {"get_login_info": "get_login_info", "send_private":
-                 "send_private_message / send_private_msg"}
-        rows.append((f"API round trips/s, {names[call]}, {conns} conn.",
+        rows.append((f"API round trips/s, {NAMES[call]}, {conns} conn.",
                      f"{statistics.mean(ours):.0f}", f"{statistics.mean(base):.0f}",
                      f"**{ratio:.2f}**", harness.per_round(ours, base),
                      f"{statistics.mean(cpu['milky']):.0f} / "
                      f"{statistics.mean(cpu['onebot']):.0f}", "≥ 0.8"))
-        checks.append(harness.Check(f"Milky API {call} c={conns}", ratio, "≥ 0.8",
-                                    ratio >= 0.8))
+        checks.append(harness.Check(f"Milky API {call} c={conns}", ratio, "≥ 0.8", ratio >= 0.8))
     for clients, values in results["fanout"].items():
         base = values["onebot"]
         for side, what in (("milky", "WebSocket"), ("milky_sse", "SSE")):
@@ -255,8 +247,7 @@ def report(results: dict, rounds: int, duration: float) -> tuple[str, list[harne
             target = "≥ 0.8" if clients >= 10 else "(none)"
             rows.append((f"events/s to {clients} /event client(s), Milky {what}",
                          f"{statistics.mean(values[side]):.0f}", f"{statistics.mean(base):.0f}",
-                         f"**{ratio:.2f}**", harness.per_round(values[side], base), "",
-                         target))
+                         f"**{ratio:.2f}**", harness.per_round(values[side], base), "", target))
             if clients >= 10:
                 checks.append(harness.Check(f"Milky {what} fan-out to {clients}", ratio,
                                             "≥ 0.8", ratio >= 0.8))
@@ -265,9 +256,8 @@ def report(results: dict, rounds: int, duration: float) -> tuple[str, list[harne
     missed = [c.what for c in checks if not c.ok]
     section = (f"{HEADING}\n\n`bench/bench_milky.py`: the Milky 1.2 face (a Runner in a child "
                "process: `/api/:api`; `/event` as WebSocket, and as SSE from a second such "
-               "Runner) next to the OneBot "
-               "11 face (HTTP API and forward WebSocket, the Milky face off) on the same world, "
-               "traffic journal on in both. API clients: "
+               "Runner) next to the OneBot 11 face (HTTP API and forward WebSocket, the Milky "
+               "face off) on the same world, traffic journal on in both. API clients: "
                f"{load.CLIENT}, keep-alive; fan-out clients: raw sockets counting frames, one "
                "selector thread; each event a group message a user sends "
                "(`world.receive_group_message`, rendered by each face its own way). "
