@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import queue
 import threading
+import time
 
 import pytest
 from milky import MilkyClient
@@ -79,10 +80,12 @@ def test_the_sdk_receives_events_and_answers_over_http(runner, client, how):
     before = len(face.streams.receivers)
     reader = Events(client, how)
     reader.thread.start()
-    opened = runner.traffic.find(lambda f: f["channel"] == "milky_event"
-                                 and f["data"].get("event") == "open"
-                                 and len(face.streams.receivers) > before, TIMEOUT)
-    assert opened is not None
+    # the stream joins the fan-out just after its opening is journalled: wait for the join
+    # itself (bounded), not for a frame that may come before it
+    deadline = time.monotonic() + TIMEOUT
+    while len(face.streams.receivers) <= before:
+        assert time.monotonic() < deadline, f"the SDK's {how} reader did not join"
+        runner.traffic.wait(runner.traffic.cursor, 0.05)
     runner.world.receive_private_message(ALICE, f"hi over {how}")
     event = MessageEvent.model_validate(reader.next("message_receive"))  # the SDK's model
     assert event.data.message_scene == "friend" and event.data.peer_id == ALICE
