@@ -24,6 +24,7 @@ from . import __version__, clock
 from .actions import Actions
 from .bus import Bus
 from .config import Config, ConfigError
+from .faults import Faults
 from .modes import Mode, Parts
 from .modes.heartbeat import Heartbeat
 from .modes.http_api import HttpApi
@@ -117,7 +118,9 @@ class Runner:
                            data_dir=self.data_dir,
                            clock=clock.from_config(config.clock, config.start_time))
         self.actions = Actions(self.world, config)
-        self.parts = Parts(config, self.world, self.bus, self.actions, self.traffic)
+        #: fault injection and the list of connections (onebot_ref/faults/)
+        self.faults = Faults(self.traffic)
+        self.parts = Parts(config, self.world, self.bus, self.actions, self.traffic, self.faults)
         #: the enabled modes by name ("http", "ws", "http_post", ...), in the order of MODES
         self.modes: dict[str, Mode] = {}
         #: the servers of the modes that serve an app, by the mode's name
@@ -168,6 +171,7 @@ class Runner:
         if self._stopped.is_set():
             return
         self._stopped.set()
+        self.faults.stop()  # first: held answers let go, nothing refused or silenced
         for mode in reversed(self.modes.values()):  # HTTP POST's lifecycle disable, then the
             mode.stop()                            # forward WebSocket's 1001 closes
         self._close_servers()

@@ -17,7 +17,8 @@ BEYOND = 2**52  # an ``after`` past the end: the answer carries the current curs
 
 # --- tail --------------------------------------------------------------------------------------
 
-CHANNEL_COLOURS = {"http": "36", "http_post": "35", "ws": "34", "ws_reverse": "33", "console": "90"}
+CHANNEL_COLOURS = {"http": "36", "http_post": "35", "ws": "34", "ws_reverse": "33", "console": "90",
+                   "fault": "31"}
 
 
 def summarize(frame: dict) -> str:

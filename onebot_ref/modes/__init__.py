@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # types only: importing the world and the actions would cost 
     from ..actions import Actions
     from ..bus import Bus
     from ..config import Config
+    from ..faults import Faults
     from ..traffic import Traffic
     from ..world import World
 
@@ -54,6 +55,8 @@ class Parts:
     actions: Actions
     #: the journal every frame goes to; None in the benchmarks' "no journal" runs
     traffic: Traffic | None
+    #: the faults to inject (onebot_ref/faults/), and the runner's list of connections
+    faults: Faults
 
 
 class Mode(Protocol):

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from ..actions.hidden import apply_quick_operation
+from ..faults.protocol import post_copies, wrong_signature
 from ..protocol import events, wire
 from ..protocol.auth import signature
 from ..protocol.coerce import Params
@@ -84,10 +85,14 @@ class HttpPoster:
         self._failing = False  # for logging only the changes between working and failing
         self._stopping = threading.Event()
         self.bus.add_sink(self.post_event, stage="post")
+        self.faults = parts.faults
+        self.faults.on_restart(self._restarted)  # FAULT-9: disable, the downtime, enable
+        self._conn = None  # the receiver in GET /sim/connections
 
     # --- lifecycle --------------------------------------------------------------------------
     def start(self) -> None:
         self._thread.start()
+        self._conn = self.faults.connections.opened("http_post", None, self.url)
         # event/meta.md: "只有 HTTP POST 的情况下可以收到 enable 和 disable" (META-2): queued here,
         # not published on the bus, so no WebSocket sees it.
         self._queue(self._lifecycle("enable"))
@@ -106,6 +111,15 @@ class HttpPoster:
                 pass
             self._thread.join(self.order_wait)
         self._session.close()
+        if self._conn is not None:
+            self.faults.connections.closed(self._conn, None, "server", True)
+
+    def _restarted(self, up: bool) -> None:
+        """A restart fault: lifecycle disable as it goes down (waited for, as at a stop),
+        enable once it is up again (META-2/3)."""
+        job = self._lifecycle("enable" if up else "disable")
+        if self._queue(job) and not up:
+            job.done.wait(self.order_wait)
 
     def _lifecycle(self, sub_type: str) -> _Job:
         event = events.lifecycle(self.world.self_id, self.world.now(), sub_type)
@@ -115,6 +129,11 @@ class HttpPoster:
     def post_event(self, published: Published) -> None:
         """The bus "post" sink: queue the event, then wait for it within the ordering bound."""
         job = _Job(published.event, published.body(self.message_format))
+        if self.faults.active:  # a restart's downtime: not posted; duplicate_event: again
+            copies = post_copies(self.faults, job.event, self.url)
+            if not copies or not all(self._queue(_Job(job.event, job.body))
+                                     for _ in range(copies - 1)):
+                return
         if not self._queue(job) or self.lagging:
             return
         if not job.done.wait(self.order_wait):
@@ -158,6 +177,8 @@ class HttpPoster:
             # http-post.md: "签名以 secret 作为密钥，HTTP 正文作为消息，进行 HMAC SHA1 哈希" over
             # the exact bytes sent (POST-5); no secret, no header (POST-6).
             headers["X-Signature"] = signature(job.body, self.cfg.secret)
+        if self.faults.active:  # a bad_signature fault
+            wrong_signature(self.faults, headers, job.body, self.cfg.secret, self.url)
         return headers
 
     def _deliver(self, job: _Job) -> None:

@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, Response, request
 
+from ..faults.link import refusal as fault_refusal
 from ..protocol.auth import authorize
 from . import Parts
 from . import peer as _peer
@@ -56,7 +57,8 @@ class WsForward:
     def __init__(self, parts: Parts):
         self.cfg, self.bus = parts.config, parts.bus
         self.actions, self.traffic, self.world = parts.actions, parts.traffic, parts.world
-        self.fanout = Fanout("ws", self.traffic, self.bus.message_format)
+        self.faults = parts.faults
+        self.fanout = Fanout("ws", self.traffic, self.bus.message_format, self.faults)
         self.pool = ThreadPoolExecutor(API_WORKERS, thread_name_prefix="ws-forward-api")
         self._sessions: set[Session] = set()
         self._lock = threading.Lock()
@@ -124,6 +126,8 @@ class WsForward:
         refusal = authorize(self.cfg.access_token, request.headers, request.args)
         if refusal is not None:
             return self._refuse(environ, *refusal)
+        if self.faults.active and (refusal := fault_refusal(self.faults, role, path)) is not None:
+            return self._refuse(environ, *refusal)  # a refuse fault, a restart's downtime
         # The server hands over the connection's socket, and the bytes it read past the head
         # (RFC 6455 4.1: the client "MUST wait for a response from the server before sending
         # any further data", but a frame may come right behind the handshake anyway). 4.2.1:
@@ -141,7 +145,7 @@ class WsForward:
                                 f"not a valid WebSocket upgrade: {err.reason}", err.headers)
         peer = _peer(environ)
         session = Session(ws, role, peer, channel="ws", actions=self.actions,
-                          traffic=self.traffic, pool=self.pool,
+                          traffic=self.traffic, faults=self.faults, pool=self.pool,
                           queue_size=self.cfg.ws_send_queue_size, path=path)
         log.info("forward WebSocket %s connected on %s", peer, path)
         with self._lock:

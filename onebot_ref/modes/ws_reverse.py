@@ -24,6 +24,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ..config import Config
+from ..faults.link import hold_dial
 from ..protocol.wire import USER_AGENT  # WSR-6
 from ..traffic import mask_url
 from . import Parts
@@ -63,7 +64,8 @@ class ReverseClients:
         cfg = self.cfg = parts.config
         self.actions, self.bus, self.traffic, self.world = (parts.actions, parts.bus,
                                                             parts.traffic, parts.world)
-        self.fanout = Fanout("ws_reverse", self.traffic, self.bus.message_format)
+        self.faults = parts.faults
+        self.fanout = Fanout("ws_reverse", self.traffic, self.bus.message_format, self.faults)
         self.pool = ThreadPoolExecutor(API_WORKERS, thread_name_prefix="ws-reverse-api")
         self.interval_ms = cfg.ws_reverse_reconnect_interval
         self._stopping = threading.Event()
@@ -105,6 +107,8 @@ class ReverseClients:
         retry = f"reconnecting in {self.interval_ms} ms"
         attempt, quiet = 0, False
         while not self._stopping.is_set():
+            if self.faults.active:  # a refuse fault or a restart's downtime: not dialling now
+                hold_dial(self.faults, role, self._stopping)
             attempt += 1
             headers = self.headers(role)
             log.debug("reverse WebSocket %s: connecting to %s (attempt %d)", CLIENT_ROLE[role],
@@ -145,7 +149,7 @@ class ReverseClients:
 
     def _serve(self, ws: WebSocket, role: str, peer: str) -> Session:
         session = Session(ws, role, peer, channel="ws_reverse", actions=self.actions,
-                          traffic=self.traffic, pool=self.pool,
+                          traffic=self.traffic, faults=self.faults, pool=self.pool,
                           queue_size=self.cfg.ws_send_queue_size)
         with self._lock:
             self._sessions.add(session)

@@ -31,12 +31,14 @@ import threading
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any, Callable
 
+from ..faults.answers import ws_request
 from . import ws_socket
 from .ws_frames import answer, encode, verdict
 from .ws_transport import ConnectionClosed, WebSocket
 
 if TYPE_CHECKING:
     from ..actions import Actions
+    from ..faults import Faults
     from ..traffic import Traffic
 
 log = logging.getLogger(__name__)
@@ -55,9 +57,12 @@ class Session:
     """
 
     def __init__(self, ws: WebSocket, role: str, peer: str, *, channel: str, actions: Actions,
-                 traffic: Traffic | None, pool: Executor, queue_size: int, path: str = ""):
+                 traffic: Traffic | None, faults: Faults, pool: Executor, queue_size: int,
+                 path: str = ""):
         self.ws, self.role, self.peer, self.path = ws, role, peer, path
         self.channel, self.actions, self.traffic, self.pool = channel, actions, traffic, pool
+        #: conn: its record in faults.connections (made by Fanout.serve); silenced: blackhole()
+        self.faults, self.conn, self.silenced = faults, None, 0
         self.queue_size = queue_size
         self.closed_by: str | None = None  # "peer" | "server" | why we dropped it
         self.close_code: int | None = None
@@ -83,8 +88,9 @@ class Session:
         meanwhile waits for the lock and goes out after it, and a client that has read
         ``connect`` is sure to get every later event.
         """
-        self.record("in", {"event": "open", "role": self.role, "path": self.path},
-                    "connection opened", headers=headers)
+        self.record("in", {"event": "open", "role": self.role, "path": self.path,
+                           "connection": self.conn and self.conn.id}, "connection opened",
+                    headers=headers)
         if first_frame is not None:
             self.record("out", first_frame, "lifecycle connect (first frame)")
         with self._lock:
@@ -254,8 +260,29 @@ class Session:
             if self._open and self.ws.open:
                 self.abort(f"send failed: {err!r}")
 
+    def blackhole(self, on: bool) -> int:
+        """FAULT-7, half-open: while on, nothing flows either way. The frames to send, pongs
+        and close answers are dropped (``offer`` and ``ws.write`` are shadowed on the instance,
+        so the hot path keeps no check of its own), requests are dropped unread
+        (faults/answers.py). Returns how many frames were lost."""
+        lost, self.silenced = max(0, self.silenced - 1), 1 if on else 0
+        if on:
+            self.offer = self.ws.write = self._lose  # type: ignore[method-assign]
+        elif "offer" in self.__dict__:
+            del self.offer
+            self.ws.write = self._write_control
+        return lost
+
+    def _lose(self, *_frame: Any) -> None:
+        self.silenced += 1
+
     # --- API requests -----------------------------------------------------------------------
     def _serve_request(self, data: str | bytes) -> None:
+        if self.faults.active:  # one read while no fault is on (FAULT-4): faults/answers.py
+            return ws_request(self, data)
+        return self.answer_request(data)
+
+    def answer_request(self, data: str | bytes) -> None:
         request, envelope, notes = answer(self.actions, data, self.channel)
         if self.traffic is not None:
             self.record("in", request, None)
