@@ -25,6 +25,7 @@ from .actions import Actions
 from .bus import Bus
 from .config import Config, ConfigError
 from .faults import Faults
+from .faults.connections import http_watch
 from .modes import Mode, Parts
 from .modes.heartbeat import Heartbeat
 from .modes.http_api import HttpApi
@@ -137,9 +138,11 @@ class Runner:
             mode = self.modes[row.name] = row.build(self.parts)
             if row.serves is not None:
                 assert mode.app is not None, f"mode {row.name} serves no app"
-                self.servers[row.name] = self._server(row.serves, mode.app)
+                # the HTTP API's keep-alive connections are in GET /sim/connections
+                watch = http_watch(self.faults.connections) if row.name == "http" else None
+                self.servers[row.name] = self._server(row.serves, mode.app, watch)
 
-    def _server(self, where: Serves, app) -> HttpServer:
+    def _server(self, where: Serves, app, watch=None) -> HttpServer:
         cfg = self.config
         host, port = getattr(cfg, where.host_key), getattr(cfg, where.port_key)
         limits = Limits(idle_timeout=cfg.http_idle_timeout,
@@ -147,7 +150,7 @@ class Runner:
                         max_requests=cfg.http_max_requests_per_connection,
                         max_body_bytes=cfg.max_body_bytes)
         try:
-            return HttpServer(where.thread, host, port, app, limits)
+            return HttpServer(where.thread, host, port, app, limits, watch)
         except OSError as err:
             raise ConfigError([f"{where.port_key}: cannot listen on {host}:{port}: "
                                f"{err.strerror}"]) from None

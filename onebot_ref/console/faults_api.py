@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from flask import Response, current_app, jsonify, request
 
-from ..faults.table import CHANNELS, TYPES, FaultError, describe
+from ..faults.table import CHANNELS, REQUIRED, TYPES, FaultError, FaultType
 from .api import MAX_WAIT, BadInput, _error, _json_body, _query_number, _verdict, sim
 
 if TYPE_CHECKING:
@@ -36,6 +36,18 @@ def _said(fault: dict) -> str:
     if "connections" in fault and fault["type"] in ("close", "drop"):
         return f"{fault['type']} {fault['id']}: hit {len(fault['connections'])} connection(s)"
     return f"added {fault['id']}: {fault['type']} ({target})"
+
+
+def describe(row: FaultType) -> dict:
+    """A row of the fault table as ``GET /sim/faults/types`` shows it."""
+    return {"type": row.name, "group": row.group, "channels": list(row.channels),
+            "doc": row.doc, "targets": list(row.targets), "once": row.once,
+            "times": row.repeats, "one_of": list(row.one_of),
+            "attributes": {key: {"kind": a.kind, "default": None if a.default is REQUIRED
+                                 else a.default, "required": a.default is REQUIRED,
+                                 **({"min": a.low, "max": a.high} if a.low is not None else {}),
+                                 **({"choices": list(a.choices)} if a.choices else {}),
+                                 "doc": a.doc} for key, a in row.attrs.items()}}
 
 
 @sim.post("/faults")

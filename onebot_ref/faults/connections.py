@@ -114,6 +114,37 @@ class Connections:
                 and (not open_only or c.closed is None)], cursor
 
 
+class _HttpHandle:
+    """What a link fault acts on for an HTTP keep-alive connection (modes/http_server.py)."""
+
+    __slots__ = ("conn", "cut_here")
+
+    def __init__(self, conn: Any):
+        self.conn, self.cut_here = conn, False
+
+    def cut(self) -> None:
+        self.cut_here = True
+        self.conn.cut()
+
+
+def http_watch(connections: Connections) -> Callable[[Any], Callable[[], None]]:
+    """The ``watch`` of the HTTP API's server: each keep-alive connection in the list while it
+    lasts (its id in ``environ["onebot_ref.connection"]``, for a fault's target)."""
+    def watch(conn: Any) -> Callable[[], None]:
+        handle, base = _HttpHandle(conn), conn.base
+        record = connections.opened("http", None, f"{base['REMOTE_ADDR']}:{base['REMOTE_PORT']}",
+                                    None, handle)
+        base["onebot_ref.connection"] = record.id
+
+        def done() -> None:
+            # conn.ended: the client closed its end first; else the server ended it (idle
+            # timeout, max requests, a stop, a fault's cut)
+            by = "client" if conn.ended and not handle.cut_here else "server"
+            connections.closed(record, None, by, not handle.cut_here)
+        return done
+    return watch
+
+
 Since = Callable[..., tuple[list[dict], int]]
 
 

@@ -42,8 +42,8 @@ class Fault:
         self.seed = spec.seed if spec.seed is not None else random.randrange(2**63)
         self.rng = random.Random(self.seed)
         self.created, self.cursor = time.time(), cursor
-        ms = spec.attrs.get("ms", spec.attrs.get("downtime_ms"))
-        self.until = self.created + ms / 1000 if ms else None
+        ms = spec.attrs[spec.type.lasts] if spec.type.lasts else 0
+        self.until = self.created + ms / 1000 if ms else None  # None: until removed
         #: set when the fault ends, however (refusals end with it); ``released``: when it is
         #: removed by a request or the stop, not used up (held answers end with that)
         self.ended, self.released = threading.Event(), threading.Event()
@@ -123,7 +123,7 @@ class Faults(FaultMethods):
             link.restart(self, fault)
         if fault.until is not None:
             self.timers.after(fault.until - time.time(), lambda: self.remove(
-                fault.id, f"ended after {spec.attrs.get('ms', spec.attrs.get('downtime_ms'))} ms"))
+                fault.id, f"ended after {spec.attrs[spec.type.lasts]} ms"))
         return fault.as_dict()
 
     def remove(self, fid: str, why: str | None = "removed") -> dict | None:

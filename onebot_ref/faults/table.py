@@ -50,7 +50,8 @@ class Attr:
 @dataclass(frozen=True)
 class FaultType:
     """One row. ``once``: acts on the connections open now and is not stored (close, drop);
-    ``repeats``: takes ``times``; ``one_of``: exactly one of these attributes is given."""
+    ``repeats``: takes ``times``; ``one_of``: exactly one of these attributes is given;
+    ``lasts``: the attribute saying how many ms it lasts (0: until removed)."""
 
     name: str
     group: str  # answer | link | protocol
@@ -61,6 +62,7 @@ class FaultType:
     once: bool = False
     repeats: bool = True
     one_of: tuple[str, ...] = ()
+    lasts: str | None = None
 
 
 _MS = Attr("int", REQUIRED, 0, MAX_MS, doc="milliseconds")
@@ -96,12 +98,12 @@ TYPES: dict[str, FaultType] = {t.name: t for t in (
               repeats=False),
     FaultType("blackhole", "link", WS, "the matching connections open now stay open and "
               "nothing flows either way, pongs and heartbeats included (half-open)",
-              {"ms": _UNTIL}, targets=_LINK, repeats=False),
+              {"ms": _UNTIL}, targets=_LINK, repeats=False, lasts="ms"),
     FaultType("refuse", "link", WS, "forward handshakes are refused with status; reverse "
               "clients do not dial", {
                   "ms": _UNTIL,
                   "status": Attr("int", 503, 400, 599, doc="the forward handshake's refusal")},
-              targets=("channel", "role"), repeats=False),
+              targets=("channel", "role"), repeats=False, lasts="ms"),
     FaultType("heartbeat", "protocol", ("http_post", "ws", "ws_reverse"),
               "the heartbeat (every channel at once) skips beats, stops, or lies about its "
               "interval", {
@@ -123,7 +125,7 @@ TYPES: dict[str, FaultType] = {t.name: t for t in (
               {"downtime_ms": Attr("int", 2000, 0, MAX_MS, doc="milliseconds down"),
                "how": Attr("choice", "close", choices=("close", "drop"),
                            doc="close with 1001, or drop")},
-              targets=(), repeats=False),
+              targets=(), repeats=False, lasts="downtime_ms"),
     FaultType("bad_signature", "protocol", ("http_post",),
               "HTTP POST events carry a wrong X-Signature", targets=()),
 )}
@@ -213,7 +215,7 @@ def _target(row: FaultType, target: Any) -> dict[str, Any]:
                     isinstance(n, str) and 0 < len(n) <= 100 for n in names):
                 raise FaultError("target.action: expected an action name or a list of them")
             out[key] = list(dict.fromkeys(names))
-    if "role" in out and not set(out.get("channel", WS)) & set(WS):
+    if "role" in out and out.get("channel", "ws") not in WS:
         raise FaultError(f"target.role: only WebSocket connections have roles, not "
                          f"{out['channel']}")
     return out
@@ -282,15 +284,3 @@ def body_of(type_name: str, **kwargs: Any) -> dict:
         body["target"] = target
     body.update({k: v for k, v in kwargs.items() if v is not None})
     return body
-
-
-def describe(row: FaultType) -> dict:
-    """A row as ``GET /sim/faults/types`` shows it."""
-    return {"type": row.name, "group": row.group, "channels": list(row.channels),
-            "doc": row.doc, "targets": list(row.targets), "once": row.once,
-            "times": row.repeats, "one_of": list(row.one_of),
-            "attributes": {key: {"kind": a.kind, "default": None if a.default is REQUIRED
-                                 else a.default, "required": a.default is REQUIRED,
-                                 **({"min": a.low, "max": a.high} if a.low is not None else {}),
-                                 **({"choices": list(a.choices)} if a.choices else {}),
-                                 "doc": a.doc} for key, a in row.attrs.items()}}

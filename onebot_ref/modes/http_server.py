@@ -51,8 +51,11 @@ class Limits:
 class HttpServer:
     """One listening socket; ``start()`` runs its accept thread, ``stop()`` ends everything."""
 
-    def __init__(self, name: str, host: str, port: int, app, limits: Limits = Limits()):
+    def __init__(self, name: str, host: str, port: int, app, limits: Limits = Limits(),
+                 watch=None):
         self.name, self.app, self.limits = name, app, limits
+        #: ``watch(conn) -> done``: told of each connection and, by ``done()``, of its end
+        self.watch = watch
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._listener = socket.socket(family, socket.SOCK_STREAM)
         try:
@@ -175,6 +178,7 @@ class _Connection:
             "onebot_ref.take_socket": self._take}
 
     def serve(self) -> None:
+        done = self.server.watch(self) if self.server.watch is not None else None
         try:
             self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             served = 0
@@ -189,6 +193,8 @@ class _Connection:
             if not (self.taken or self.ended):
                 self._linger()
             self.sock.close()
+            if done is not None:
+                done()
 
     def cut(self) -> None:
         """End the connection now: the thread's blocked read returns and it exits."""
