@@ -26,6 +26,8 @@ def summarize(frame: dict) -> str:
     data = frame.get("data")
     if not isinstance(data, dict):
         return json.dumps(data, ensure_ascii=False)[:200]
+    if frame.get("channel") == "fault":  # the verdict says what it did
+        return f"{data.get('fault')} {data.get('type')}"
     parts = [str(data[k]) for k in ("method", "action", "event") if data.get(k)]
     if data.get("post_type"):
         kind = data.get(f"{data['post_type']}_type")

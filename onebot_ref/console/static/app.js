@@ -4,7 +4,7 @@
 "use strict";
 
 const TOKEN = new URLSearchParams(location.search).get("access_token");
-const CHANNELS = ["http", "http_post", "ws", "ws_reverse", "console"];
+const CHANNELS = ["http", "http_post", "ws", "ws_reverse", "console", "fault"];
 const MAX_FRAMES = 2000;
 const WAIT = 25;            // seconds a long poll is held by the server
 const BEYOND = 2 ** 52;     // a cursor past the end: the answer is the current cursor
@@ -279,6 +279,7 @@ async function sendMessage(ev) {
 function summarize(f) {
   const d = f.data;
   if (d === null || typeof d !== "object") return String(d ?? "");
+  if (f.channel === "fault") return `${d.fault} ${d.type}`;  // the verdict says what it did
   const parts = [];
   if (d.method) parts.push(d.method);
   if (d.action) parts.push(d.action);

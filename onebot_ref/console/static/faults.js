@@ -1,0 +1,171 @@
+// onebot_ref console: the Faults panel. Self-contained (this file, its section of index.html
+// and of style.css): it lists the active faults and the connections and offers the common
+// faults as buttons, through the console API only (/sim/faults, /sim/connections; see
+// docs/console-api.md "Faults"). Every string the panel shows is in STRINGS.
+"use strict";
+
+(() => {
+  const STRINGS = {
+    toggle: "Faults",
+    title: "Faults",
+    sub: "make the server misbehave: every firing is a frame on the fault channel",
+    active: "Active faults",
+    connections: "Connections",
+    noFaults: "no active fault",
+    noConnections: "no connection yet",
+    on: "on",
+    all: "all connections",
+    drop: "Drop",
+    close: (code) => `Close ${code}`,
+    silence: "Silence the bot's API",
+    restart: "Restart (3 s down)",
+    remove: "remove",
+    removeAll: "Remove all",
+    fired: (n, times) => `fired ${n}${times ? "/" + times : ""}`,
+    left: (s) => `${s.toFixed(1)} s left`,
+    hit: (type, n) => `${type}: ${n} connection(s) hit`,
+    added: (f) => `added ${f.id}: ${f.type}`,
+    removed: (id) => `removed ${id}`,
+    open: "open",
+    closedBy: (c) => `${c.close_code ?? "-"} by ${c.closed_by}${c.clean ? "" : ", unclean"}`,
+  };
+  const POLL_MS = 1000;
+  const SHOWN_CLOSED = 12;  // closed connections listed (the newest)
+  const TOKEN = new URLSearchParams(location.search).get("access_token");
+  const $ = (id) => document.getElementById(id);
+  let timer = null;
+
+  function node(tag, attrs = {}, ...children) {
+    const n = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === "class") n.className = v;
+      else if (k === "text") n.textContent = v;
+      else if (k.startsWith("on")) n.addEventListener(k.slice(2), v);
+      else n.setAttribute(k, v);
+    }
+    for (const c of children.flat()) if (c !== null && c !== undefined) n.append(c);
+    return n;
+  }
+
+  async function call(method, path, body) {
+    const headers = {};
+    if (TOKEN) headers.Authorization = "Bearer " + TOKEN;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const response = await fetch(path, { method, headers,
+      body: body === undefined ? undefined : JSON.stringify(body) });
+    const data = await response.json().catch(() => null);
+    if (!response.ok) throw new Error((data && data.error) || `HTTP ${response.status}`);
+    return data;
+  }
+
+  function say(text, bad = false) {
+    const box = $("faults-result");
+    box.textContent = text;
+    box.classList.toggle("bad", bad);
+    box.hidden = false;
+  }
+
+  async function inject(body) {
+    try {
+      const f = await call("POST", "/sim/faults", body);
+      say(f.connections && (f.type === "close" || f.type === "drop")
+        ? STRINGS.hit(f.type, f.connections.length) : STRINGS.added(f));
+    } catch (err) { say(err.message, true); }
+    refresh();
+  }
+
+  async function remove(path, id) {
+    try { await call("DELETE", path); say(STRINGS.removed(id)); } catch (err) { say(err.message, true); }
+    refresh();
+  }
+
+  function target(extra = {}) {
+    const channel = $("faults-channel").value;
+    return { ...(channel ? { channel } : {}), ...extra };
+  }
+
+  function actions() {
+    const channel = node("select", { id: "faults-channel", title: STRINGS.on },
+      node("option", { value: "", text: STRINGS.all }),
+      node("option", { value: "ws", text: "ws" }), node("option", { value: "ws_reverse", text: "ws_reverse" }));
+    const button = (id, text, body, cls = "small") =>
+      node("button", { type: "button", class: cls, id, text, onclick: () => inject(body()) });
+    $("faults-actions").replaceChildren(
+      node("span", { class: "muted", text: STRINGS.on }), channel,
+      button("fault-drop", STRINGS.drop, () => ({ type: "drop", target: target() })),
+      ...[1000, 1001, 1011].map((code) => button(`fault-close-${code}`, STRINGS.close(code),
+        () => ({ type: "close", code, target: target() }))),
+      button("fault-silence", STRINGS.silence, () => ({ type: "no_answer" }), "small danger"),
+      button("fault-restart", STRINGS.restart, () => ({ type: "restart", downtime_ms: 3000 }), "small danger"),
+      node("button", { type: "button", class: "small", id: "fault-clear", text: STRINGS.removeAll,
+                       onclick: () => remove("/sim/faults", "all") }));
+  }
+
+  function describe(f) {
+    const skip = new Set(["id", "type", "target", "times", "probability", "seed", "fired",
+                          "created", "until", "cursor", "connections", "holding"]);
+    const where = Object.entries(f.target).map(([k, v]) => `${k}=${v}`);
+    const attrs = Object.entries(f).filter(([k]) => !skip.has(k)).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+    return [...attrs, ...where].join(" ");
+  }
+
+  function renderFaults(faults) {
+    $("faults-count").textContent = faults.length;
+    $("faults-count").hidden = !faults.length;
+    $("faults-list").replaceChildren(...(faults.length ? faults.map((f) => node("tr", { "data-fault": f.id },
+      node("td", { class: "mono", text: f.id }), node("td", { text: f.type }),
+      node("td", { class: "mono", text: describe(f) }),
+      node("td", { text: STRINGS.fired(f.fired, f.times) +
+        (f.until ? ", " + STRINGS.left(Math.max(0, f.until - Date.now() / 1000)) : "") }),
+      node("td", {}, node("button", { type: "button", class: "small", text: STRINGS.remove,
+                                       onclick: () => remove(`/sim/faults/${f.id}`, f.id) }))))
+      : [node("tr", {}, node("td", { class: "empty", text: STRINGS.noFaults }))]));
+  }
+
+  function renderConnections(conns) {
+    const open = conns.filter((c) => c.closed === null);
+    const closed = conns.filter((c) => c.closed !== null).slice(-SHOWN_CLOSED);
+    const row = (c) => node("tr", { class: c.closed === null ? "" : "closed", "data-connection": c.id },
+      node("td", { class: "mono", text: c.id }), node("td", { text: c.channel }),
+      node("td", { text: c.role || "" }), node("td", { class: "mono", text: c.peer }),
+      node("td", { text: c.closed === null ? STRINGS.open : STRINGS.closedBy(c) }),
+      node("td", {}, c.closed === null && c.channel !== "http_post" ? [
+        node("button", { type: "button", class: "small", text: STRINGS.drop,
+                         onclick: () => inject({ type: "drop", target: { connection: c.id } }) }),
+        c.channel.startsWith("ws") ? node("button", { type: "button", class: "small", text: STRINGS.close(1000),
+          onclick: () => inject({ type: "close", code: 1000, target: { connection: c.id } }) }) : null] : []));
+    const rows = [...open, ...closed.reverse()].map(row);
+    $("faults-conns").replaceChildren(...(rows.length ? rows
+      : [node("tr", {}, node("td", { class: "empty", text: STRINGS.noConnections }))]));
+  }
+
+  async function refresh() {  // the count always (the toggle shows it), the rest when open
+    try {
+      renderFaults((await call("GET", "/sim/faults")).faults);
+      if (!$("faults-panel").hidden) renderConnections((await call("GET", "/sim/connections")).connections);
+    } catch (_) { /* the console is away: the page's status light says so */ }
+  }
+
+  function toggle(show) {
+    $("faults-panel").hidden = !show;
+    $("faults-toggle").setAttribute("aria-expanded", String(show));
+    refresh();
+  }
+
+  function start() {
+    $("faults-label").textContent = STRINGS.toggle;
+    $("faults-title").textContent = STRINGS.title;
+    $("faults-sub").textContent = STRINGS.sub;
+    $("faults-active-title").textContent = STRINGS.active;
+    $("faults-conns-title").textContent = STRINGS.connections;
+    actions();
+    $("faults-toggle").addEventListener("click", () => toggle($("faults-panel").hidden));
+    $("faults-close").addEventListener("click", () => toggle(false));
+    refresh();
+    timer = setInterval(refresh, POLL_MS);
+  }
+
+  window.addEventListener("beforeunload", () => clearInterval(timer));
+  start();
+})();
