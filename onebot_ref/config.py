@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from . import profiles
 from .protocol import wire
 from .protocol.coerce import parse_bool, parse_int
 from .protocol.ranges import INT32
@@ -128,6 +129,8 @@ class Config:
     console_host: str = _key("127.0.0.1", "console listen address (non-loopback requires "
                              "access_token)")
     console_port: int = _key(5800, "console port (0 = pick a free port)")
+    profile: str = _key("spec", "answer as spec, go-cqhttp, napcat, llonebot or lagrange does")
+    report_self_message: bool = _key(False, "the bot's own messages as events (not with spec)")
     world: dict = _key(None, "the simulated world: self, friends, groups (see README)")
 
     def __post_init__(self) -> None:
@@ -278,7 +281,7 @@ def from_mapping(data: dict | None) -> Config:
         except ValueError as err:
             problems.append(str(err))
     cfg = Config(**values)  # keys that failed above keep their defaults for the checks below
-    problems += _check(cfg) + validate_world_config(cfg.world)
+    problems += _check(cfg) + validate_world_config(cfg.world) + profiles.config_problems(cfg)
     if problems:
         raise ConfigError(problems)
     return cfg

@@ -30,7 +30,8 @@ from .modes import Mode, Parts
 from .modes.heartbeat import Heartbeat
 from .modes.http_api import HttpApi
 from .modes.http_server import HttpServer, Limits
-from .traffic import Traffic
+from .profiles import get as get_profile
+from .traffic import Traffic, mask_url
 from .world import World
 
 log = logging.getLogger(__name__)
@@ -113,11 +114,17 @@ class Runner:
         self.data_dir = os.path.abspath(config.data_dir)
         self.traffic = Traffic()
         self.bus = Bus(config.post_message_format)
+        #: the compat profile (onebot_ref/profiles/): its settings are read where the spec
+        #: behaviour is decided
+        self.profile = get_profile(config.profile)
+        self_messages = self.profile.settings.self_message_post_type
         self.world = World(config.world or None, self.bus, database=config.database or None,
                            history_limit=config.history_limit,
                            message_format=config.post_message_format,
                            data_dir=self.data_dir,
-                           clock=clock.from_config(config.clock, config.start_time))
+                           clock=clock.from_config(config.clock, config.start_time),
+                           self_message_post_type=self_messages if config.report_self_message
+                           else None)
         self.actions = Actions(self.world, config)
         #: fault injection and the list of connections (onebot_ref/faults/)
         self.faults = Faults(self.traffic)
@@ -127,6 +134,7 @@ class Runner:
         #: the servers of the modes that serve an app, by the mode's name
         self.servers: dict[str, HttpServer] = {}
         self._stopped = threading.Event()
+        self._receiver = None  # HTTP POST's entry in faults.connections
 
     # --- building -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -168,6 +176,9 @@ class Runner:
             server.start()
         for mode in self.modes.values():  # HTTP POST posts lifecycle enable once servers are up
             mode.start()
+        if "http_post" in self.modes:  # the receiver is in GET /sim/connections too (FAULT-19)
+            self._receiver = self.faults.connections.opened("http_post", None,
+                                                            mask_url(self.config.post_url))
         return self
 
     def stop(self) -> None:
@@ -177,6 +188,8 @@ class Runner:
         self.faults.stop()  # first: held answers let go, nothing refused or silenced
         for mode in reversed(self.modes.values()):  # HTTP POST's lifecycle disable, then the
             mode.stop()                            # forward WebSocket's 1001 closes
+        if self._receiver is not None:
+            self.faults.connections.closed(self._receiver, None, "server", True)
         self._close_servers()
         self.actions.stop()
         self.bus.stop()
@@ -231,7 +244,8 @@ class Runner:
         lines = [f"onebot_ref {__version__}: OneBot 11 reference server (simulated QQ)",
                  f"bot account: {self.world.self_id} ({self.world.nickname}); "
                  f"message format: {self.config.post_message_format}; "
-                 f"access_token: {'set' if self.config.access_token else 'none'}"]
+                 f"access_token: {'set' if self.config.access_token else 'none'}",
+                 f"profile: {self.profile.summary}"]
         width = max((len(what) for what, _ in self.endpoints()), default=0)
         lines += [f"  {what.ljust(width)}  {where}" for what, where in self.endpoints()]
         return "\n".join(lines)

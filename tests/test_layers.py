@@ -11,7 +11,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "onebot_ref"
 
-#: what each layer must not import (other onebot_ref parts, and the I/O libraries for protocol/)
+#: what each layer must not import (other onebot_ref parts, and the I/O libraries for protocol/
+#: and profiles/)
 FORBIDDEN = {
     "protocol": {"world", "actions", "modes", "console", "runner", "bus", "traffic", "cli",
                  "flask", "werkzeug", "requests", "simple_websocket", "threading", "socket",
@@ -20,6 +21,11 @@ FORBIDDEN = {
               "simple_websocket"},
     "actions": {"modes", "console", "runner", "cli", "flask", "requests", "simple_websocket"},
     "bus": {"world", "actions", "modes", "console", "runner"},
+    # compat profiles are data (a table per implementation) read by every layer: they import
+    # no other part
+    "profiles": {"protocol", "world", "actions", "modes", "console", "runner", "bus", "traffic",
+                 "cli", "config", "flask", "werkzeug", "requests", "simple_websocket",
+                 "threading", "socket", "sqlite3"},
 }
 
 

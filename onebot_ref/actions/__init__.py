@@ -34,6 +34,7 @@ import time
 from typing import TYPE_CHECKING, Callable
 
 from ..config import Config
+from ..profiles import settings_of
 from ..protocol.coerce import Params, bind, call
 from ..protocol.response import ActionError, Retcode, async_, failed, ok
 from . import group, hidden, info, message, request, system
@@ -69,6 +70,12 @@ HIDDEN: dict[str, Callable] = {".handle_quick_operation": hidden.handle_quick_op
 #: api/README.md#异步调用: "所有 API 都可以通过给 action 附加后缀 `_async` 来进行异步调用";
 #: api/README.md#限速调用: "所有 API 都可以通过给 action 附加后缀 `_rate_limited` 来进行限速调用"
 ASYNC_SUFFIX, RATE_LIMITED_SUFFIX = "_async", "_rate_limited"
+#: Each suffix, the Settings field saying what a profile makes of it, and what its values mean
+#: ("unknown": the suffixed name is no action at all).
+SUFFIXES = ((ASYNC_SUFFIX, "async_suffix"), (RATE_LIMITED_SUFFIX, "rate_limited_suffix"))
+_MODES = {"async": "async", "queued": "rate_limited", "sync": "sync"}
+#: The Settings fields that change an action's answer (the journal marks those answers).
+CHANGED_BY = {"get_msg": ("get_msg_add", "get_msg_drop")}
 
 
 class Actions:
@@ -77,7 +84,11 @@ class Actions:
     def __init__(self, world: World, config: Config | None = None):
         #: every key at its default when none is given (tests of the actions alone)
         self.world, self.config = world, config if config is not None else Config()
-        self.table: dict[str, Callable] = {fn.__name__: fn for fn in PUBLIC} | HIDDEN
+        #: the compat profile's settings (profiles/settings.py), read by the transports too
+        self.settings = settings_of(self.config)
+        # api/hidden.md; a profile may have none (Settings.hidden_actions)
+        hidden = HIDDEN if self.settings.hidden_actions else {}
+        self.table: dict[str, Callable] = {fn.__name__: fn for fn in PUBLIC} | hidden
         data_dir = os.path.abspath(self.config.data_dir or "data")
         started = world.clock.time() if world is not None else time.time()  # (no world: tests)
         self.ctx = Context(world, self.config, data_dir, self, started)
@@ -120,12 +131,29 @@ class Actions:
         fn = self.table.get(action)
         if fn is not None:
             return fn, "sync"
-        for suffix, mode in ((ASYNC_SUFFIX, "async"), (RATE_LIMITED_SUFFIX, "rate_limited")):
+        for suffix, field in SUFFIXES:
             if action.endswith(suffix):
                 fn = self.table.get(action[:-len(suffix)])
-                if fn is not None:
-                    return fn, mode
+                how = getattr(self.settings, field)  # the profile's; the spec's by default
+                if fn is not None and how != "unknown":
+                    return fn, _MODES[how]
         return None
+
+    def profile_note(self, action: str) -> str | None:
+        """The journal's mark when the profile answers ``action`` otherwise than the spec: a
+        suffix run synchronously or unknown, a hidden action missing, an answer with other
+        keys; None when it does not (and always with the spec's settings)."""
+        settings = self.settings
+        if action not in self.table and action in HIDDEN:
+            return settings.mark("hidden_actions", "unknown action")
+        for suffix, field in SUFFIXES:
+            if action.endswith(suffix) and settings.changes(field) and \
+                    action[:-len(suffix)] in self.table:
+                how = getattr(settings, field)
+                return settings.mark(field, "run synchronously" if how == "sync" else
+                                     "unknown action")
+        fields = [name for name in CHANGED_BY.get(action, ()) if settings.changes(name)]
+        return settings.mark(fields[0], "other keys in the answer") if fields else None
 
     def exists(self, action: str) -> bool:
         return self.resolve(action) is not None
@@ -136,6 +164,10 @@ class Actions:
         (the observers are told), None for a call from inside onebot_ref."""
         if not isinstance(params, Params):
             params = Params(params or {})
+        if not self.settings.is_spec:
+            note = self.profile_note(action)
+            if note is not None:
+                params.notes.append(note)
         envelope = self._dispatch(action, params)
         if self.observers and channel is not None:
             for observer in self.observers:

@@ -78,7 +78,32 @@ def get_msg(ctx: Context, message_id: MessageId) -> dict:
             "message": to_format(record["message"], fmt)}
     if record["message_type"] == "group":
         data["group_id"] = record["group_id"]
+    settings = ctx.actions.settings  # the compat profile's keys added or left out
+    for key in settings.get_msg_add:
+        data[key] = GET_MSG_EXTRAS[key](ctx, record)
+    for key in settings.get_msg_drop:
+        data.pop(key, None)
     return data
+
+
+#: The keys real implementations add to get_msg (Settings.get_msg_add), from the stored
+#: record: go-cqhttp's message_id_v2, message_seq and group; NapCat's and LLOneBot's message
+#: event fields.
+GET_MSG_EXTRAS = {
+    "self_id": lambda ctx, record: ctx.world.self_id,
+    "user_id": lambda ctx, record: record["user_id"],
+    "message_seq": lambda ctx, record: record["seq"],
+    "real_seq": lambda ctx, record: str(record["seq"]),
+    "message_id_v2": lambda ctx, record: str(record["seq"]),
+    "group": lambda ctx, record: record["message_type"] == "group",
+    "raw_message": lambda ctx, record: record["raw_message"],
+    "font": lambda ctx, record: record["font"],
+    "sub_type": lambda ctx, record: record["sub_type"],
+    "message_format": lambda ctx, record: ctx.config.post_message_format,
+    "post_type": lambda ctx, record: (ctx.actions.settings.self_message_post_type or "message")
+    if record["from_self"] else "message",
+    "emoji_likes_list": lambda ctx, record: [],
+}
 
 
 def get_forward_msg(ctx: Context, id: str) -> dict:

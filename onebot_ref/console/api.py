@@ -4,7 +4,7 @@ Everything a person (or a test) does as "the other QQ users" goes through the sa
 bus as the bot's own actions: an injected message gets a real ``message_id``, is stored (so
 ``get_msg`` and replies find it) and reaches every connected bot in every mode.
 
-    GET  /sim/world                      the world: self, friends, groups with members
+    GET  /sim/world                      the world: self, friends, groups with members, profile
     POST /sim/private_message            {"user_id", "message", "group_id"?}
     POST /sim/group_message              {"group_id", "user_id", "message", "anonymous"?}
     POST /sim/event                      a partial notice / request / message event
@@ -32,6 +32,7 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from ..bus import as_format
+from ..profiles import view as profile_view
 from ..protocol import wire
 from ..protocol.coerce import Id, parse_decimal, parse_int
 from ..protocol.message import normalize
@@ -227,7 +228,8 @@ def _journal(response: Response) -> Response:
 
 @sim.get("/world")
 def world() -> Response:
-    return jsonify(_parts().world.snapshot())
+    # and the compat profile the bots are answered with (onebot_ref/profiles/)
+    return jsonify(dict(_parts().world.snapshot(), profile=profile_view(_parts().config)))
 
 
 @sim.post("/private_message")

@@ -28,6 +28,7 @@ import json
 from urllib.parse import urlsplit
 
 from ..config import Config, load_config
+from ..profiles import get as get_profile
 
 NONEBOT_POST_PATHS = ("/onebot/v11/", "/onebot/v11/http", "/onebot/v11/http/")
 NONEBOT_WS_PATHS = ("/onebot/v11/", "/onebot/v11/ws", "/onebot/v11/ws/")
@@ -206,6 +207,8 @@ def report(cfg: Config, source: str) -> Report:
             f"  secret           "
             f"{'set: HTTP POST bodies are signed (X-Signature)' if cfg.secret else 'none'}",
             f"  message format   {cfg.post_message_format}",
+            f"  profile          {get_profile(cfg.profile).summary}"
+            + ("; report_self_message on" if cfg.report_self_message else ""),
             f"  console          {_server_state(cfg)}")
     enabled = [(cfg.use_http, _http_api), (bool(cfg.post_url), _http_post),
                (cfg.use_ws, _ws_forward), (cfg.use_ws_reverse, _ws_reverse)]

@@ -5,7 +5,7 @@ at its point after reading ``faults.active``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from ..protocol.auth import signature
 from .registry import role_of
@@ -66,6 +66,22 @@ def push_copies(faults: Faults, channel: str, sessions: Iterable[Any], event: di
             faults.journal(fault, f"pushed {_named(event)} {copies} times to {channel} "
                                   f"connection {session.conn.id}", session.peer,
                            session.conn.id)
+
+
+def posting(faults: Faults, poster: Any) -> Callable[[Any], None]:
+    """HTTP POST's bus sink (modes/http_post.py ``post_event``) as the faults change it: an
+    event posted :func:`post_copies` times; and, at a restart, lifecycle disable as it goes
+    down (waited for, as at a stop) and enable once it is up (FAULT-9, META-2/3)."""
+    post_event = poster.post_event
+    faults.on_restart(lambda up: poster.lifecycle("enable" if up else "disable", not up))
+
+    def sink(published: Any) -> None:
+        if not faults.active:  # the one read while no fault is on (FAULT-4)
+            return post_event(published)
+        for _ in range(post_copies(faults, published.event, poster.url)):
+            post_event(published)
+        return None
+    return sink
 
 
 def post_copies(faults: Faults, event: dict, url: str) -> int:

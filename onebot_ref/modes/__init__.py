@@ -2,6 +2,8 @@
 
 - ``http_api``   — HTTP API server: ``GET|POST /:action`` (communication/http.md)
 - ``http_params`` — the parameters of one HTTP API request (query, form, JSON body)
+- ``http_profile`` — what a compat profile changes of an HTTP API answer (envelope, ``/``)
+- ``http_data``  — the HTTP API's data files (``/data/...``, legacy), a part of its class
 - ``http_post``  — HTTP POST: events POSTed to the bot, quick operations from the reply
   (communication/http-post.md)
 - ``ws_forward`` — forward WebSocket server: ``/api``, ``/event``, ``/`` (communication/ws.md)

@@ -28,37 +28,20 @@ import re
 from http import HTTPStatus
 
 from ..faults.answers import http_answer
+from ..profiles import settings_of
 from ..protocol import wire
-from ..protocol.auth import authorize
+from ..protocol.auth import authorize, profile_note
 from ..protocol.coerce import Params
 from ..protocol.http1 import environ_key
 from ..protocol.response import Retcode
 from ..traffic import mask_secret
 from . import Parts, peer
+from .http_data import DataFiles, auth_headers
 from .http_params import Reject, query_params, request_params
+from .http_profile import answered, body_first, root_body, root_request
 
 # HTTP-2: "^/([^/\s]+)/?$", the action being the path segment.
 _ACTION_PATH = re.compile(r"/([^/\s]+)/?")
-# DATA-1: "^/(data/(?:bface|image|record|show)/.+)$"
-_DATA_PATH = re.compile(r"/data/(bface|image|record|show)/(.+)", re.DOTALL)
-
-
-@functools.cache
-def _data_route():
-    """werkzeug's routing decides what is a data-file path at all (merge_slashes off, so that
-    /data/image//etc/passwd reaches the DATA-3 check rather than being read as /etc/passwd).
-    Built on the first data-file request: the API itself does not import werkzeug."""
-    from werkzeug.routing import Map, Rule
-
-    return Map([Rule("/data/<path:rest>", endpoint="data_file")], merge_slashes=False)
-
-
-def _auth_headers(environ: dict) -> dict[str, str]:
-    """The one header :func:`authorize` reads (AUTH-2), as the environ has it."""
-    value = environ.get("HTTP_AUTHORIZATION")
-    return {} if value is None else {"Authorization": value}
-
-
 _JSON_TYPE = "application/json; charset=UTF-8"  # HTTP-15
 _CORS = (("Access-Control-Allow-Methods", "*"), ("Access-Control-Allow-Headers", "*"))
 _BODY_HEADERS = {"CONTENT_TYPE": "Content-Type", "CONTENT_LENGTH": "Content-Length"}
@@ -97,7 +80,7 @@ def _journal_headers_of(fields: list[tuple[str, str]]) -> dict[str, str]:
     return {name: value for name, value in view.items() if value}
 
 
-class HttpApi:
+class HttpApi(DataFiles):
     """The HTTP API of one runner: a mode (:class:`~.Mode`) whose ``app`` is itself, a WSGI app
     (any WSGI server can serve it).
 
@@ -109,8 +92,10 @@ class HttpApi:
     def __init__(self, parts: Parts):
         config = parts.config
         self.actions, self.traffic, self.faults = parts.actions, parts.traffic, parts.faults
-        self.token, self.limit, self.cors = (config.access_token, config.max_body_bytes,
-                                             config.enable_cors)
+        self.settings = settings_of(config)  # the compat profile's (profiles/settings.py)
+        self.token = config.access_token
+        self.limit = config.max_body_bytes
+        self.cors = config.enable_cors
         self.cors_headers = [("Access-Control-Allow-Origin", "*")] if self.cors else []
         #: None: data files are not served (DATA-2), and /data/... is just another path.
         self.data_dir = os.path.realpath(config.data_dir) if config.serve_data_files else None
@@ -133,18 +118,25 @@ class HttpApi:
             action = frame["action"] = self._route(environ)
             self._check_method(environ)
             query, bad_query = query_params(environ)
-            self._authorize(environ, query)
+            late = self.settings.token_after_body  # AUTH-8, or a profile's order
+            note = None if late else self._authorize(environ, query)
             if bad_query is not None:  # BAD-1: after the token (AUTH-8), before the body
                 raise Reject(400, bad_query)
-            params = request_params(environ, query, self.limit)
+            params = request_params(environ, query, self.limit, self.settings) if not late else \
+                body_first(environ, query, self.limit, self.settings, self.token,
+                           auth_headers(environ))
+            note = self._authorize(environ, query) if late else note
+            if note is not None:
+                params.notes.append(note)
         except Reject as rejection:
             return self._refuse(environ, start_response, frame, rejection)
+        if action is None:
+            return self._root(environ, start_response, frame, params)
         return self._answer(environ, start_response, frame, action, params)
 
     # --- the steps, in the spec's order (HTTP-13) -------------------------------------------
-    @staticmethod
-    def _route(environ: dict) -> str:
-        """The action named by the path (HTTP-2: the raw path segment, not percent-decoded)."""
+    def _route(self, environ: dict) -> str | None:
+        """The action the raw path names (HTTP-2: not %-decoded); None: a profile's ``/``."""
         raw_path = environ.get("RAW_URI", "")
         raw_path = raw_path.partition("?")[0] if raw_path.startswith("/") else environ["PATH_INFO"]
         if not raw_path.isascii():
@@ -155,6 +147,8 @@ class HttpApi:
                 raise Reject(400, str(err)) from None
         match = _ACTION_PATH.fullmatch(raw_path)
         if match is None:
+            if raw_path == "/" and self.settings.root_path != "404":
+                return None
             # HTTP-3: any other path is 404.
             raise Reject(404, f"no such path {raw_path}: the API is /:action")
         return match.group(1)
@@ -169,15 +163,19 @@ class HttpApi:
             raise Reject(405, f"method {method} not allowed: use GET or POST",
                          (("Allow", "GET, POST, OPTIONS" if self.cors else "GET, POST"),))
 
-    def _authorize(self, environ: dict, query: dict[str, str]) -> None:
+    def _authorize(self, environ: dict, query: dict[str, str]) -> str | None:
+        """Reject a refused token; the profile's journal mark (None: as the spec decides)."""
         # AUTH-8: the token is checked before anything else about the request.
         # communication/http.md: "如果 access token 未提供，状态码为 401" /
         # "如果 access token 不符合，状态码为 403"
         if not self.token:  # AUTH-1: nothing to check
-            return
-        refusal = authorize(self.token, _auth_headers(environ), query)
+            return None
+        headers, settings = auth_headers(environ), self.settings
+        refusal = authorize(self.token, headers, query, settings=settings)
+        note = None if settings.is_spec else profile_note(self.token, headers, query, settings)
         if refusal is not None:
-            raise Reject(*refusal)
+            raise Reject(refusal[0], refusal[1] if note is None else f"{refusal[1]}; {note}")
+        return note
 
     def _answer(self, environ: dict, start_response, frame: dict, action: str,
                 params: Params) -> list[bytes]:
@@ -194,15 +192,32 @@ class HttpApi:
                body: bytes | None = None) -> list[bytes]:
         """The answer carrying ``envelope`` (``body``: other bytes, from a bad_answer fault)."""
         # communication/http.md: "如果 API 不存在，状态码为 404"
-        if envelope.get("retcode") == Retcode.NOT_FOUND:
+        # (or what a profile says: Settings.unknown_action_http)
+        if envelope.get("retcode") == Retcode.NOT_FOUND and \
+                self.settings.unknown_action_http is None:
             return self._refuse(environ, start_response, None, Reject(
                 404, envelope.get("message") or "no such action"))
+        if not self.settings.is_spec:  # the profile's retcode and keys (http_profile.py)
+            envelope = answered(self.settings, envelope, params.notes)
         # communication/http.md: "剩下的所有情况，无论操作实际成功与否，状态码都是 200"
         if self.traffic is not None:
             self.traffic.record("http", "out", peer(environ), envelope,
                                 verdict="; ".join(params.notes) if params.notes else None)
         body = wire.body(envelope) if body is None else body
         start_response("200 OK", [("Content-Type", _JSON_TYPE),
+                                  ("Content-Length", str(len(body))), *self.cors_headers])
+        return [body]
+
+    def _root(self, environ: dict, start_response, frame: dict, params: Params) -> list[bytes]:
+        """``/`` as the profile answers it (Settings.root_path): an action, or a fixed body."""
+        if self.settings.root_path not in ("text", "json"):
+            action, params = frame["action"], _ = root_request(self.settings, params)
+            return self._answer(environ, start_response, frame, action, params)
+        body, content_type, note = root_body(self.settings)
+        if self.traffic is not None:
+            self._record_in(environ, frame)
+            self.traffic.record("http", "out", peer(environ), body.decode("utf-8"), verdict=note)
+        start_response("200 OK", [("Content-Type", content_type),
                                   ("Content-Length", str(len(body))), *self.cors_headers])
         return [body]
 
@@ -233,68 +248,3 @@ class HttpApi:
                             headers=_journal_headers(environ) if fields is None
                             else functools.partial(_journal_headers_of, fields),
                             path=environ.get("RAW_URI") or environ.get("PATH_INFO", ""))
-
-    # --- the cold path: data files (DATA-1..5) -----------------------------------
-    def _data_file(self, environ: dict, start_response):
-        """``/data/<kind>/<path>``, answered with werkzeug's routing, ``Response`` and
-        ``send_file`` (HEAD, status lines and file streaming as werkzeug does them)."""
-        from werkzeug.exceptions import NotFound
-        from werkzeug.utils import send_file
-
-        method = environ["REQUEST_METHOD"]
-        try:
-            _, args = _data_route().bind_to_environ(environ).match()
-        except NotFound:  # "/data/", "/data//x", a newline in the path: no data-file path
-            return self._refuse_data(environ, start_response, {"method": method, "action": None},
-                                     Reject(404, "no such path: the API is /:action"))
-        frame = {"method": method, "data_file": args["rest"]}
-        try:
-            target, shown = self._data_target(environ, method)
-        except Reject as rejection:
-            return self._refuse_data(environ, start_response, frame, rejection)
-        if self.traffic is not None:
-            self._record_in(environ, frame)
-            self.traffic.record("http", "out", peer(environ),
-                                {"status": 200, "file": shown, "bytes": os.path.getsize(target)})
-        # DATA-4: application/octet-stream, Content-Disposition: attachment, Content-Length.
-        response = send_file(target, environ, mimetype="application/octet-stream",
-                             as_attachment=True, download_name=os.path.basename(target),
-                             conditional=False, etag=False, max_age=0)
-        response.headers.extend(self.cors_headers)
-        return response(environ, start_response)
-
-    def _refuse_data(self, environ: dict, start_response, frame: dict, rejection: Reject):
-        from werkzeug.wrappers import Response
-
-        self._journal_refusal(environ, frame, rejection)
-        return Response(rejection.reason + "\n", rejection.status, self.cors_headers,
-                        mimetype="text/plain")(environ, start_response)
-
-    def _data_target(self, environ: dict, method: str) -> tuple[str, str]:
-        """The real path of the file a data-file request names, and ``kind/relative``."""
-        match = _DATA_PATH.fullmatch(environ["PATH_INFO"])
-        if match is None:  # DATA-1: only the four kinds
-            raise Reject(404, "data files are /data/<bface|image|record|show>/<path>")
-        if method != "GET":  # DATA-3: GET only
-            raise Reject(404, "data files are served on GET only")
-        kind, relative = match.groups()
-        # AUTH-12: the query access_token is not consulted for data files.
-        refusal = authorize(self.token, _auth_headers(environ), {}, header_only=True)
-        if refusal is not None:
-            raise Reject(*refusal)
-        try:  # PATH_INFO is the WSGI latin-1 form of the UTF-8 bytes
-            relative = relative.encode("latin-1").decode("utf-8")
-        except UnicodeError:
-            raise Reject(404, "file name is not valid UTF-8") from None
-        # DATA-3: "..", an absolute path, or a symlink leading out of the kind's folder → 403.
-        if ".." in relative.split("/") or relative.startswith("/") or "\0" in relative:
-            raise Reject(403, "path leaves the data directory")
-        base = os.path.join(self.data_dir, kind)
-        target = os.path.realpath(os.path.join(base, relative))
-        if os.path.commonpath([target, base]) != base:
-            raise Reject(403, "path leaves the data directory")
-        if not os.path.isfile(target):
-            raise Reject(404, f"no file {kind}/{relative}")
-        if not os.access(target, os.R_OK):
-            raise Reject(403, f"file {kind}/{relative} is not readable")
-        return target, f"{kind}/{relative}"

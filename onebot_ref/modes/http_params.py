@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
+from ..profiles.settings import SPEC, Settings
 from ..protocol import wire
 from ..protocol.coerce import Params
 
@@ -122,27 +123,50 @@ def _parse_form_body(body: bytes) -> dict[str, str]:
         raise Reject(400, "form body: not valid UTF-8 (after %-decoding)") from None
 
 
-def request_params(environ: dict, query: dict[str, str], limit: int) -> Params:
-    """The merged parameters (HTTP-16: query > form > JSON body); query/form keys are text."""
+def request_params(environ: dict, query: dict[str, str], limit: int,
+                   settings: Settings = SPEC) -> Params:
+    """The merged parameters (HTTP-16: query > form > JSON body); query/form keys are text.
+    ``settings``: what the profile does with a POST of no or another Content-Type."""
     # HTTP-9: only a POST has a body; a GET body is ignored.
     if environ["REQUEST_METHOD"] != "POST":
         return Params(query, query.keys())
     content_type = environ.get("CONTENT_TYPE", "")
-    # HTTP-8: a POST without Content-Type uses the query only.
-    if not content_type:
-        return Params(query, query.keys())
     # A-5: the media type compared case-insensitively, parameters ignored.
     media_type = content_type.partition(";")[0].strip().lower()
     if media_type not in (FORM, JSON):
-        # communication/http.md: "如果 POST 请求的 Content-Type 不支持，状态码为 406"
-        raise Reject(406, f"unsupported Content-Type {media_type}: send {JSON} or {FORM}")
+        return _other_type(environ, query, limit, media_type if content_type else None,
+                           settings)
     body = _read_body(environ, limit)
     # communication/http.md: "如果 POST 请求的正文格式不正确，状态码为 400"
     if media_type == JSON:
-        values: dict = _parse_json_body(body)
-        text_keys = set(query)
-    else:
-        values = _parse_form_body(body)
-        text_keys = set(values) | query.keys()
+        return _as_json(_parse_json_body(body), query)
+    values = _parse_form_body(body)
     values.update(query)
-    return Params(values, text_keys)
+    return Params(values, values.keys())
+
+
+def _as_json(values: dict, query: dict[str, str]) -> Params:
+    values.update(query)
+    return Params(values, query.keys())
+
+
+def _other_type(environ: dict, query: dict[str, str], limit: int, media_type: str | None,
+                settings: Settings) -> Params:
+    """A POST without Content-Type (``media_type`` None; HTTP-8: the query only) or of another
+    one (communication/http.md: "如果 POST 请求的 Content-Type 不支持，状态码为 406"), or what the
+    profile does instead: 406, the query only, or the body read as JSON."""
+    field = "missing_content_type" if media_type is None else "unsupported_content_type"
+    handling, changed = getattr(settings, field), settings.changes(field)
+    shown = "no Content-Type" if media_type is None else f"Content-Type {media_type}"
+    if handling == "406":
+        reason = f"unsupported {shown}: send {JSON} or {FORM}"
+        raise Reject(406, f"{reason}; {settings.mark(field, '406')}" if changed else reason)
+    if handling == "query":
+        params = Params(query, query.keys())
+    else:  # "json"; an empty body is {} (NapCat and LLOneBot parse "" as {})
+        body = _read_body(environ, limit)
+        params = _as_json(_parse_json_body(body) if body.strip() else {}, query)
+    if changed:
+        did = "the body ignored" if handling == "query" else "the body read as JSON"
+        params.notes.append(settings.mark(field, f"{shown}: {did}"))
+    return params

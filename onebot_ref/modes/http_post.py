@@ -33,8 +33,9 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
-from ..actions.hidden import apply_quick_operation
-from ..faults.protocol import post_copies, wrong_signature
+from ..actions.hidden import apply_quick_operation, steps_verdict
+from ..faults.protocol import posting, wrong_signature
+from ..profiles import settings_of
 from ..protocol import events, wire
 from ..protocol.auth import signature
 from ..protocol.coerce import Params
@@ -79,31 +80,35 @@ class HttpPoster:
         self.timeout = cfg.post_timeout or None
         self.order_wait = min(cfg.post_timeout or ORDER_WAIT_CAP, ORDER_WAIT_CAP)
         self.lagging = False  # the receiver is behind: the sink does not wait for it
+        self.settings = settings_of(cfg)  # the compat profile's
+        key = self.settings.post_signature_key  # POST-5's secret, or a profile's access_token
+        self.signing_key, self.key_note = getattr(cfg, key), self.settings.mark(
+            "post_signature_key", f"signed with {key}") if key != "secret" else None
         self._jobs: queue.Queue = queue.Queue(MAX_WAITING)
         self._thread = threading.Thread(target=self._work, name="http-post", daemon=True)
         self._session = requests.Session()
         self._failing = False  # for logging only the changes between working and failing
         self._stopping = threading.Event()
-        self.bus.add_sink(self.post_event, stage="post")
-        self.faults = parts.faults
-        self.faults.on_restart(self._restarted)  # FAULT-9: disable, the downtime, enable
-        self._conn = None  # the receiver in GET /sim/connections
+        self.faults, self._sink = parts.faults, posting(parts.faults, self)  # restart, duplicates
+        self.bus.add_sink(self._sink, stage="post")
 
     # --- lifecycle --------------------------------------------------------------------------
     def start(self) -> None:
         self._thread.start()
-        self._conn = self.faults.connections.opened("http_post", None, self.url)
         # event/meta.md: "只有 HTTP POST 的情况下可以收到 enable 和 disable" (META-2): queued here,
-        # not published on the bus, so no WebSocket sees it.
-        self._queue(self._lifecycle("enable"))
+        # not published on the bus, so no WebSocket sees it (or a profile's: post_lifecycle).
+        lifecycle = self.settings.post_lifecycle
+        if self.settings.changes("post_lifecycle"):
+            self._record("out", {"event": "lifecycle"}, self.settings.mark(
+                "post_lifecycle", f"lifecycle {', '.join(lifecycle) or 'none'}"))
+        if lifecycle:
+            self.lifecycle(lifecycle[0])
 
     def stop(self) -> None:
         """POST lifecycle disable (waiting at most the ordering bound), then stop the worker."""
-        self.bus.remove_sink(self.post_event)
+        self.bus.remove_sink(self._sink)
         if self._thread.is_alive():
-            job = self._lifecycle("disable")
-            if self._queue(job):
-                job.done.wait(self.order_wait)
+            self.lifecycle("disable", wait=True)
             self._stopping.set()  # the worker ends after its current POST
             try:
                 self._jobs.put_nowait(None)
@@ -111,29 +116,24 @@ class HttpPoster:
                 pass
             self._thread.join(self.order_wait)
         self._session.close()
-        if self._conn is not None:
-            self.faults.connections.closed(self._conn, None, "server", True)
 
-    def _restarted(self, up: bool) -> None:
-        """A restart fault: lifecycle disable as it goes down (waited for, as at a stop),
-        enable once it is up again (META-2/3)."""
-        job = self._lifecycle("enable" if up else "disable")
-        if self._queue(job) and not up:
-            job.done.wait(self.order_wait)
-
-    def _lifecycle(self, sub_type: str) -> _Job:
-        event = events.lifecycle(self.world.self_id, self.world.now(), sub_type)
-        return _Job(event, wire.body(event))
+    def lifecycle(self, sub_type: str, wait: bool = False) -> None:
+        """Queue lifecycle ``sub_type`` if the profile posts it; ``wait``: until posted (bounded)."""
+        if sub_type in self.settings.post_lifecycle:
+            event = events.lifecycle(self.world.self_id, self.world.now(), sub_type)
+            job = _Job(event, wire.body(event))
+            if self._queue(job) and wait:
+                job.done.wait(self.order_wait)
 
     # --- the bus sink -----------------------------------------------------------------------
     def post_event(self, published: Published) -> None:
         """The bus "post" sink: queue the event, then wait for it within the ordering bound."""
+        if not self.settings.post_heartbeat and published.event.get("meta_event_type") == \
+                "heartbeat":
+            self._record("out", published.event, "not posted: " + self.settings.mark(
+                "post_heartbeat", "no heartbeat on HTTP POST"))
+            return
         job = _Job(published.event, published.body(self.message_format))
-        if self.faults.active:  # a restart's downtime: not posted; duplicate_event: again
-            copies = post_copies(self.faults, job.event, self.url)
-            if not copies or not all(self._queue(_Job(job.event, job.body))
-                                     for _ in range(copies - 1)):
-                return
         if not self._queue(job) or self.lagging:
             return
         if not job.done.wait(self.order_wait):
@@ -173,12 +173,12 @@ class HttpPoster:
         # http-post.md: "X-Self-ID 表示当前正在上报的机器人 QQ 号，和请求正文 JSON 中的 self_id 一致"
         headers = {"Content-Type": CONTENT_TYPE, "User-Agent": USER_AGENT,
                    "X-Self-ID": str(job.event.get("self_id", self.world.self_id))}
-        if self.cfg.secret:
+        if self.signing_key:
             # http-post.md: "签名以 secret 作为密钥，HTTP 正文作为消息，进行 HMAC SHA1 哈希" over
             # the exact bytes sent (POST-5); no secret, no header (POST-6).
-            headers["X-Signature"] = signature(job.body, self.cfg.secret)
+            headers["X-Signature"] = signature(job.body, self.signing_key)
         if self.faults.active:  # a bad_signature fault
-            wrong_signature(self.faults, headers, job.body, self.cfg.secret, self.url)
+            wrong_signature(self.faults, headers, job.body, self.signing_key, self.url)
         return headers
 
     def _deliver(self, job: _Job) -> None:
@@ -186,7 +186,8 @@ class HttpPoster:
         headers = self._headers(job)
         attempts = 1 + self.cfg.post_max_retries
         for attempt in range(1, attempts + 1):
-            note = f"attempt {attempt} of {attempts}" if attempts > 1 else None
+            note = "; ".join(filter(None, (f"attempt {attempt} of {attempts}" if attempts > 1
+                                           else "", self.key_note))) or None
             self._record("out", job.event, note, headers)
             failure, answer = self._attempt(job, headers)
             if failure is None:
@@ -223,6 +224,10 @@ class HttpPoster:
     def _handle_answer(self, event: dict, response) -> None:
         """http-post.md#快速操作: 204 or an empty body → nothing; else a JSON quick operation."""
         status, body = response.status_code, response.content
+        if not self.settings.quick_operations:
+            self._record("in", {"status": status, "body": _shown(body)}, self.settings.mark(
+                "quick_operations", f"receiver answered {status}: the reply ignored"))
+            return
         if status == 204 or not body:
             # "如果不需要使用这个特性，返回 HTTP 响应状态码 204，或保持响应正文内容为空"
             self._record("in", {"status": status}, f"receiver answered {status}: no quick "
@@ -259,12 +264,7 @@ class HttpPoster:
             return f"quick operation refused: {err.message}"
         if not steps:
             return "no quick operation for this event" if operation else "empty quick operation"
-        done = [name for name, _, envelope in steps if envelope.get("status") != "failed"]
-        failures = [f"{name} failed ({action}: {envelope.get('retcode')} "
-                    f"{envelope.get('message', '')})" for name, action, envelope in steps
-                    if envelope.get("status") == "failed"]
-        parts = [f"quick operation applied: {', '.join(done)}"] if done else []
-        return "; ".join(parts + failures)
+        return steps_verdict(steps)
 
     # --- journal and log --------------------------------------------------------------------
     def _record(self, direction: str, data: Any, verdict: str | None,

@@ -18,6 +18,7 @@ onebot_ref choices where the spec is silent (for the README):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -25,12 +26,14 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Flask, Response, request
 
 from ..faults.link import refusal as fault_refusal
-from ..protocol.auth import authorize
+from ..protocol.auth import authorize, profile_note
+from ..protocol.response import NO_ECHO, Retcode, failed, shaped
 from . import Parts
 from . import peer as _peer
 from .ws_fanout import Fanout, close_all
+from .ws_frames import encode
 from .ws_session import API, EVENT, UNIVERSAL, Session
-from .ws_transport import HandshakeError, accept
+from .ws_transport import ConnectionClosed, HandshakeError, WebSocket, accept
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +112,26 @@ class WsForward:
                                 headers=dict(request.headers), verdict=f"{status}: {reason}")
         return Response(reason + "\n", status, headers=list(headers), mimetype="text/plain")
 
+    def _refuse_upgraded(self, ws: WebSocket, environ: dict, peer: str, reason: str
+                         ) -> Response:
+        """A refused token after the upgrade (Settings.ws_auth_refusal "frame"): one failed
+        answer with retcode 1403, a close without a code, and no action run for the socket."""
+        settings = self.actions.settings
+        envelope, _ = shaped(failed(Retcode.FORBIDDEN, reason), settings, NO_ECHO)
+        verdict = settings.mark("ws_auth_refusal", "upgraded, answered retcode 1403, closed")
+        if self.traffic is not None:
+            self.traffic.record("ws", "in", peer, {"event": "handshake"},
+                                path=environ.get("RAW_URI") or environ.get("PATH_INFO"),
+                                headers=dict(request.headers), verdict=f"{reason}; {verdict}")
+            self.traffic.record("ws", "out", peer, envelope, verdict=verdict)
+        with contextlib.suppress(OSError, ConnectionClosed), ws.lock:
+            ws.write(ws.frame(encode(envelope)) + ws.frame_close(1005))
+        with contextlib.suppress(OSError, ConnectionClosed):
+            while ws.receive(timeout=1.0) is not None:  # until the peer's close answer
+                pass
+        ws.drop()
+        return _Upgraded()
+
     def _connect(self) -> Response:
         environ = request.environ
         path = environ["PATH_INFO"]
@@ -122,12 +145,17 @@ class WsForward:
         if self._stopped:
             return self._refuse(environ, 503, "server stopping")
         # communication/authorization.md: the token from the Authorization header or the
-        # access_token query parameter; AUTH-9 / A-8: checked before the upgrade.
-        refusal = authorize(self.cfg.access_token, request.headers, request.args)
-        if refusal is not None:
-            return self._refuse(environ, *refusal)
-        if self.faults.active and (refusal := fault_refusal(self.faults, role, path)) is not None:
-            return self._refuse(environ, *refusal)  # a refuse fault, a restart's downtime
+        # access_token query parameter; AUTH-9 / A-8: checked before the upgrade (or, as the
+        # profile's Settings.ws_auth_refusal says, refused after it).
+        token, settings = self.cfg.access_token, self.actions.settings
+        refusal = authorize(token, request.headers, request.args, settings=settings, ws=True)
+        note = None if settings.is_spec else profile_note(token, request.headers, request.args,
+                                                          settings, ws=True)
+        if refusal is not None and settings.ws_auth_refusal == "handshake":
+            status, reason = refusal
+            return self._refuse(environ, status, reason if note is None else f"{reason}; {note}")
+        if self.faults.active and (down := fault_refusal(self.faults, role, path)) is not None:
+            return self._refuse(environ, *down)  # a refuse fault, a restart's downtime
         # The server hands over the connection's socket, and the bytes it read past the head
         # (RFC 6455 4.1: the client "MUST wait for a response from the server before sending
         # any further data", but a frame may come right behind the handshake anyway). 4.2.1:
@@ -144,6 +172,10 @@ class WsForward:
             return self._refuse(environ, err.status_code or 400,
                                 f"not a valid WebSocket upgrade: {err.reason}", err.headers)
         peer = _peer(environ)
+        if refusal is not None:
+            return self._refuse_upgraded(ws, environ, peer, refusal[1])
+        if note is not None and self.traffic is not None:
+            self.traffic.record("ws", "in", peer, {"event": "handshake"}, verdict=note)
         session = Session(ws, role, peer, channel="ws", actions=self.actions,
                           traffic=self.traffic, faults=self.faults, pool=self.pool,
                           queue_size=self.cfg.ws_send_queue_size, path=path)

@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ..config import Config
 from ..faults.link import hold_dial
+from ..profiles import settings_of
 from ..protocol.wire import USER_AGENT  # WSR-6
 from ..traffic import mask_url
 from . import Parts
@@ -45,10 +46,13 @@ API_WORKERS = 4
 def client_urls(cfg: Config) -> list[tuple[str, str]]:
     """(role, url) of the clients to run (WSR-7): one Universal client on ws_reverse_url, or
     an API and an Event client, each URL falling back to ws_reverse_url; an empty URL is not
-    started."""
+    started. A profile may run the Universal client only (Settings.reverse_universal_only),
+    on ws_reverse_url or else the API URL."""
     # communication/ws-reverse.md: api_url "如果为空，则使用 ws_reverse.url 指定的值"
     if cfg.ws_reverse_use_universal_client:
         pairs = [(UNIVERSAL, cfg.ws_reverse_url)]
+    elif settings_of(cfg).reverse_universal_only:
+        pairs = [(UNIVERSAL, cfg.ws_reverse_url or cfg.ws_reverse_api_url)]
     else:
         pairs = [(API, cfg.ws_reverse_api_url or cfg.ws_reverse_url),
                  (EVENT, cfg.ws_reverse_event_url or cfg.ws_reverse_url)]
@@ -94,10 +98,26 @@ class ReverseClients:
         """The handshake headers (WSR-4..6, AUTH-10)."""
         headers = {"X-Self-ID": str(self.world.self_id), "X-Client-Role": CLIENT_ROLE[role],
                    "User-Agent": USER_AGENT}
-        if self.cfg.access_token:
+        settings = self.actions.settings  # a profile's scheme, and its header without a token
+        if self.cfg.access_token or settings.reverse_auth_when_empty:
             # authorization.md: "会在请求头中加入 Authorization 头，如 Authorization: Bearer ..."
-            headers["Authorization"] = f"{self.cfg.ws_reverse_auth_scheme} {self.cfg.access_token}"
+            scheme = settings.reverse_auth_scheme or self.cfg.ws_reverse_auth_scheme
+            # without a token "Bearer ": sent as "Bearer" (RFC 9110 5.5: no trailing space)
+            headers["Authorization"] = f"{scheme} {self.cfg.access_token}".rstrip()
         return headers
+
+    def profile_notes(self) -> str | None:
+        """The journal's mark of a connect the profile made otherwise than the spec."""
+        settings, cfg = self.actions.settings, self.cfg
+        fields = [name for name, applies in (
+            ("reverse_auth_scheme", bool(cfg.access_token)),
+            ("reverse_auth_when_empty", not cfg.access_token),
+            ("reverse_universal_only", not cfg.ws_reverse_use_universal_client))
+            if applies and settings.changes(name)]
+        did = {"reverse_auth_scheme": f"Authorization: {settings.reverse_auth_scheme}",
+               "reverse_auth_when_empty": "Authorization sent without a token",
+               "reverse_universal_only": "one Universal client"}
+        return "; ".join(settings.mark(name, did[name]) for name in fields) or None
 
     # --- one client's thread ----------------------------------------------------------------
     def _keep_connected(self, role: str, url: str) -> None:
@@ -106,6 +126,7 @@ class ReverseClients:
         peer = mask_url(url)
         retry = f"reconnecting in {self.interval_ms} ms"
         attempt, quiet = 0, False
+        notes = None if self.actions.settings.is_spec else self.profile_notes()
         while not self._stopping.is_set():
             if self.faults.active:  # a refuse fault or a restart's downtime: not dialling now
                 hold_dial(self.faults, role, self._stopping)
@@ -114,7 +135,8 @@ class ReverseClients:
             log.debug("reverse WebSocket %s: connecting to %s (attempt %d)", CLIENT_ROLE[role],
                       peer, attempt)
             self._record("out", peer, {"event": "connect", "role": CLIENT_ROLE[role],
-                                       "attempt": attempt}, "connecting", headers)
+                                       "attempt": attempt},
+                         "connecting" if notes is None else f"connecting; {notes}", headers)
             try:
                 ws = connect(url, headers, timeout=HANDSHAKE_TIMEOUT,
                              max_message_size=self.cfg.max_body_bytes)

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 try:
     from wsproto import ConnectionType, WSConnection, events
-    from wsproto.connection import ConnectionState
+    from wsproto.connection import CloseReason, ConnectionState
     from wsproto.extensions import PerMessageDeflate
     from wsproto.utilities import LocalProtocolError, RemoteProtocolError
 except ImportError as err:  # an upgrade moved a name: say which module relies on it
@@ -218,11 +218,11 @@ class WebSocket:
             self._conn.send(events.TextMessage(data=data))
 
     def frame_close(self, code: int = 1000, reason: str = "") -> bytes:
-        """The bytes of our close frame (``lock`` held); after it no data frame is sent."""
+        """Our close frame's bytes (``lock`` held; no data frame after it); 1005: without a code."""
         if not self._open:
             raise ConnectionClosed(self.close_code, self.close_reason)
-        self._open, self.sent_close = False, (code, reason)
-        self.closed_by = self.closed_by or "local"
+        self._open, self.sent_close, self.closed_by = False, (code, reason), self.closed_by or "local"
+        code = CloseReason.NO_STATUS_RCVD if code == 1005 else code  # wsproto omits this one
         return self._conn.send(events.CloseConnection(code=code, reason=reason))
 
     def drop(self) -> None:

@@ -12,6 +12,8 @@ import hmac
 import re
 from typing import Protocol
 
+from ..profiles.settings import SPEC, Settings
+
 # AUTH-6: the legacy full-match regex `(?:[Tt]oken|Bearer)\s+(.*)`, with the scheme
 # case-insensitive (REC: auth schemes are case-insensitive in HTTP). Koishi sends `Token <t>`.
 _AUTHORIZATION = re.compile(r"(?:token|bearer)\s+(.*)", re.IGNORECASE | re.DOTALL)
@@ -35,20 +37,50 @@ def _header(headers: Lookup, name: str) -> str | None:
     return value
 
 
-def token_from_request(headers: Lookup, query: Lookup, *,
-                       header_only: bool = False) -> tuple[str | None, str]:
+def _scheme(header: str) -> str | None:
+    """AUTH-6: ``Bearer|Token <t>``; another scheme or an empty token counts as missing."""
+    # authorization.md: "需要在请求头中加入 Authorization 头，如 Authorization: Bearer kSLuTF2GC2Q4q4ugm3"
+    match = _AUTHORIZATION.fullmatch(header)
+    return (match.group(1) or None) if match else None
+
+
+def _after_space(header: str) -> str | None:
+    _, space, after = header.partition(" ")
+    return (after if space else header) or None
+
+
+def _after_bearer(header: str) -> str | None:
+    return header.split("Bearer ")[-1] or None
+
+
+def _bearer_exact(header: str) -> str | None:
+    # Present but not "Bearer <t>": a wrong token (""), never a missing one.
+    return header[7:] if header.startswith("Bearer ") else ""
+
+
+#: Settings.token_header -> (the token in an Authorization value, an empty header counting as
+#: none so that the query is read). "scheme" is the spec's; the others are profiles' rows.
+HEADER_FORMS = {"scheme": (_scheme, False), "after_space": (_after_space, True),
+                "after_bearer": (_after_bearer, True), "bearer_exact": (_bearer_exact, False)}
+
+
+def token_from_request(headers: Lookup, query: Lookup, *, header_only: bool = False,
+                       settings: Settings = SPEC) -> tuple[str | None, str]:
     """The access token a client sent, and how: ``(token, "header" | "query" | "none")``.
 
-    ``None`` means missing (→ 401). ``header_only`` is for data files (AUTH-12).
+    ``None`` means missing (→ 401). ``header_only`` is for data files (AUTH-12). ``settings``:
+    how the profile reads the header (``token_header``) and which comes first.
     """
+    if settings.token_query_first and not header_only:
+        token = query.get("access_token")
+        if token:
+            return token, "query"
     header = _header(headers, "Authorization")
+    read, empty_is_none = HEADER_FORMS[settings.token_header]
     # AUTH-5: a present Authorization header wins, even when malformed; the query is then
     # not consulted.
-    if header is not None:
-        # authorization.md: "需要在请求头中加入 Authorization 头，如 Authorization: Bearer kSLuTF2GC2Q4q4ugm3"
-        match = _AUTHORIZATION.fullmatch(header)
-        # AUTH-6: another scheme or an empty token counts as missing.
-        return (match.group(1) or None) if match else None, "header"
+    if header is not None and not (empty_is_none and not header):
+        return read(header), "header"
     if header_only:
         return None, "none"
     # authorization.md: "在某些特殊情况下，可能无法修改请求头，则可以通过 query 参数传入 access token"
@@ -88,21 +120,44 @@ MISSING_HEADER_ONLY = ('no token: access token missing, send "Authorization: Bea
                        "(data files do not read ?access_token=)")
 
 
-def authorize(expected: str, headers: Lookup, query: Lookup, *,
-              header_only: bool = False) -> tuple[int, str] | None:
+def authorize(expected: str, headers: Lookup, query: Lookup, *, header_only: bool = False,
+              settings: Settings = SPEC, ws: bool = False) -> tuple[int, str] | None:
     """``None`` when the request may pass, else ``(status, reason)``: 401 when the token is
     missing, 403 when it is wrong (AUTH-4), and the one-line reason of :data:`REASONS`.
-    ``header_only``: the query is not consulted (data files, AUTH-12)."""
+    ``header_only``: the query is not consulted (data files, AUTH-12). ``settings``: the
+    profile's token forms and the status of a missing token (``ws``: on the forward WebSocket
+    handshake)."""
     # AUTH-1: with an empty access_token nothing is checked (and nothing need be read).
     if not expected:
         return None
-    given, how = token_from_request(headers, query, header_only=header_only)
+    given, how = token_from_request(headers, query, header_only=header_only, settings=settings)
     status = check_token(expected, given)
     if status is None:
         return None
     if header_only and how == "none":
         return status, MISSING_HEADER_ONLY
-    return status, REASONS[status, how]
+    reason = REASONS[status, how]
+    if status == 401:  # the profile's status for a missing token; the reason stays "no token"
+        status = settings.ws_auth_missing_status if ws else settings.auth_missing_status
+    return status, reason
+
+
+def profile_note(expected: str, headers: Lookup, query: Lookup, settings: Settings, *,
+                 ws: bool = False) -> str | None:
+    """The journal's mark when the profile decided otherwise than the spec would have:
+    ``profile napcat: 403 where the spec says 401 (communication/http.md)``; None when both
+    agree (and always with the spec's settings)."""
+    if settings.is_spec or not expected:
+        return None
+    ours = authorize(expected, headers, query, settings=settings, ws=ws)
+    spec = authorize(expected, headers, query, ws=ws)
+    if (ours and ours[0]) == (spec and spec[0]):
+        return None
+    # both refused, with other statuses: the status table; else one took a token the other
+    # did not: how a token is sent
+    page = "communication/http.md" if ours and spec else "communication/authorization.md"
+    return settings.note(str(ours[0]) if ours else "accepted",
+                         str(spec[0]) if spec else "accepted", page)
 
 
 def signature(body: bytes, secret: str) -> str:

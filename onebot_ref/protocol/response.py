@@ -10,6 +10,8 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
+from ..profiles.settings import Settings
+
 
 class Retcode(IntEnum):
     """communication/http.md#响应, communication/ws.md#api-接口 and the legacy retcode table
@@ -77,3 +79,40 @@ def failed(retcode: int, message: str) -> dict:
 
 def from_error(err: ActionError) -> dict:
     return failed(err.retcode, err.message)
+
+
+#: ``shaped``'s echo when the request had none (``None`` is a JSON null echo).
+NO_ECHO = object()
+_SPEC_KEYS = ("status", "retcode", "data")
+#: The Settings fields of the envelope; the journal cites the spec text of the first one set.
+_ENVELOPE_FIELDS = ("envelope_ok", "envelope_failed", "failed_message", "echo")
+
+
+def shaped(envelope: dict, settings: Settings, echo: Any = NO_ECHO) -> tuple[dict, str | None]:
+    """The envelope as the profile answers it (``echo``: the request's, :data:`NO_ECHO` when it
+    had none), and the journal's mark when its keys differ from the spec's answer.
+
+    The spec's answer: status, retcode, data (api/README.md#响应), onebot_ref's ``message`` on a
+    failure (RESP-10), and communication/ws.md's echo "原样返回" when the request had one (A-12).
+    """
+    failed = envelope.get("status") == "failed"
+    message = envelope.get("message", "")
+    out = {key: envelope[key] for key in _SPEC_KEYS if key in envelope}
+    if failed and settings.failed_message and "message" in envelope:
+        out["message"] = message
+    for key, value in (settings.envelope_failed if failed else settings.envelope_ok).items():
+        out[key] = (message if failed else "") if value == "$message" else value
+    if settings.echo == "always":
+        out["echo"] = None if echo is NO_ECHO else echo
+    elif echo is not NO_ECHO and not (echo is None and settings.echo == "not_null"):
+        out["echo"] = echo
+    spec = dict(envelope) if echo is NO_ECHO else dict(envelope, echo=echo)
+    added = [key for key in out if key not in spec]
+    removed = [key for key in spec if key not in out]
+    if not added and not removed:
+        return out, None
+    field = next(name for name in _ENVELOPE_FIELDS if settings.changes(name))
+    did = "; ".join(part for part in (
+        f"keys {', '.join(added)} added" if added else "",
+        f"keys {', '.join(removed)} left out" if removed else "") if part)
+    return out, settings.mark(field, did)

@@ -53,7 +53,8 @@ class BotSide(WorldCore):
                                         user_id=self.self_id, segments=segments,
                                         sender=views.private_sender(me), from_self=True,
                                         group_id=source, target_id=user_id)
-            self.publish_message(None, record)
+            self.publish_message(views.self_message_event(  # None, or a profile's message_sent
+                self.self_id, record, self.self_message_post_type), record)
             return record["seq"]
 
     def send_group(self, group_id: int, segments: list[dict]) -> int:
@@ -69,7 +70,8 @@ class BotSide(WorldCore):
                                         user_id=self.self_id, segments=segments,
                                         sender=sender, from_self=True, group_id=group_id)
             me.last_sent_time = record["time"]
-            self.publish_message(None, record)
+            self.publish_message(views.self_message_event(  # None, or a profile's message_sent
+                self.self_id, record, self.self_message_post_type), record)
             return record["seq"]
 
     def get_message(self, message_id: int) -> dict:

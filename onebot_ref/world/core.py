@@ -57,7 +57,8 @@ class WorldCore:
     def __init__(self, world_config: dict | None = None, bus: Bus | None = None,
                  database: str | None = None, history_limit: int = 10000,
                  message_format: str = "string", data_dir: str | None = None,
-                 clock: RealClock | ManualClock | None = None):
+                 clock: RealClock | ManualClock | None = None,
+                 self_message_post_type: str | None = None):
         problems = validate_world_config(world_config)
         if problems:
             raise WorldConfigError(problems)
@@ -67,6 +68,7 @@ class WorldCore:
         self.message_stored = threading.Condition(self.lock)
         self.bus = bus
         self.message_format = message_format
+        self.self_message_post_type = self_message_post_type  # None: the spec's (views.py)
         #: where media files sent as base64:// are saved (world/media.py); None: not saved
         self.data_dir = data_dir
         #: where every time the world reports comes from (onebot_ref/clock.py)
@@ -234,9 +236,9 @@ class WorldCore:
             self.bus.publish(None, facts)
 
     def publish_message(self, event: dict | None, record: dict) -> dict | None:
-        """Publish a stored message: its OneBot 11 event (None for the bot's own message, which
-        OneBot 11 does not report) with the message's facts, built only when a sink asks for
-        facts (a received message is the hot path)."""
+        """Publish a stored message: its OneBot 11 event (None for the bot's own message unless a
+        profile reports it, views.self_message_event) with the message's facts, built only when
+        a sink asks for facts (a received message is the hot path)."""
         wanted = self.bus is not None and self.bus.wants_facts
         if event is None:
             if wanted:

@@ -127,15 +127,7 @@ class UserSide(WorldCore):
 
     def _message_event(self, record: dict) -> dict:
         """The message event of a stored message received from another user."""
-        common = {"sub_type": record["sub_type"], "message_id": record["seq"],
-                  "user_id": record["user_id"], "message": record["message"],
-                  "raw_message": record["raw_message"], "sender": record["sender"],
-                  "font": record["font"]}
-        if record["message_type"] == "group":
-            return events.group_message(self.self_id, record["time"],
-                                        group_id=record["group_id"],
-                                        anonymous=record["anonymous"], **common)
-        return events.private_message(self.self_id, record["time"], **common)
+        return views.message_event(self.self_id, record)
 
     # --- injected events ---------------------------------------------------------------------
     def inject_event(self, partial: dict) -> dict:

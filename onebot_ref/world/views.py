@@ -1,11 +1,39 @@
 """The world's entities as the dicts the spec's tables describe (responses and senders).
 
-Pure functions of the dataclasses; every key is a row of the named table, in its order.
+Pure functions of the dataclasses and the stored records; every key is a row of the named
+table, in its order.
 """
 
 from __future__ import annotations
 
+from ..protocol import events
 from .model import ANONYMOUS_USER_ID, Account, Group, Member
+
+
+def message_event(self_id: int, record: dict) -> dict:
+    """The message event of a stored message (event/message.md, EVT-6..12)."""
+    common = {"sub_type": record["sub_type"], "message_id": record["seq"],
+              "user_id": record["user_id"], "message": record["message"],
+              "raw_message": record["raw_message"], "sender": record["sender"],
+              "font": record["font"]}
+    if record["message_type"] == "group":
+        return events.group_message(self_id, record["time"], group_id=record["group_id"],
+                                    anonymous=record["anonymous"], **common)
+    return events.private_message(self_id, record["time"], **common)
+
+
+def self_message_event(self_id: int, record: dict, post_type: str | None) -> dict | None:
+    """The event of a message the bot sent, as a compat profile reports it with
+    ``report_self_message`` (``post_type``: go-cqhttp's ``message_sent``, a private one with
+    ``target_id``); None without one: OneBot 11 reports what the bot receives
+    (event/README.md), and its own messages are not that."""
+    if post_type is None:
+        return None
+    event = message_event(self_id, record)
+    event["post_type"] = post_type
+    if record["message_type"] == "private":
+        event["target_id"] = record["target_id"]
+    return event
 
 
 def stranger_info(account: Account) -> dict:

@@ -10,13 +10,10 @@ of that profile's rows are KNOWN and every other case comes out as in the spec r
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from helpers import start_runner
 from onebot_ref import profiles
-from onebot_ref.config import Config
 from onebot_ref.conformance import Listeners, Options, Target, Verdict, run
 from onebot_ref.conformance.execute import matches, rows_for
 from onebot_ref.conformance.model import CASES, Level
@@ -38,7 +35,6 @@ SKIPPED_UNIVERSAL = {
 }
 #: RESP-10: onebot_ref's failed envelopes add `message` saying why (extra keys: NON-STRICT)
 NON_STRICT = {"communication/http/43"}
-PROFILE_KEY = "profile" in {f.name for f in dataclasses.fields(Config)}
 
 
 def conform(data_root, *, profile: str = "spec", universal: bool = True,
@@ -48,9 +44,7 @@ def conform(data_root, *, profile: str = "spec", universal: bool = True,
     keys = dict(use_ws=True, access_token=TOKEN, secret=SECRET, post_url=listeners.post.url,
                 use_ws_reverse=True, ws_reverse_url=listeners.reverse.url + "onebot/v11/ws",
                 ws_reverse_use_universal_client=universal, ws_reverse_reconnect_interval=100,
-                enable_heartbeat=True, heartbeat_interval=300)
-    if PROFILE_KEY:
-        keys["profile"] = profile
+                enable_heartbeat=True, heartbeat_interval=300, profile=profile)
     try:
         with start_runner(data_root, **keys) as runner:
             target = Target(http=runner.url("http"), ws=runner.url("ws"), token=TOKEN,
@@ -110,18 +104,7 @@ def test_split_reverse_clients_api_and_event(tmp_path):
     assert set(verdicts.values()) == {"PASS"}, table(result)
 
 
-def _profile_param(name: str):
-    ready = name == "spec" or PROFILE_KEY
-    try:
-        profiles.get(name)
-    except LookupError:
-        ready = False
-    return pytest.param(name, marks=[] if ready else pytest.mark.xfail(
-        strict=False, reason=f"profile {name!r} needs the compat-profiles work of issue 9 "
-                             f"(the config key `profile` and the profile's table)"))
-
-
-@pytest.mark.parametrize("name", [_profile_param(n) for n in profiles.NAMES])
+@pytest.mark.parametrize("name", profiles.NAMES)
 def test_each_profile_is_known_exactly_on_its_rows(name, spec_run, tmp_path):
     profile = profiles.get(name)
     result = spec_run if name == "spec" else conform(tmp_path, profile=name)
@@ -137,7 +120,7 @@ def test_each_profile_is_known_exactly_on_its_rows(name, spec_run, tmp_path):
     assert not wrong, "\n".join(wrong) + "\n\n" + table(result)
 
 
-@pytest.mark.parametrize("name", [_profile_param(n) for n in profiles.NAMES])
+@pytest.mark.parametrize("name", profiles.NAMES)
 def test_every_profile_row_names_scored_cases(name):
     """A case glob of a row that matches nothing (a typo, a renumbered case) would change
     nothing; a row without cases is a deviation no case observes, which is allowed."""

@@ -185,6 +185,9 @@ def test_type_as_a_user_and_see_the_bots_reply(make_runner, browser, tmp_path):
         bot = EchoBot(runner.url("ws") + "/")
         try:
             browser.navigate(runner.url("console") + "/")
+            # the top bar names the compat profile the bots are answered with
+            assert browser.wait_for("(document.getElementById('bot-info').textContent"
+                                    ".match(/profile (\\S+)$/) || [])[1]", "profile") == "spec"
             browser.click('[data-conv="private:10001"]')
             browser.wait_for("!document.getElementById('text').disabled", "composer enabled")
             browser.click("#text")

@@ -49,6 +49,8 @@ USED = [
     ("wsproto.utilities", "RemoteProtocolError", ["event_hint"],
      "a bad upgrade request and the status to refuse it with"),
     ("wsproto.utilities", "LocalProtocolError", [], "data fed after the closing handshake"),
+    ("wsproto.connection", "CloseReason", ["NO_STATUS_RCVD"],
+     "a close frame without a code (a profile's 1403 refusal)"),
 ]
 
 

@@ -116,7 +116,7 @@ def reverse_header(ctx: Ctx) -> str:
 
 @case("communication/authorization/10", P, IMPL, "AUTH-11", "whether HTTP POST carries the token",
       quote="在 HTTP POST 通信方式中，OneBot 提供了 [签名](http-post.md#签名) 来保证安全性",
-      needs="post", expected="reported: whether POSTs carry an Authorization header")
+      needs="post", late=True, expected="reported: whether POSTs carry an Authorization header")
 def post_authorization(ctx: Ctx) -> str:
     posts = ctx.posts()
     carried = [p for p in posts if p.header("Authorization")]

@@ -1,6 +1,8 @@
 """communication/http-post.md, by listening: what every POST of the run carried (POST-1/2/5).
 The target must post to the runner's ``--listen-post`` address; heartbeats and lifecycle events
-are events too, so a target with heartbeats on posts without anyone writing to the bot."""
+are events too, so a target with heartbeats on posts without anyone writing to the bot. The
+cases are late (run last): a target that posts neither (NapCat, LLOneBot) is judged on the
+notices the destructive cases' writes caused."""
 
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ def body(post: Post) -> dict:
 @case("communication/http-post/1", P, MUST, ("POST-1", "POST-4"),
       "events are POSTed as JSON objects",
       quote="向配置指定的事件上报 URL 通过 POST 请求发送事件数据，事件数据以 JSON 格式表示", needs="post",
+      late=True,
       expected="every request at the receiver: method POST, body a JSON object")
 def posted_json(ctx: Ctx) -> str:
     posts = ctx.posts()
@@ -39,7 +42,7 @@ def posted_json(ctx: Ctx) -> str:
 
 
 @case("communication/http-post/2", P, MUST, "POST-2", "a POST says Content-Type: application/json",
-      quote="Content-Type: application/json", needs="post",
+      quote="Content-Type: application/json", needs="post", late=True,
       expected="every POST: Content-Type application/json (parameters allowed)")
 def content_type(ctx: Ctx) -> None:
     for post in ctx.posts():
@@ -51,7 +54,8 @@ def content_type(ctx: Ctx) -> None:
 @case("communication/http-post/3", P, MUST, "POST-2",
       "X-Self-ID is the bot's account, the body's self_id",
       quote="请求头中的 `X-Self-ID` 表示当前正在上报的机器人 QQ 号，和请求正文 JSON 中的 `self_id` 一致。",
-      needs="post", expected="every POST: X-Self-ID == the body's self_id == get_login_info's "
+      needs="post", late=True,
+      expected="every POST: X-Self-ID == the body's self_id == get_login_info's "
                              "user_id")
 def self_id_header(ctx: Ctx) -> None:
     me = ctx.login_id()
@@ -65,6 +69,7 @@ def self_id_header(ctx: Ctx) -> None:
 @case("communication/http-post/4", f"{P}#签名", MUST, ("POST-5", "AUTH-11"),
       "X-Signature is sha1= and the HMAC-SHA1 of the raw body with the secret",
       quote="签名以 `secret` 作为密钥，HTTP 正文作为消息，进行 HMAC SHA1 哈希", needs=("post", "secret"),
+      late=True,
       expected="every POST: X-Signature: sha1=<lower-case hex of HMAC-SHA1(secret, body)>")
 def signature(ctx: Ctx) -> str:
     posts, loose = ctx.posts(), 0

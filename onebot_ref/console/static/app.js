@@ -484,8 +484,13 @@ async function loadWorld() {
   state.world = await api("/sim/world");
   state.selfId = state.world.self.user_id;
   state.nickname = state.world.self.nickname;
+  const profile = state.world.profile;
   $("bot-info").replaceChildren("bot ", el("b", { text: `${state.nickname} (${state.selfId})` }),
-    ` · ${state.world.friends.length} friends · ${state.world.groups.length} groups`);
+    ` · ${state.world.friends.length} friends · ${state.world.groups.length} groups · profile `,
+    // the compat profile: what the bots are answered as; its rows in the tooltip
+    el("b", { text: profile.name, title: profile.rows.length
+      ? `answers as ${profile.implementation} does:\n` + profile.rows.map((r) => `${r.id}: ${r.what}`).join("\n")
+      : "OneBot 11 as written" }));
   renderSidebar();
   if (state.current && state.current !== "events") {
     const c = conv(state.current);
