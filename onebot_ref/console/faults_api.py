@@ -32,7 +32,8 @@ def _faults() -> Faults:
 
 def _said(fault: dict) -> str:
     """A fault in a few words, for the journal's verdict."""
-    target = ", ".join(f"{k} {v}" for k, v in fault["target"].items()) or "everywhere"
+    target = ", ".join(f"{k} {','.join(v) if isinstance(v, list) else v}"
+                       for k, v in fault["target"].items()) or "everywhere"
     if "connections" in fault and fault["type"] in ("close", "drop"):
         return f"{fault['type']} {fault['id']}: hit {len(fault['connections'])} connection(s)"
     return f"added {fault['id']}: {fault['type']} ({target})"
