@@ -153,7 +153,9 @@ def _is_int(value: Any) -> bool:
 
 def _value(name: str, attr: Attr, value: Any) -> Any:
     """One attribute's value, checked (strict JSON types: no string coercion)."""
-    if value is None and attr.default is not REQUIRED:
+    if value is None:
+        if attr.default is REQUIRED:
+            raise FaultError(f"{name}: missing ({attr.doc})")
         return attr.default
     if attr.kind == "int":
         if not _is_int(value):

@@ -101,11 +101,13 @@ def test_http_no_answer_is_answered_once_the_fault_is_removed(stack):
 def test_http_retcode_does_not_run_the_action(stack):
     runner, _ = stack
     before = len(runner.world.messages_since(0, 5000)[0])
+    after = runner.traffic.cursor
     fault(runner, type="retcode", retcode=103, message="no permission", times=1)
     envelope = http(runner, "send_private_msg", user_id=10001, message="x").json()
     assert envelope == {"status": "failed", "retcode": 103, "data": None,
                         "message": "no permission"}
     assert len(runner.world.messages_since(0, 5000)[0]) == before
+    wait_fault(runner, "answered send_private_msg with retcode 103 without running it", after)
 
 
 def test_http_status_and_not_json(stack):
@@ -154,6 +156,7 @@ def test_ws_no_answer_and_retcode_keep_the_echo(stack, ws):
         "message": f"injected by fault {code['id']}", "echo": {"seq": 6}}
     sock.receive_nothing(0.3)  # echo 5 never comes
     wait_fault(runner, 'held echo {"seq":5} on ' + channel, after)
+    wait_fault(runner, 'answered echo {"seq":6} with retcode 100 without running it', after)
 
 
 @pytest.mark.parametrize("kind", ["not_json", "wrong_echo", "no_echo", "twice"])

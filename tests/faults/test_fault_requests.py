@@ -8,6 +8,8 @@ import random
 
 import pytest
 import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import fault, remove
 from fakebot import connect
@@ -39,7 +41,7 @@ def post(runner, body) -> requests.Response:
      "target.role: '/api' is a forward WebSocket path"),
     ({"type": "drop", "target": {"connection": "3"}}, "target.connection: expected a connection"),
     ({"type": "no_answer", "target": {"action": []}}, "target.action: expected an action name"),
-    ({"type": "delay_answer"}, "ms: expected an integer, got None"),
+    ({"type": "delay_answer"}, "ms: missing (milliseconds)"),
     ({"type": "delay_answer", "ms": "100"}, "ms: expected an integer, got '100'"),
     ({"type": "delay_answer", "ms": -1}, "ms: expected 0 to 2147483647, got -1"),
     ({"type": "delay_answer", "ms": True}, "ms: expected an integer, got True"),
@@ -139,3 +141,36 @@ def test_a_thousand_faults_leave_nothing_behind(stack):
 def _attributes(name: str) -> dict:
     return {"delay_answer": {"ms": 1}, "bad_answer": {"kind": "twice"},
             "lifecycle": {"twice": True}}.get(name, {})
+
+
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**64, 2**64) | st.floats(allow_nan=False,
+                                                                        allow_infinity=False)
+    | st.text(max_size=8) | st.sampled_from(["ws", "http", "API", "/api", "get_msg", "\ud800"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
+                                                                 max_size=3), max_leaves=6)
+#: the types a random body may apply without disturbing the module's other tests
+_HARMLESS = [name for name in TYPES if name not in ("close", "drop", "blackhole", "restart",
+                                                     "refuse")]
+_KEYS = sorted({"target", "times", "probability", "seed", "x"} | {
+    key for row in TYPES.values() for key in row.attrs})
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(_HARMLESS + ["nope", None]),
+       st.dictionaries(st.sampled_from(_KEYS), _VALUES, max_size=4),
+       st.dictionaries(st.sampled_from(["channel", "role", "connection", "action", "who"]),
+                       _VALUES, max_size=3))
+def test_any_fault_body_is_201_or_a_400_naming_a_field(stack, name, body, target):
+    """FAULT-1, BAD-1/2: whatever the body, a stored fault or a 400 whose error starts with a
+    field of the body; never a 5xx; after removal nothing is left."""
+    runner, _ = stack
+    body = {"type": name, **body} | ({"target": target} if target else {})
+    response = post(runner, body)
+    assert response.status_code in (201, 400), response.text
+    if response.status_code == 400:
+        field = response.json()["error"].split(":")[0].split(".")[0]
+        assert field in body or field in ("body", "type") or field in TYPES[name].attrs, (
+            body, response.json())
+    runner.faults.clear()
+    assert not runner.faults.active

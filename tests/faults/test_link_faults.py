@@ -69,9 +69,12 @@ def test_drop_ends_tcp_without_a_close_frame(stack):
 def test_the_reverse_client_dials_again_after_close_or_drop(stack, body):
     """WSR-11/12: our own close, 1000 included, is followed by a reconnect."""
     runner, bot = stack
-    before = len(bot.connections)
+    before, after = len(bot.connections), runner.traffic.cursor
     done = fault(runner, target={"channel": "ws_reverse"}, **body)
     assert [c["channel"] for c in done["connections"]] == ["ws_reverse"]
+    hit = done["connections"][0]["id"]
+    wait_fault(runner, f"closed ws_reverse connection {hit} with 1000" if body["type"] == "close"
+               else f"dropped ws_reverse connection {hit} without close frame", after)
     assert bot.connections[before - 1].wait_closed(3) == (1000 if body["type"] == "close"
                                                          else 1006)
     again = bot.wait_connection("Universal", after=before)
@@ -84,28 +87,35 @@ def test_drop_cuts_the_http_api_keep_alive_connections(stack):
     with requests.Session() as session:
         assert session.get(runner.url("http") + "/get_status", timeout=5).status_code == 200
         conn = newest(runner, "http")
+        after = runner.traffic.cursor
         done = fault(runner, type="drop", target={"channel": "http"})
         assert conn["id"] in [c["id"] for c in done["connections"]]
+        wait_fault(runner, f"cut http connection {conn['id']}", after)
         ended = record(runner, conn["id"])
         assert (ended["closed_by"], ended["clean"]) == ("server", False)
         # the client's pool sees the dead connection and opens another one
         assert session.get(runner.url("http") + "/get_status", timeout=5).status_code == 200
 
 
-def test_blackhole_lets_nothing_through_then_flows_again(stack):
+@pytest.mark.parametrize("channel", ["ws", "ws_reverse"])
+def test_blackhole_lets_nothing_through_then_flows_again(stack, channel):
     """FAULT-7: no answer, no event; once it ends the connection works again."""
-    runner, _ = stack
-    sock = forward(runner)
-    conn = newest(runner, "ws")
+    runner, bot = stack
+    sock = forward(runner) if channel == "ws" else bot.connections[-1]
+    conn = newest(runner, channel)
     after = runner.traffic.cursor
     fault(runner, type="blackhole", ms=400, target={"connection": conn["id"]})
-    sock.send({"action": "get_status", "echo": 1})
-    runner.world.receive_private_message(10001, "while blackholed")
-    sock.receive_nothing(0.25)
-    wait_fault(runner, f"ws connection {conn['id']} flows again (2 frame(s) lost", after, 3)
+    wait_fault(runner, f"blackholed {channel} connection {conn['id']} for 400 ms", after)
+    sock.send({"action": "get_status", "echo": "lost"})
+    text = f"while {channel} is blackholed"
+    runner.world.receive_private_message(10001, text)
+    with pytest.raises(TimeoutError):
+        sock.next_event(lambda e: e.get("raw_message") == text, timeout=0.25)
+    wait_fault(runner, f"{channel} connection {conn['id']} flows again (2 frame(s) lost", after, 3)
     assert sock.call("get_status")["status"] == "ok"
-    assert newest(runner, "ws")["id"] == conn["id"]  # it stayed open all along
-    sock.close()
+    assert newest(runner, channel)["id"] == conn["id"]  # it stayed open all along
+    if channel == "ws":
+        sock.close()
 
 
 def test_refuse_refuses_forward_handshakes_while_it_lasts(stack):

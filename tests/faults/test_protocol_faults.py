@@ -27,9 +27,12 @@ def message_posts(bot: FakeBot, text: str) -> list:
 def beating(tmp_path_factory):
     with FakeBot() as bot, start_runner(
             tmp_path_factory.mktemp("beats"), use_ws=True, use_console=True, clock="manual",
-            enable_heartbeat=True, heartbeat_interval=1000, post_url=bot.post_url) as runner:
+            enable_heartbeat=True, heartbeat_interval=1000, post_url=bot.post_url,
+            use_ws_reverse=True, ws_reverse_use_universal_client=True,
+            ws_reverse_url=bot.ws_url) as runner:
         sock = connect(runner.url("ws") + "/event")
         sock.next_event()
+        bot.wait_connection("Universal").next_event()
         yield runner, bot, sock
 
 
@@ -54,6 +57,7 @@ def test_heartbeat_skip_stop_and_wrong_interval(beating):
     remove(runner, stopped["id"])
     lying = fault(runner, type="heartbeat", interval_field="soon")
     assert [b["interval"] for b in beats(runner, sock, 1)] == ["soon"]
+    bot.connections[-1].next_event(lambda e: is_beat(e) and e["interval"] == "soon")  # reverse
     remove(runner, lying["id"])
     assert [b["interval"] for b in beats(runner, sock, 1)] == [1000]
     wait_fault(runner, "heartbeat not sent (skipped 2 of 2)", after)
@@ -62,6 +66,16 @@ def test_heartbeat_skip_stop_and_wrong_interval(beating):
 
 
 # --- the shared stack -------------------------------------------------------------------------
+
+def test_lifecycle_twice_on_the_reverse_connection(stack):
+    runner, bot = stack
+    before, after = len(bot.connections), runner.traffic.cursor
+    fault(runner, type="lifecycle", twice=True, target={"channel": "ws_reverse"}, times=1)
+    fault(runner, type="drop", target={"channel": "ws_reverse"})
+    again = bot.wait_connection("Universal", after=before)
+    assert [again.receive()["sub_type"] for _ in range(2)] == ["connect", "connect"]
+    wait_fault(runner, "lifecycle connect sent twice to ws_reverse connection", after)
+
 
 def test_lifecycle_skip_connect_and_twice(stack):
     runner, _ = stack
@@ -110,11 +124,14 @@ def test_duplicate_event_over_websocket(stack, channel):
     sock = connect(runner.url("ws") + "/event") if channel == "ws" else bot.connections[-1]
     if channel == "ws":
         sock.next_event()
+    after = runner.traffic.cursor
     fault(runner, type="duplicate_event", copies=2, target={"channel": channel}, times=1)
     text = f"twice on {channel}"
     event = runner.world.receive_private_message(10001, text)
     copies = [sock.next_event(lambda e: e.get("raw_message") == text) for _ in range(2)]
     assert [c["message_id"] for c in copies] == [event["message_id"]] * 2
+    wait_fault(runner, f"pushed message event (message_id {event['message_id']}) 2 times to "
+                       f"{channel} connection", after)
     runner.world.receive_private_message(10001, "once")  # used up: the next one comes once
     assert sock.next_event(lambda e: e.get("raw_message") in (text, "once"))["raw_message"] \
         == "once"
