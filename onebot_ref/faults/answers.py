@@ -14,6 +14,7 @@ import socket
 import time
 from typing import TYPE_CHECKING, Any
 
+from ..modes import peer as peer_of
 from ..modes.http_params import Reject
 from ..modes.ws_frames import answer, encode
 from ..protocol import wire
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 ANSWERS = ("delay_answer", "no_answer", "retcode", "http_status", "bad_answer")
 #: how often a held HTTP request looks whether its client is still there (seconds)
 POLL = 0.1
+_NO_ECHO = object()  # a request frame without the key
 
 
 def envelope_of(fault: Fault) -> dict:
@@ -58,7 +60,7 @@ def http_answer(api: HttpApi, environ: dict, start_response, action: str,
     if fault is None:
         return api._reply(environ, start_response, params,
                           api.actions.call(action, params, channel="http"))
-    kind, peer = fault.type, f"{environ.get('REMOTE_ADDR')}:{environ.get('REMOTE_PORT')}"
+    kind, peer = fault.type, peer_of(environ)
     if kind == "retcode":
         faults.journal(fault, f"answered {action} with retcode {fault.attrs['retcode']} "
                               "without running it", peer)
@@ -139,7 +141,7 @@ def ws_request(session: Session, data: str | bytes) -> None:
         return session.answer_request(data)
     kind, where = fault.type, f"{session.channel} connection {session.conn.id}"
     echo = request.get("echo", _NO_ECHO)
-    named = f"echo {wire.dumps(echo)}" if echo is not _NO_ECHO else f"{action} (no echo)"
+    named = f"echo {_cut(wire.dumps(echo))}" if echo is not _NO_ECHO else f"{action} (no echo)"
     if kind == "retcode":
         envelope = envelope_of(fault) | ({} if echo is _NO_ECHO else {"echo": echo})
         _journal(faults, fault, session, f"answered {named} with retcode "
@@ -177,12 +179,14 @@ def ws_request(session: Session, data: str | bytes) -> None:
     return _send(session, envelope, f"{how} (fault {fault.id})")
 
 
-_NO_ECHO = object()
-
-
 def _send(session: Session, envelope: dict, verdict: str) -> None:
     session.record("out", envelope, verdict)
     session.offer(encode(envelope))
+
+
+def _cut(text: str, limit: int = 60) -> str:
+    """An echo in a journal line: the client chose it, so it is cut short."""
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _journal(faults: Any, fault: Fault, session: Session, did: str) -> None:
