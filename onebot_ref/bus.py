@@ -1,7 +1,9 @@
 """The event bus: the world publishes events here; transports register sinks.
 
 The bus knows no transport (it imports none): HTTP POST registers itself as a ``"post"`` sink,
-the WebSocket modes as ``"push"`` sinks. One named thread delivers events in publish order.
+the WebSocket modes as ``"push"`` sinks. One supervised thread (``event-bus``, a
+:class:`~.workers.Worker`) delivers events in publish order; a sink that raises is reported
+(log and ``server`` journal frame) and the other sinks, and the next events, go on (SUP-1).
 
 The ordering rule of OneBot 11 lives here:
 
@@ -24,15 +26,13 @@ Nothing here reads the facts or serialises them, and while no sink asks for them
 
 from __future__ import annotations
 
-import logging
 import queue
 import threading
 from typing import Any, Callable
 
 from .protocol import wire
 from .protocol.message import to_format
-
-log = logging.getLogger(__name__)
+from .workers import STOP, Workers
 
 STAGES = ("post", "push")
 
@@ -43,6 +43,18 @@ def as_format(event: dict, fmt: str) -> dict:
     if isinstance(event.get("message"), list):
         return dict(event, message=to_format(event["message"], fmt))
     return event
+
+
+#: The keys that say what an event is, most general first.
+_KIND_KEYS = ("post_type", "message_type", "notice_type", "request_type", "meta_event_type",
+              "sub_type")
+
+
+def event_kind(event: object) -> str:
+    """``message.private.friend``: what an event is, as logs and journal verdicts name it."""
+    if not isinstance(event, dict):
+        return f"({type(event).__name__})"
+    return ".".join(str(event[key]) for key in _KIND_KEYS if key in event) or "(no post_type)"
 
 
 class Published:
@@ -98,6 +110,9 @@ class Published:
     def text(self, fmt: str) -> str:
         return self.body(fmt).decode("utf-8")
 
+    def __repr__(self) -> str:  # how a failed delivery is named in the journal
+        return f"event {event_kind(self.event)}" if self.event is not None else "a facts item"
+
 
 Sink = Callable[[Published], None]
 
@@ -105,14 +120,16 @@ Sink = Callable[[Published], None]
 class Bus:
     """publish(event) returns at once; the ``event-bus`` thread runs post sinks, then push sinks."""
 
-    def __init__(self, message_format: str = "string"):
+    def __init__(self, message_format: str = "string", workers: Workers | None = None):
         self.message_format = message_format
         self._sinks: dict[str, list[Sink]] = {stage: [] for stage in STAGES}
         #: the sinks that also take facts-only items (event None), by stage
         self._facts_sinks: dict[str, list[Sink]] = {stage: [] for stage in STAGES}
         self._sinks_lock = threading.Lock()
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
+        self.workers = workers if workers is not None else Workers()
+        self._worker = self.workers.worker("event-bus", self._queue.get, self._deliver)
+        self._started = False
         self._idle = threading.Condition()
         self._pending = 0
 
@@ -148,43 +165,33 @@ class Bus:
         with self._idle:
             self._pending += 1
         self._queue.put(published)
-        if self._thread is None:  # not started (tests of the world alone): deliver inline
+        if not self._started:  # not started (tests of the world alone): deliver inline
             self._deliver(self._queue.get())
         return published
 
     def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="event-bus", daemon=True)
-            self._thread.start()
+        if not self._started:
+            self._started = True
+            self._worker.start()
 
     def stop(self, timeout: float = 2.0) -> None:
         """Deliver what is queued (within ``timeout``), then stop the thread."""
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            self._queue.put(None)
-            thread.join(timeout)
+        if self._started:  # the STOP goes behind what is queued: those are delivered first
+            self._worker.stop(wake=lambda: self._queue.put(STOP), timeout=timeout, drain=True)
+            self._started = False  # a late publish (a request finishing) is delivered inline
 
     def wait_idle(self, timeout: float = 5.0) -> bool:
         """Block until every published event has been through every sink (for tests, shutdown)."""
         with self._idle:
             return self._idle.wait_for(lambda: self._pending == 0, timeout)
 
-    def _run(self) -> None:
-        while True:
-            published = self._queue.get()
-            if published is None:
-                return
-            self._deliver(published)
-
     def _deliver(self, published: Published) -> None:
         try:
             sinks = self._facts_sinks if published.event is None else self._sinks
+            guard = self.workers.guard
             for stage in STAGES:  # "post" first, then "push": POST-14
                 for sink in sinks[stage]:
-                    try:
-                        sink(published)
-                    except Exception:  # a broken sink must not stop delivery to the others
-                        log.exception("event sink %r failed", sink)
+                    guard(sink, sink, published)  # a broken sink must not stop the others
         finally:
             with self._idle:
                 self._pending -= 1

@@ -5,7 +5,9 @@ from the runner's one :class:`~.modes.Parts` and is a :class:`~.modes.Mode` (``s
 ``stop()``, ``app``). A mode with an ``app`` is served on its port by an
 :class:`~.modes.http_server.HttpServer` (keep-alive HTTP/1.1, a named thread per connection,
 the ``http_*`` limits of the config); a port that cannot be bound is a :class:`ConfigError`
-naming the key.
+naming the key. Every long-lived thread is a worker of the runner's one
+:class:`~.workers.Workers` registry (``runner.workers``): supervised, stopped on shutdown, and
+what ``get_status`` reads (SUP-1..3).
 
     with Runner(config) as runner:          # port 0 in config -> runner.ports["http"] is real
         requests.get(runner.url("http") + "/get_login_info")
@@ -32,6 +34,7 @@ from .modes.http_api import HttpApi
 from .modes.http_server import HttpServer, Limits
 from .profiles import get as get_profile
 from .traffic import Traffic, mask_url
+from .workers import Workers
 from .world import World
 
 log = logging.getLogger(__name__)
@@ -113,7 +116,9 @@ class Runner:
         self.started_at = time.time()
         self.data_dir = os.path.abspath(config.data_dir)
         self.traffic = Traffic()
-        self.bus = Bus(config.post_message_format)
+        #: every long-lived thread, supervised (SUP-1..3); get_status reads its problems
+        self.workers = Workers(self.traffic)
+        self.bus = Bus(config.post_message_format, self.workers)
         #: the compat profile (onebot_ref/profiles/): its settings are read where the spec
         #: behaviour is decided
         self.profile = get_profile(config.profile)
@@ -125,10 +130,11 @@ class Runner:
                            clock=clock.from_config(config.clock, config.start_time),
                            self_message_post_type=self_messages if config.report_self_message
                            else None)
-        self.actions = Actions(self.world, config)
+        self.actions = Actions(self.world, config, self.workers)
         #: fault injection and the list of connections (onebot_ref/faults/)
-        self.faults = Faults(self.traffic)
-        self.parts = Parts(config, self.world, self.bus, self.actions, self.traffic, self.faults)
+        self.faults = Faults(self.traffic, self.workers)
+        self.parts = Parts(config, self.world, self.bus, self.actions, self.traffic,
+                           self.faults, self.workers)
         #: the enabled modes by name ("http", "ws", "http_post", ...), in the order of MODES
         self.modes: dict[str, Mode] = {}
         #: the servers of the modes that serve an app, by the mode's name
@@ -158,7 +164,7 @@ class Runner:
                         max_requests=cfg.http_max_requests_per_connection,
                         max_body_bytes=cfg.max_body_bytes)
         try:
-            return HttpServer(where.thread, host, port, app, limits, watch)
+            return HttpServer(where.thread, host, port, app, limits, self.workers, watch)
         except OSError as err:
             raise ConfigError([f"{where.port_key}: cannot listen on {host}:{port}: "
                                f"{err.strerror}"]) from None
@@ -179,6 +185,7 @@ class Runner:
         if "http_post" in self.modes:  # the receiver is in GET /sim/connections too (FAULT-19)
             self._receiver = self.faults.connections.opened("http_post", None,
                                                             mask_url(self.config.post_url))
+        self.workers.open()  # from now on a worker that is not running is a problem (SUP-2)
         return self
 
     def stop(self) -> None:
@@ -193,6 +200,7 @@ class Runner:
         self._close_servers()
         self.actions.stop()
         self.bus.stop()
+        self.workers.stop()  # SUP-3: whatever still runs, stopped and joined within a bound
         self.world.close()
 
     def _close_servers(self) -> None:

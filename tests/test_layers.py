@@ -21,6 +21,7 @@ FORBIDDEN = {
               "simple_websocket"},
     "actions": {"modes", "console", "runner", "cli", "flask", "requests", "simple_websocket"},
     "bus": {"world", "actions", "modes", "console", "runner"},
+    "workers": {"world", "actions", "modes", "console", "runner", "bus", "protocol"},
     # compat profiles are data (a table per implementation) read by every layer: they import
     # no other part
     "profiles": {"protocol", "world", "actions", "modes", "console", "runner", "bus", "traffic",

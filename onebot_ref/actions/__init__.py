@@ -37,6 +37,7 @@ from ..config import Config
 from ..profiles import settings_of
 from ..protocol.coerce import Params, bind, call
 from ..protocol.response import ActionError, Retcode, async_, failed, ok
+from ..workers import STOP, Workers
 from . import group, hidden, info, message, request, system
 from .context import Context
 from .system import ASYNC
@@ -81,7 +82,8 @@ CHANGED_BY = {"get_msg": ("get_msg_add", "get_msg_drop")}
 class Actions:
     """The dispatch table plus the two queues of the async and rate-limited calls."""
 
-    def __init__(self, world: World, config: Config | None = None):
+    def __init__(self, world: World, config: Config | None = None,
+                 workers: Workers | None = None):
         #: every key at its default when none is given (tests of the actions alone)
         self.world, self.config = world, config if config is not None else Config()
         #: the compat profile's settings (profiles/settings.py), read by the transports too
@@ -92,36 +94,36 @@ class Actions:
         data_dir = os.path.abspath(self.config.data_dir or "data")
         started = world.clock.time() if world is not None else time.time()  # (no world: tests)
         self.ctx = Context(world, self.config, data_dir, self, started)
+        #: the supervised threads (the runner's registry; get_status reads its problems)
+        self.workers = workers if workers is not None else Workers()
         #: called by set_restart (after its delay); the runner may set it. None: nothing to do.
         self.on_restart: Callable[[], None] | None = None
         #: called after every call a transport makes (see the module docstring)
         self.observers: list[Callable[[str, Params, dict, str], None]] = []
         self._async_jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._rate_limited_jobs: queue.SimpleQueue = queue.SimpleQueue()
-        self._threads: list[threading.Thread] = []
-        self._stopping = threading.Event()
-        self._start_lock = threading.Lock()
+        self._stopping = threading.Event()  # shared by both workers (set_restart waits on it)
+        self._workers = (
+            self.workers.worker("actions-async", self._async_jobs.get, self._execute,
+                                stopping=self._stopping),
+            self.workers.worker("actions-rate-limited", self._rate_limited_jobs.get,
+                                self._execute_rate_limited, stopping=self._stopping))
 
     # --- lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:
-        """Start the ``actions-async`` and ``actions-rate-limited`` worker threads (idempotent)."""
-        with self._start_lock:
-            if self._threads or self._stopping.is_set():
-                return
-            self._threads = [
-                threading.Thread(target=self._async_worker, name="actions-async", daemon=True),
-                threading.Thread(target=self._rate_limited_worker, name="actions-rate-limited",
-                                 daemon=True)]
-            for thread in self._threads:
-                thread.start()
+        """Start the ``actions-async`` and ``actions-rate-limited`` workers, or revive one that
+        stopped (idempotent: every queued call comes through here)."""
+        for worker in self._workers:
+            if not worker.running:
+                worker.start()
 
     def stop(self, timeout: float = 2.0) -> None:
         """Stop the workers; queued calls that have not started are dropped."""
         self._stopping.set()
-        self._async_jobs.put(None)
-        self._rate_limited_jobs.put(None)
-        for thread in self._threads:
-            thread.join(timeout)
+        self._async_jobs.put(STOP)
+        self._rate_limited_jobs.put(STOP)
+        for worker in self._workers:
+            worker.stop(timeout=timeout)
 
     # --- dispatch ------------------------------------------------------------------------------
     def resolve(self, action: str) -> tuple[Callable, str] | None:
@@ -216,8 +218,8 @@ class Actions:
         # api/public.md#set_restart: "需要异步地重启，接口返回的 status 是 async"
         return async_() if data is ASYNC else ok(data)
 
-    # --- workers -------------------------------------------------------------------------------
-    def _execute(self, job: tuple[Callable, Params] | Callable) -> None:
+    # --- workers (each job supervised: an exception is reported and the next job runs) ------
+    def _execute(self, job: tuple[Callable, Params] | Callable[[], None]) -> None:
         if callable(job):
             job()
             return
@@ -226,24 +228,14 @@ class Actions:
         if envelope["status"] == "failed":
             log.info("queued call %s failed: %s", fn.__name__, envelope.get("message"))
 
-    def _async_worker(self) -> None:
-        while True:
-            job = self._async_jobs.get()
-            if job is None or self._stopping.is_set():
-                return
-            self._execute(job)
-
-    def _rate_limited_worker(self) -> None:
+    def _execute_rate_limited(self, job: tuple[Callable, Params]) -> None:
         """ACT-8: dequeue → execute → wait ``rate_limit_interval`` ms → next, so the first call
-        runs at once and executions are at least one interval apart (ACT-6 "排队执行")."""
-        while True:
-            job = self._rate_limited_jobs.get()
-            if job is None or self._stopping.is_set():
-                return
+        runs at once and executions are at least one interval apart (ACT-6 "排队执行"), also
+        after a call that failed."""
+        try:
             self._execute(job)
-            interval = self.config.rate_limit_interval
-            if self._stopping.wait(max(interval, 0) / 1000):
-                return
+        finally:
+            self._stopping.wait(max(self.config.rate_limit_interval, 0) / 1000)
 
     def schedule(self, job: Callable[[], None]) -> None:
         """Run ``job`` on the async worker (set_restart's delayed restart)."""

@@ -131,11 +131,15 @@ def can_send_record(ctx: Context) -> dict:
 
 
 def get_status(ctx: Context) -> dict:
-    """api/public.md#get_status (API-34): "online 当前 QQ 在线 ... good 状态符合预期"; booleans
-    (META-10). Extras: the legacy app_* keys, uptime in seconds and the world's counters."""
-    return {"online": True, "good": True, "app_initialized": True, "app_enabled": True,
-            "app_good": True, "uptime": int(ctx.world.clock.time() - ctx.started_at),
-            "stat": ctx.world.stats()}
+    """api/public.md#get_status (API-34): "online 当前 QQ 在线 ... good 状态符合预期，意味着各模块正常
+    运行、功能正常"; booleans (META-10). Extras ("OneBot 实现自行添加的其它内容"): the legacy app_*
+    keys, uptime in seconds, the world's counters, and ``problems``, one line per worker that
+    should run and does not, which makes ``good`` false (SUP-2)."""
+    problems = ctx.actions.workers.problems()
+    good = not problems
+    return {"online": True, "good": good, "app_initialized": True, "app_enabled": True,
+            "app_good": good, "uptime": int(ctx.world.clock.time() - ctx.started_at),
+            "stat": ctx.world.stats(), "problems": problems}
 
 
 def get_version_info(ctx: Context) -> dict:

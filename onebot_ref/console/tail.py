@@ -18,7 +18,7 @@ BEYOND = 2**52  # an ``after`` past the end: the answer carries the current curs
 # --- tail --------------------------------------------------------------------------------------
 
 CHANNEL_COLOURS = {"http": "36", "http_post": "35", "ws": "34", "ws_reverse": "33", "console": "90",
-                   "fault": "31"}
+                   "fault": "95", "server": "31"}
 
 
 def summarize(frame: dict) -> str:
@@ -46,7 +46,7 @@ def summarize(frame: dict) -> str:
         parts.append(f"{data.get('status')} retcode={data['retcode']}")
     elif not parts and "status" in data:
         parts.append(f"status {data['status']}")
-    for key in ("code", "reason", "url"):
+    for key in ("code", "reason", "url", "job", "error"):  # job, error: a server frame
         if key in data and not ("retcode" in data and key == "reason"):
             parts.append(f"{key}={data[key]}")
     if "echo" in data:

@@ -25,6 +25,7 @@ from .timers import Timers
 
 if TYPE_CHECKING:
     from ..traffic import Traffic
+    from ..workers import Workers
     from .table import Spec
 
 #: the action-name suffixes of api/README.md (ACT-1, ACT-6): a fault on send_msg also holds
@@ -84,12 +85,12 @@ class Faults(FaultMethods):
     """The faults of one runner; its :attr:`connections`; the ``faults`` thread's timers; a
     method per fault type (:class:`.methods.FaultMethods`: ``runner.faults.drop(...)``)."""
 
-    def __init__(self, traffic: Traffic | None):
+    def __init__(self, traffic: Traffic | None, workers: Workers | None = None):
         self.traffic = traffic
         #: False while no fault is stored: the transports' one check on their hot paths
         self.active = False
         self.connections = Connections()
-        self.timers = Timers()
+        self.timers = Timers(workers)  # the ``faults`` thread: a supervised worker (SUP-1)
         #: the restart being waited out (None: up)
         self.down: Fault | None = None
         self._faults: tuple[Fault, ...] = ()  # copy-on-write: fire() reads without the lock

@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # types only: importing the world and the actions would cost 
     from ..config import Config
     from ..faults import Faults
     from ..traffic import Traffic
+    from ..workers import Workers
     from ..world import World
 
 #: PEP 3333: ``app(environ, start_response) -> iterable of bytes``
@@ -59,6 +60,8 @@ class Parts:
     traffic: Traffic | None
     #: the faults to inject (onebot_ref/faults/), and the runner's list of connections
     faults: Faults
+    #: the supervised threads: every long-lived thread of a mode is one of its workers
+    workers: Workers
 
 
 class Mode(Protocol):
@@ -75,7 +78,7 @@ class Mode(Protocol):
 
     def stop(self) -> None:
         """Called, in reverse order of the table, while every server still listens; end every
-        thread of the mode."""
+        thread of the mode (each a worker of ``parts.workers``, stopped here)."""
 
 
 def peer(environ: dict) -> str:

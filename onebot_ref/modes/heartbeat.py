@@ -1,8 +1,8 @@
 """Heartbeat meta events (event/meta.md#心跳, META-6..10, A-16).
 
-One named thread (``heartbeat``) publishes a heartbeat every ``heartbeat_interval`` ms on the
-bus, so it reaches every event channel: HTTP POST, forward ``/event`` and ``/``, reverse Event
-and Universal (META-7).
+One supervised thread (``heartbeat``, a :class:`~..workers.Worker`: each beat is one job)
+publishes a heartbeat every ``heartbeat_interval`` ms on the bus, so it reaches every event
+channel: HTTP POST, forward ``/event`` and ``/``, reverse Event and Universal (META-7).
 
 onebot_ref choices where the spec is silent (for the README): the first heartbeat comes one
 interval after start (A-16, as go-cqhttp; legacy sent one at once), and beats follow a fixed
@@ -16,12 +16,12 @@ clock, fired by ``advance()`` in its caller's thread, one per interval of world 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 
 from ..faults.protocol import heartbeat as heartbeat_fault
 from ..protocol import events
 from ..protocol.coerce import Params
+from ..workers import STOP
 from . import Parts
 
 log = logging.getLogger(__name__)
@@ -37,31 +37,39 @@ class Heartbeat:
         self.faults = parts.faults
         self.interval_ms = parts.config.heartbeat_interval
         self.clock = parts.world.clock
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
+        self._last = 0.0  # when the previous beat was due (time.monotonic()); start() sets it
+        # a manual clock fires the beats itself (ManualClock.advance, in the caller's thread)
+        self._worker = None if self.clock.manual else parts.workers.worker(
+            "heartbeat", self._next_beat, self._beat)
         self._timer = None  # the manual clock's
 
     def start(self) -> None:
-        if self.clock.manual:
+        if self._worker is None:
             self._timer = self.clock.every(self.interval_ms / 1000, self.beat)
-        else:
-            self._thread.start()
+            return
+        self._last = time.monotonic()  # A-16: the first beat one interval after start
+        self._worker.start()
 
     def stop(self) -> None:
-        self._stopping.set()
         if self._timer is not None:
             self._timer.cancel()
-        if self._thread.ident is not None:
-            self._thread.join(1.0)
+        if self._worker is not None:
+            self._worker.stop(timeout=1.0)
 
-    def _run(self) -> None:
+    def _next_beat(self) -> str | None:
+        """Wait until the next beat is due (STOP when stopping), on a fixed schedule: the
+        interval is read each time, and a beat that failed does not shift the later ones."""
         interval = self.interval_ms / 1000
-        due = time.monotonic() + interval  # A-16: the first beat after one interval
-        while not self._stopping.wait(max(0.0, due - time.monotonic())):
-            self.beat()
-            due += interval
-            if due < time.monotonic():  # we fell behind: skip, do not burst
-                due = time.monotonic() + interval
+        due = self._last + interval
+        if due < time.monotonic():  # we fell behind: skip, do not burst
+            due = time.monotonic() + interval
+        if self._worker.stopping.wait(max(0.0, due - time.monotonic())):
+            return STOP
+        self._last = due
+        return "a heartbeat"  # the job, as a failure of it is reported
+
+    def _beat(self, _job: str) -> None:
+        self.beat()
 
     def event(self) -> dict:
         """The heartbeat event: event/meta.md "status ... 状态信息", "interval ... 到下次心跳的

@@ -153,8 +153,8 @@ class Response:
         conn.deadline = time.monotonic() + idle if isinstance(self.body, BodyReader) else None
         try:
             result = conn.server.app(environ, self.start_response)
-        except Exception:
-            log.exception("%s: the application failed", self.conn.thread.name)
+        except Exception as err:  # reported (log and journal, SUP-4); the client gets a 500
+            conn.server.workers.failed(conn.thread.name, "the application", err)
             if self.sent:
                 return False
             self.keep, result = False, [b"internal error\n"]

@@ -1,8 +1,9 @@
 """HTTP POST: every event POSTed to ``post_url``, the answer's quick operation applied
 (communication/http-post.md, POST-*, QOP-*, META-2/3, GEN-4).
 
-The bus calls :meth:`HttpPoster.post_event` as its "post" sink; one named worker thread
-(``http-post``) POSTs the events in order with its own ``requests.Session``.
+The bus calls :meth:`HttpPoster.post_event` as its "post" sink; one supervised worker thread
+(``http-post``, a :class:`~..workers.Worker`: each event is one job, and one that raises is
+reported while the next is POSTed) POSTs the events in order with its own ``requests.Session``.
 
 **Ordering and a slow or dead receiver.** communication/ws.md wants each event POSTed, its quick
 operation done, and only then pushed to the WebSockets (POST-14, A-34); a dead receiver must
@@ -24,6 +25,7 @@ worker; beyond that new events are dropped for HTTP POST, each with a journal li
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import re
@@ -34,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from ..actions.hidden import apply_quick_operation, steps_verdict
+from ..bus import event_kind
 from ..faults.protocol import posting, wrong_signature
 from ..profiles import settings_of
 from ..protocol import events, wire
@@ -41,6 +44,7 @@ from ..protocol.auth import signature
 from ..protocol.coerce import Params
 from ..protocol.response import ActionError
 from ..protocol.wire import USER_AGENT  # POST-3
+from ..workers import STOP
 from . import Parts
 
 if TYPE_CHECKING:
@@ -64,6 +68,9 @@ class _Job:
         self.event, self.body = event, body
         self.done = threading.Event()
 
+    def __repr__(self) -> str:  # how a failed job is named in the journal
+        return f"the POST of event {event_kind(self.event)}"
+
 
 class HttpPoster:
     """``start()`` POSTs lifecycle enable, ``stop()`` lifecycle disable (META-2/3)."""
@@ -85,16 +92,15 @@ class HttpPoster:
         self.signing_key, self.key_note = getattr(cfg, key), self.settings.mark(
             "post_signature_key", f"signed with {key}") if key != "secret" else None
         self._jobs: queue.Queue = queue.Queue(MAX_WAITING)
-        self._thread = threading.Thread(target=self._work, name="http-post", daemon=True)
+        self._worker = parts.workers.worker("http-post", self._jobs.get, self._work)
         self._session = requests.Session()
         self._failing = False  # for logging only the changes between working and failing
-        self._stopping = threading.Event()
         self.faults, self._sink = parts.faults, posting(parts.faults, self)  # restart, duplicates
         self.bus.add_sink(self._sink, stage="post")
 
     # --- lifecycle --------------------------------------------------------------------------
     def start(self) -> None:
-        self._thread.start()
+        self._worker.start()
         # event/meta.md: "只有 HTTP POST 的情况下可以收到 enable 和 disable" (META-2): queued here,
         # not published on the bus, so no WebSocket sees it (or a profile's: post_lifecycle).
         lifecycle = self.settings.post_lifecycle
@@ -107,15 +113,15 @@ class HttpPoster:
     def stop(self) -> None:
         """POST lifecycle disable (waiting at most the ordering bound), then stop the worker."""
         self.bus.remove_sink(self._sink)
-        if self._thread.is_alive():
+        if self._worker.alive:
             self.lifecycle("disable", wait=True)
-            self._stopping.set()  # the worker ends after its current POST
-            try:
-                self._jobs.put_nowait(None)
-            except queue.Full:
-                pass
-            self._thread.join(self.order_wait)
+            # the worker ends after its current POST
+            self._worker.stop(wake=self._wake_to_stop, timeout=self.order_wait)
         self._session.close()
+
+    def _wake_to_stop(self) -> None:
+        with contextlib.suppress(queue.Full):  # full: it sees ``stopping`` after its current POST
+            self._jobs.put_nowait(STOP)
 
     def lifecycle(self, sub_type: str, wait: bool = False) -> None:
         """Queue lifecycle ``sub_type`` if the profile posts it; ``wait``: until posted (bounded)."""
@@ -152,22 +158,16 @@ class HttpPoster:
             return False
 
     # --- the worker -------------------------------------------------------------------------
-    def _work(self) -> None:
-        while not self._stopping.is_set():
-            job = self._jobs.get()
-            if job is None:
-                return
-            began = time.monotonic()
-            try:
-                self._deliver(job)
-            except Exception:  # a bug must not end event delivery
-                log.exception("HTTP POST of an event failed unexpectedly")
-            finally:
-                job.done.set()
-            if self.lagging and self._jobs.empty() and \
-                    time.monotonic() - began < self.order_wait:
-                self.lagging = False
-                log.info("HTTP POST to %s caught up; events wait for it again", self.url)
+    def _work(self, job: _Job) -> None:
+        """One event (the worker's job): POSTed, its quick operation applied."""
+        began = time.monotonic()
+        try:
+            self._deliver(job)
+        finally:  # the bus's wait ends also when the job failed
+            job.done.set()
+        if self.lagging and self._jobs.empty() and time.monotonic() - began < self.order_wait:
+            self.lagging = False
+            log.info("HTTP POST to %s caught up; events wait for it again", self.url)
 
     def _headers(self, job: _Job) -> dict[str, str]:
         # http-post.md: "X-Self-ID 表示当前正在上报的机器人 QQ 号，和请求正文 JSON 中的 self_id 一致"
@@ -197,7 +197,7 @@ class HttpPoster:
             if attempt < attempts:
                 self._record("in", {"error": failure}, f"{failure}; retrying in "
                                                        f"{self.cfg.post_retry_interval} ms")
-                if self._stopping.wait(self.cfg.post_retry_interval / 1000):
+                if self._worker.stopping.wait(self.cfg.post_retry_interval / 1000):  # stop()
                     return
             else:
                 gave_up = f"{failure}; event not delivered by HTTP POST" + (

@@ -14,7 +14,8 @@ silence end a connection (the accept thread watches); past ``max_connections`` a
 gets 503; after ``max_requests`` requests a connection closes. Nothing is registered globally.
 An app takes the connection over (a WebSocket upgrade, :func:`.ws_transport.accept`) with
 ``environ["onebot_ref.take_socket"]()``: the socket and the bytes read past the head are its
-own until it returns; the server then writes nothing and closes the socket.
+own until it returns; the server then writes nothing and closes the socket. The accept thread
+is a supervised worker (a client is one job, SUP-1); a connection's failure ends it only (SUP-4).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import time
 from dataclasses import dataclass
 
 from ..protocol import http1
+from ..workers import STOP, Workers
 from .http_exchange import CONTINUE, RECV_BYTES, BodyReader, Response, make_environ, refusal
 
 log = logging.getLogger(__name__)
@@ -52,10 +54,10 @@ class HttpServer:
     """One listening socket; ``start()`` runs its accept thread, ``stop()`` ends everything."""
 
     def __init__(self, name: str, host: str, port: int, app, limits: Limits = Limits(),
-                 watch=None):
+                 workers: Workers | None = None, watch=None):
         self.name, self.app, self.limits = name, app, limits
-        #: ``watch(conn) -> done``: told of each connection and, by ``done()``, of its end
-        self.watch = watch
+        self.workers = workers if workers is not None else Workers()  # else: one of its own
+        self.watch = watch  # watch(conn) -> done: told of each connection, by done() of its end
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._listener = socket.socket(family, socket.SOCK_STREAM)
         try:
@@ -74,7 +76,8 @@ class HttpServer:
         # timeout would cost a poll() and a GIL hand-off on every read and write).
         self._tick = max(0.01, min(1.0, limits.idle_timeout / 4))
         self._listener.settimeout(self._tick)
-        self._thread = threading.Thread(target=self._accept, name=name, daemon=True)
+        self._next_check = time.monotonic() + self._tick
+        self._worker = self.workers.worker(name, self._next_client, self._admit)
 
     @property
     def connections(self) -> int:
@@ -82,12 +85,13 @@ class HttpServer:
         return len(self._connections) - self._refusing
 
     def start(self) -> HttpServer:
-        self._thread.start()
+        self._worker.start()
         return self
 
     def begin_stop(self) -> None:
         """Stop accepting and close the idle connections, without waiting (a runner with
         several servers starts all of them stopping at once)."""
+        self._worker.withdraw()  # its loop ends on purpose: not a worker that stopped
         with self._lock:
             self._closing = True
         with contextlib.suppress(OSError):  # wakes the accept thread's accept() (Linux)
@@ -102,9 +106,7 @@ class HttpServer:
         ``timeout - CUT_GRACE`` seconds, then cut the rest (taken-over sockets too)."""
         deadline = time.monotonic() + timeout
         self.begin_stop()
-        if self._thread.ident is None:  # never started: nothing else to end
-            return
-        self._thread.join(max(0.0, deadline - CUT_GRACE - time.monotonic()))
+        self._worker.join(max(0.0, deadline - CUT_GRACE - time.monotonic()))
         for conn in self._snapshot():  # accepted meanwhile, or idle since begin_stop
             if not conn.busy:
                 conn.cut()
@@ -119,8 +121,8 @@ class HttpServer:
         with self._lock:
             return list(self._connections)
 
-    def _accept(self) -> None:
-        next_check = time.monotonic() + self._tick
+    def _next_client(self) -> tuple[socket.socket, tuple] | None:
+        """The accept thread's next job, a client (STOP once closing); ends expired ones."""
         while True:
             try:
                 sock, addr = self._listener.accept()
@@ -128,32 +130,35 @@ class HttpServer:
                 sock = None
             except OSError as err:
                 if self._closing:
-                    return
+                    return STOP
                 log.warning("%s: accept failed: %s", self.name, err)  # e.g. out of descriptors
                 time.sleep(0.1)
                 continue
             now = time.monotonic()
-            if now >= next_check:
-                next_check = now + self._tick
+            if now >= self._next_check:
+                self._next_check = now + self._tick
                 for conn in self._snapshot():
                     if conn.deadline is not None and now > conn.deadline:
                         conn.expire()
-            if sock is None:
-                continue
-            with self._lock:
-                refuse = len(self._connections) - self._refusing >= self.limits.max_connections
-                if self._closing or (refuse and self._refusing >= 8):
-                    sock.close()  # no thread for it: the limits hold even under a flood
-                    continue
-                conn = _Connection(self, sock, addr, refuse)
-                self._refusing += refuse
-                self._connections.add(conn)
-            conn.thread.start()
+            if sock is not None:
+                return sock, addr
+
+    def _admit(self, client: tuple[socket.socket, tuple]) -> None:
+        """One job of the accept thread: the new client's connection and its thread."""
+        sock, addr = client
+        with self._lock:
+            refuse = len(self._connections) - self._refusing >= self.limits.max_connections
+            if self._closing or (refuse and self._refusing >= 8):
+                sock.close()  # no thread for it: the limits hold even under a flood
+                return
+            conn = _Connection(self, sock, addr, refuse)
+            self._refusing += refuse
+            self._connections.add(conn)
+        conn.thread.start()
 
     def _forget(self, conn: _Connection) -> None:
         with self._lock:
-            if conn.refuse:
-                self._refusing -= 1
+            self._refusing -= conn.refuse
             self._connections.discard(conn)
 
 
@@ -162,11 +167,10 @@ class _Connection:
 
     def __init__(self, server: HttpServer, sock: socket.socket, addr, refuse: bool):
         self.server, self.sock, self.refuse = server, sock, refuse
-        # busy: a request is being answered (stop() lets it finish); taken: the app took the
-        # socket over; ended: the client closed its side (nothing to linger for); expired: the
-        # accept thread ended it at its deadline (None: no deadline, while the app runs).
+        # busy: a request is being answered (stop() lets it finish); taken: the app has the socket;
+        # ended: the client closed its side (no linger); expired: the accept thread ended it
         self.busy = self.taken = self.ended = self.expired = False
-        self.deadline: float | None = None
+        self.deadline: float | None = None  # None: no deadline (while the app runs)
         self.buf = b""  # bytes read and not yet used: the next head(s), when a client pipelines
         self.thread = threading.Thread(target=self.serve, daemon=True,
                                        name=f"{server.name} {addr[0]}:{addr[1]}")
@@ -186,8 +190,8 @@ class _Connection:
                 served += 1
         except OSError:
             pass  # the client went away, or stop() cut the connection
-        except Exception:  # a bug here ends this connection only; the server goes on
-            log.exception("%s: connection failed", self.thread.name)
+        except Exception as err:  # a bug here ends this connection only; the server goes on
+            self.server.workers.failed(self.thread.name, "the connection", err)
         finally:
             self.server._forget(self)
             if not (self.taken or self.ended):
@@ -233,13 +237,11 @@ class _Connection:
         buf = self.buf
         while True:
             end = http1.head_end(buf)
-            if end > MAX_HEAD_BYTES:
+            if end > MAX_HEAD_BYTES or (end < 0 and len(buf) > MAX_HEAD_BYTES):
                 raise http1.BadRequest(431, f"request head over {MAX_HEAD_BYTES} bytes")
             if end >= 0:
                 self.buf = buf[end:]
                 return buf[:end]
-            if len(buf) > MAX_HEAD_BYTES:
-                raise http1.BadRequest(431, f"request head over {MAX_HEAD_BYTES} bytes")
             data = self.sock.recv(RECV_BYTES)
             if not data:
                 if self.expired and buf.strip():

@@ -21,15 +21,16 @@ if TYPE_CHECKING:
     from ..bus import Published
     from ..faults import Faults
     from ..traffic import Traffic
+    from ..workers import Workers
 
 
 class Fanout:
     """The sessions that receive events, and :meth:`push`, the bus "push" sink feeding them."""
 
     def __init__(self, channel: str, traffic: Traffic | None, message_format: str,
-                 faults: Faults):
+                 faults: Faults, workers: Workers):
         self.channel, self.traffic, self.message_format = channel, traffic, message_format
-        self.faults = faults
+        self.faults, self.workers = faults, workers
         self._sessions: tuple[Session, ...] = ()  # copy-on-write: push reads without locking
         self._lock = threading.Lock()
 
@@ -85,7 +86,12 @@ class Fanout:
                                 published.as_dict(self.message_format),
                                 verdict=f"event pushed to {len(sessions)} connection(s)")
         for session in sessions:
-            session.offer(text, frame)
+            try:
+                session.offer(text, frame)
+            except Exception as err:  # SUP-4: a bug drops that connection, not the others' event
+                self.workers.failed(threading.current_thread().name,
+                                    f"sending an event to {session.peer}", err)
+                session.abort("internal error while sending (see the server log)")
         if self.faults.active:  # duplicate_event: the same frame again (faults/protocol.py)
             push_copies(self.faults, self.channel, sessions, published.event, text, frame)
 

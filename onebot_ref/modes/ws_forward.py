@@ -60,8 +60,9 @@ class WsForward:
     def __init__(self, parts: Parts):
         self.cfg, self.bus = parts.config, parts.bus
         self.actions, self.traffic, self.world = parts.actions, parts.traffic, parts.world
-        self.faults = parts.faults
-        self.fanout = Fanout("ws", self.traffic, self.bus.message_format, self.faults)
+        self.faults, self.workers = parts.faults, parts.workers
+        self.fanout = Fanout("ws", self.traffic, self.bus.message_format, self.faults,
+                             self.workers)
         self.pool = ThreadPoolExecutor(API_WORKERS, thread_name_prefix="ws-forward-api")
         self._sessions: set[Session] = set()
         self._lock = threading.Lock()
@@ -177,17 +178,20 @@ class WsForward:
         if note is not None and self.traffic is not None:
             self.traffic.record("ws", "in", peer, {"event": "handshake"}, verdict=note)
         session = Session(ws, role, peer, channel="ws", actions=self.actions,
-                          traffic=self.traffic, faults=self.faults, pool=self.pool,
-                          queue_size=self.cfg.ws_send_queue_size, path=path)
+                          traffic=self.traffic, faults=self.faults, workers=self.workers,
+                          pool=self.pool, queue_size=self.cfg.ws_send_queue_size, path=path)
         log.info("forward WebSocket %s connected on %s", peer, path)
         with self._lock:
             self._sessions.add(session)
             if self._stopped:  # stop() ran during the handshake
                 session.send_close(1001, "server stopping")
         try:
-            # The lifecycle connect first, then the events (META-4, WSF-18).
-            self.fanout.serve(session, self.world.self_id, headers=dict(request.headers),
-                              now=self.world.now())
+            # The lifecycle connect first, then the events (META-4, WSF-18). A failure that
+            # escapes the session is reported and drops this connection only (SUP-4).
+            if not self.workers.guard(f"the connection of {peer} on {path}", self.fanout.serve,
+                                      session, self.world.self_id, dict(request.headers),
+                                      self.world.now()):
+                session.abort("internal error (see the server log)")
         finally:
             with self._lock:
                 self._sessions.discard(session)

@@ -1,10 +1,12 @@
 """Reverse WebSocket: onebot_ref dials the bot (communication/ws-reverse.md, WSR-*,
 AUTH-10, A-32, A-33).
 
-One named thread per client (``ws-reverse:universal``, or ``ws-reverse:api`` and
-``ws-reverse:event``) dials with :func:`.ws_transport.connect`, serves the connection with a
-:class:`~.ws_session.Session` (the same code as a forward connection; the client's thread reads
-it) and, when it ends, waits ``ws_reverse_reconnect_interval`` ms and dials again.
+One supervised thread per client (``ws-reverse:universal``, or ``ws-reverse:api`` and
+``ws-reverse:event``; a :class:`~..workers.Worker` whose job is one attempt) dials with
+:func:`.ws_transport.connect`, serves the connection with a :class:`~.ws_session.Session` (the
+same code as a forward connection; the client's thread reads it) and, when it ends, waits
+``ws_reverse_reconnect_interval`` ms and dials again. An attempt that raises is reported and
+the next one follows after the same interval (SUP-1).
 
 onebot_ref choices where the spec is silent (for the README):
 
@@ -19,6 +21,7 @@ onebot_ref choices where the spec is silent (for the README):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +31,7 @@ from ..faults.link import hold_dial
 from ..profiles import settings_of
 from ..protocol.wire import USER_AGENT  # WSR-6
 from ..traffic import mask_url
+from ..workers import STOP, Worker
 from . import Parts
 from .ws_fanout import Fanout, close_all
 from .ws_session import API, EVENT, UNIVERSAL, Session
@@ -59,6 +63,19 @@ def client_urls(cfg: Config) -> list[tuple[str, str]]:
     return [(role, url) for role, url in pairs if url]
 
 
+class _Client:
+    """One reverse client between its attempts (each attempt is one job of its worker)."""
+
+    worker: Worker
+
+    def __init__(self, role: str, url: str):
+        self.role, self.url, self.peer = role, url, mask_url(url)
+        self.attempt, self.quiet = 0, False  # quiet: the previous attempt failed too
+
+    def __repr__(self) -> str:  # how a failed attempt is named in the journal
+        return f"attempt {self.attempt} to connect to {self.peer}"
+
+
 class ReverseClients:
     """The reverse WebSocket clients of one runner: ``start()``, ``stop()``."""
 
@@ -68,30 +85,35 @@ class ReverseClients:
         cfg = self.cfg = parts.config
         self.actions, self.bus, self.traffic, self.world = (parts.actions, parts.bus,
                                                             parts.traffic, parts.world)
-        self.faults = parts.faults
-        self.fanout = Fanout("ws_reverse", self.traffic, self.bus.message_format, self.faults)
+        self.faults, self.workers = parts.faults, parts.workers
+        self.fanout = Fanout("ws_reverse", self.traffic, self.bus.message_format, self.faults,
+                             self.workers)
         self.pool = ThreadPoolExecutor(API_WORKERS, thread_name_prefix="ws-reverse-api")
         self.interval_ms = cfg.ws_reverse_reconnect_interval
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._sessions: set[Session] = set()
-        self._threads = [threading.Thread(target=self._keep_connected, args=(role, url),
-                                          name=f"ws-reverse:{role}", daemon=True)
-                         for role, url in client_urls(cfg)]
+        self._clients = [_Client(role, url) for role, url in client_urls(cfg)]
+        for client in self._clients:
+            client.worker = parts.workers.worker(
+                f"ws-reverse:{client.role}", lambda client=client: self._next_attempt(client),
+                self._attempt)
         self.bus.add_sink(self.fanout.push, stage="push")  # after HTTP POST (POST-14)
 
     def start(self) -> None:
-        for thread in self._threads:
-            thread.start()
+        for client in self._clients:
+            client.worker.start()
 
     def stop(self) -> None:
         self._stopping.set()
         self.bus.remove_sink(self.fanout.push)
         with self._lock:
             sessions = list(self._sessions)
+        for client in self._clients:  # each ends after its current attempt
+            client.worker.withdraw()
         close_all(sessions)
-        for thread in self._threads:
-            thread.join(1.0)
+        for client in self._clients:
+            client.worker.stop(timeout=1.0)
         self.pool.shutdown(wait=False, cancel_futures=True)
 
     def headers(self, role: str) -> dict[str, str]:
@@ -119,67 +141,80 @@ class ReverseClients:
                "reverse_universal_only": "one Universal client"}
         return "; ".join(settings.mark(name, did[name]) for name in fields) or None
 
-    # --- one client's thread ----------------------------------------------------------------
-    def _keep_connected(self, role: str, url: str) -> None:
-        """Connect, serve, and after any end wait one interval and connect again (WSR-11,
-        WSR-13: the first retry too waits a full interval)."""
-        peer = mask_url(url)
+    # --- one client's worker ----------------------------------------------------------------
+    def _next_attempt(self, client: _Client) -> _Client | None:
+        """The worker's wait for its next job: at once the first time, then one interval after
+        any end (WSR-11, WSR-13: the first retry too waits a full interval)."""
+        # communication/ws-reverse.md: "OneBot 将以配置中指定的时间间隔不断尝试重连"
+        stopping = client.worker.stopping
+        if client.attempt and stopping.wait(self.interval_ms / 1000):
+            return STOP
+        if self.faults.active:  # a refuse fault or a restart's downtime: not dialling now
+            hold_dial(self.faults, client.role, stopping)
+            if stopping.is_set():
+                return STOP
+        client.attempt += 1
+        return client
+
+    def _attempt(self, client: _Client) -> None:
+        """One attempt: connect, serve until the connection ends, journal how it ended."""
+        role, peer = client.role, client.peer
         retry = f"reconnecting in {self.interval_ms} ms"
-        attempt, quiet = 0, False
+        headers = self.headers(role)
+        log.debug("reverse WebSocket %s: connecting to %s (attempt %d)", CLIENT_ROLE[role],
+                  peer, client.attempt)
         notes = None if self.actions.settings.is_spec else self.profile_notes()
-        while not self._stopping.is_set():
-            if self.faults.active:  # a refuse fault or a restart's downtime: not dialling now
-                hold_dial(self.faults, role, self._stopping)
-            attempt += 1
-            headers = self.headers(role)
-            log.debug("reverse WebSocket %s: connecting to %s (attempt %d)", CLIENT_ROLE[role],
-                      peer, attempt)
-            self._record("out", peer, {"event": "connect", "role": CLIENT_ROLE[role],
-                                       "attempt": attempt},
-                         "connecting" if notes is None else f"connecting; {notes}", headers)
-            try:
-                ws = connect(url, headers, timeout=HANDSHAKE_TIMEOUT,
-                             max_message_size=self.cfg.max_body_bytes)
-            except HandshakeError as err:
-                why = (f"handshake refused: HTTP {err.status_code}" if err.status_code
-                       else f"handshake failed: {err.reason}")
-                quiet = self._failed(role, peer, why, retry, quiet)
-            except OSError as err:
-                quiet = self._failed(role, peer, f"connection failed: {err.strerror or err}",
-                                     retry, quiet)
-            else:
-                quiet = False
-                log.info("reverse WebSocket %s connected to %s", CLIENT_ROLE[role], peer)
-                session = self._serve(ws, role, peer)
-                if self._stopping.is_set():
-                    return
-                how = session.describe_close()
-                # WSR-12 [LEGACY]: code 1000 reconnects only if ..._reconnect_on_code_1000.
-                if session.close_code == 1000 and session.closed_by == "peer" and \
-                        not self.cfg.ws_reverse_reconnect_on_code_1000:
-                    self._record("in", peer, {"event": "close", "code": 1000}, f"{how}; not "
-                                 "reconnecting (ws_reverse_reconnect_on_code_1000 is false)")
-                    log.info("reverse WebSocket %s to %s: %s; not reconnecting",
-                             CLIENT_ROLE[role], peer, how)
-                    return
-                self._record("in", peer, {"event": "close", "code": session.close_code},
-                             f"{how}; {retry}")
-                log.warning("reverse WebSocket %s to %s: %s; %s", CLIENT_ROLE[role], peer,
-                            how, retry)
-            # communication/ws-reverse.md: "OneBot 将以配置中指定的时间间隔不断尝试重连"
-            self._stopping.wait(self.interval_ms / 1000)
+        self._record("out", peer, {"event": "connect", "role": CLIENT_ROLE[role],
+                                   "attempt": client.attempt},
+                     "connecting" if notes is None else f"connecting; {notes}", headers)
+        try:
+            ws = connect(client.url, headers, timeout=HANDSHAKE_TIMEOUT,
+                         max_message_size=self.cfg.max_body_bytes)
+        except HandshakeError as err:
+            why = (f"handshake refused: HTTP {err.status_code}" if err.status_code
+                   else f"handshake failed: {err.reason}")
+            client.quiet = self._failed(role, peer, why, retry, client.quiet)
+            return
+        except OSError as err:
+            client.quiet = self._failed(role, peer, f"connection failed: {err.strerror or err}",
+                                        retry, client.quiet)
+            return
+        client.quiet = False
+        log.info("reverse WebSocket %s connected to %s", CLIENT_ROLE[role], peer)
+        session = self._serve(ws, role, peer)
+        if self._stopping.is_set():
+            return
+        how = session.describe_close()
+        # WSR-12 [LEGACY]: code 1000 reconnects only if ..._reconnect_on_code_1000.
+        if session.close_code == 1000 and session.closed_by == "peer" and \
+                not self.cfg.ws_reverse_reconnect_on_code_1000:
+            self._record("in", peer, {"event": "close", "code": 1000}, f"{how}; not "
+                         "reconnecting (ws_reverse_reconnect_on_code_1000 is false)")
+            log.info("reverse WebSocket %s to %s: %s; not reconnecting", CLIENT_ROLE[role],
+                     peer, how)
+            client.worker.withdraw()  # done: it no longer should run
+            return
+        self._record("in", peer, {"event": "close", "code": session.close_code},
+                     f"{how}; {retry}")
+        log.warning("reverse WebSocket %s to %s: %s; %s", CLIENT_ROLE[role], peer, how, retry)
 
     def _serve(self, ws: WebSocket, role: str, peer: str) -> Session:
         session = Session(ws, role, peer, channel="ws_reverse", actions=self.actions,
-                          traffic=self.traffic, faults=self.faults, pool=self.pool,
+                          traffic=self.traffic, faults=self.faults, workers=self.workers,
+                          pool=self.pool,
                           queue_size=self.cfg.ws_send_queue_size)
         with self._lock:
             self._sessions.add(session)
             if self._stopping.is_set():
                 session.send_close(1001, "server stopping")
         try:
-            # WSR-9 [LEGACY]: Event and Universal clients send lifecycle connect on opening.
-            self.fanout.serve(session, self.world.self_id, now=self.world.now())
+            # WSR-9 [LEGACY]: Event and Universal clients send lifecycle connect on opening. A
+            # failure that escapes the session is reported and ends this connection (SUP-4).
+            if not self.workers.guard(f"the connection to {peer}", self.fanout.serve, session,
+                                      self.world.self_id, None, self.world.now()):
+                session.abort("internal error (see the server log)")
+                with contextlib.suppress(OSError):
+                    ws.sock.close()
         finally:
             with self._lock:
                 self._sessions.discard(session)

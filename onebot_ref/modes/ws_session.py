@@ -8,13 +8,16 @@ Receiving: :meth:`Session.run` reads frames in the caller's thread (the HTTP ser
 thread for a forward connection, the client's thread for a reverse one) and answers each request
 there; when the client has already sent more frames (it pipelines), the request goes to a
 shared thread pool instead, so requests on one connection then run concurrently (WSF-11).
+Each request is one supervised job (:meth:`~..workers.Workers.guard`): one that raises is
+reported and the connection goes on with the next (SUP-4).
 
 Sending never blocks the caller (the event bus, an API worker): every frame is written under
 the connection's lock with a non-blocking send (:func:`.ws_socket.sender`, plain or TLS). What
 the socket cannot take at once goes to the session's backlog, drained by the session's own
 sender thread (``ws-send ...``, started the first time a backlog appears, so an idle connection
 costs no thread of its own). When the backlog reaches ``ws_send_queue_size`` frames the client
-cannot keep up: it is disconnected with a log line and the others go on (WSF-21). A server
+cannot keep up: it is disconnected with a log line and the others go on (WSF-21); a sender
+that fails for any other reason is reported and drops its own connection only (SUP-4). A server
 frame without extensions is framed once per event and the same bytes go to every client. The
 frames the protocol itself owes the peer (a pong, the answer to a close) take the same lock and
 queue behind the backlog, so a control frame never lands inside a data frame whose tail is
@@ -26,7 +29,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import logging
-import select
 import threading
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any, Callable
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from ..actions import Actions
     from ..faults import Faults
     from ..traffic import Traffic
+    from ..workers import Workers
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +60,12 @@ class Session:
     """
 
     def __init__(self, ws: WebSocket, role: str, peer: str, *, channel: str, actions: Actions,
-                 traffic: Traffic | None, faults: Faults, pool: Executor, queue_size: int,
-                 path: str = ""):
+                 traffic: Traffic | None, faults: Faults, workers: Workers, pool: Executor,
+                 queue_size: int, path: str = ""):
         self.ws, self.role, self.peer, self.path = ws, role, peer, path
         self.channel, self.actions, self.traffic, self.pool = channel, actions, traffic, pool
         #: conn: its record in faults.connections (made by Fanout.serve); silenced: blackhole()
-        self.faults, self.conn, self.silenced = faults, None, 0
+        self.faults, self.conn, self.silenced, self.workers = faults, None, 0, workers
         self.queue_size = queue_size
         self.closed_by: str | None = None  # "peer" | "server" | why we dropped it
         self.close_code: int | None = None
@@ -114,9 +117,9 @@ class Session:
                     self.record("in", data, "ignored: an Event connection takes no API "
                                             "requests (use /api or /)")
                 elif self.ws.pending:  # the client pipelines: answer concurrently
-                    self.pool.submit(self._serve_request, data)
+                    self.pool.submit(self.workers.guard, self, self._serve_request, data)
                 else:
-                    self._serve_request(data)
+                    self.workers.guard(self, self._serve_request, data)
         except ConnectionClosed:
             pass
         finally:
@@ -221,7 +224,7 @@ class Session:
             self._backlog.append(memoryview(data)[sent:])
             if self._sender is None:
                 self._sender = threading.Thread(
-                    target=self._send_backlog, daemon=True,
+                    target=self._sender_main, daemon=True,
                     name=f"ws-send {self.channel} {self.role} {self.peer}")
                 self._sender.start()
             self._wake.set()
@@ -235,36 +238,28 @@ class Session:
         else:
             self._write(data)
 
+    def _sender_main(self) -> None:
+        if not self.workers.guard("sending the backlog", self._send_backlog):
+            self.abort("internal error while sending (see the server log)")
+
     def _send_backlog(self) -> None:
-        """The sender thread: wait until the socket can take more (outside the lock), then
-        write from the backlog, until the connection ends."""
-        sock, send_now = self._sock, self._send_now
+        """The sender thread: write the backlog as the socket takes it, until the end."""
         try:
             while self._open:
                 if not self._backlog:
                     self._wake.wait()
                     self._wake.clear()
                     continue
-                writable = select.poll()  # not select(): descriptors above 1023
-                writable.register(sock, select.POLLOUT)
-                writable.poll(1000)
-                with self._lock:
-                    while self._backlog and self._open:
-                        data = self._backlog[0]
-                        sent = send_now(data)  # TLS: the same bytes again after a refusal
-                        if sent < len(data):
-                            self._backlog[0] = memoryview(data)[sent:]
-                            break
-                        self._backlog.popleft()
+                ws_socket.drain(self._sock, self._send_now, self._backlog, self._lock,
+                                lambda: self._open)
         except (OSError, ValueError) as err:  # ValueError: a closed socket
             if self._open and self.ws.open:
                 self.abort(f"send failed: {err!r}")
 
     def blackhole(self, on: bool) -> int:
-        """FAULT-7, half-open: while on, nothing flows either way. The frames to send, pongs
-        and close answers are dropped (``offer`` and ``ws.write`` are shadowed on the instance,
-        so the hot path keeps no check of its own), requests are dropped unread
-        (faults/answers.py). Returns how many frames were lost."""
+        """FAULT-7, half-open: while on, nothing flows either way (``offer`` and ``ws.write``
+        shadowed on the instance: the hot path keeps no check; requests are dropped unread in
+        faults/answers.py). How many frames were lost."""
         lost, self.silenced = max(0, self.silenced - 1), 1 if on else 0
         if on:
             self.offer = self.ws.write = self._lose  # type: ignore[method-assign]
@@ -288,6 +283,9 @@ class Session:
             self.record("in", request, None)
             self.record("out", envelope, verdict(envelope, notes))
         self.offer(encode(envelope))
+
+    def __repr__(self) -> str:  # how a failed request is named in the journal
+        return f"an API request of {self.channel} {self.peer} ({self.role})"
 
     def record(self, direction: str, data: Any, verdict: str | None,
                headers: dict | None = None) -> None:

@@ -4,7 +4,7 @@
 "use strict";
 
 const TOKEN = new URLSearchParams(location.search).get("access_token");
-const CHANNELS = ["http", "http_post", "ws", "ws_reverse", "console", "fault"];
+const CHANNELS = ["http", "http_post", "ws", "ws_reverse", "console", "fault", "server"];
 const MAX_FRAMES = 2000;
 const WAIT = 25;            // seconds a long poll is held by the server
 const BEYOND = 2 ** 52;     // a cursor past the end: the answer is the current cursor
@@ -303,6 +303,8 @@ function summarize(f) {
     if (d.event) parts.push(d.event);
     if (d.code !== undefined) parts.push(`code ${d.code}`);
     if (d.url) parts.push(d.url);
+    if (d.job) parts.push(d.job);  // a server frame: a thread's job that failed
+    if (d.error) parts.push(d.error);
   }
   if ("echo" in d) parts.push(`echo=${JSON.stringify(d.echo)}`);
   return parts.join(" ") || JSON.stringify(d).slice(0, 160);
@@ -343,7 +345,8 @@ function frameDetail(f) {
 }
 
 function frameNode(f) {
-  const verdictBad = f.verdict && /^(4\d\d|5\d\d|1[0-9]{3}|error|failed|refused)/i.test(f.verdict);
+  const verdictBad = f.verdict && (/^(4\d\d|5\d\d|1[0-9]{3}|error|failed|refused)/i.test(f.verdict) ||
+                                   (f.channel === "server" && / (failed|stopped): /.test(f.verdict)));
   const node = el("div", { class: "frame", "data-channel": f.channel, "data-seq": f.seq });
   const time = new Date(f.time * 1000);
   const row = el("div", { class: "frame-row", onclick: () => {
