@@ -50,6 +50,7 @@ class Fault:
         self.ended, self.released = threading.Event(), threading.Event()
         self.holding = 0  # HTTP requests a no_answer holds now
         self.hit: list[dict] = []  # the connections a link fault acted on
+        self.timer: int | None = None  # its end's job in the timers (a fault with ms)
 
     def matches(self, channel: str, role: str | None, connection: int | None,
                 action: str | None) -> bool:
@@ -123,7 +124,7 @@ class Faults(FaultMethods):
         elif fault.type == "restart":
             link.restart(self, fault)
         if fault.until is not None:
-            self.timers.after(fault.until - time.time(), lambda: self.remove(
+            fault.timer = self.timers.after(fault.until - time.time(), lambda: self.remove(
                 fault.id, f"ended after {spec.attrs[spec.type.lasts]} ms"))
         return fault.as_dict()
 
@@ -141,6 +142,8 @@ class Faults(FaultMethods):
             if why is not None:
                 fault.released.set()
         fault.ended.set()
+        if fault.timer is not None:  # removed before its ms ran out (or by that very job)
+            self.timers.cancel(fault.timer)
         if fault.type == "blackhole":
             link.end_blackhole(self, fault)
         elif fault.type == "restart":

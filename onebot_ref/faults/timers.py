@@ -20,7 +20,8 @@ from ..workers import STOP, Worker, Workers
 
 
 class Timers:
-    """``after(seconds, job)``; ``stop()``. ``workers``: the registry its thread is one of."""
+    """``after(seconds, job)``, ``cancel(number)``; ``stop()``. ``workers``: the registry its
+    thread is one of."""
 
     def __init__(self, workers: Workers | None = None) -> None:
         self.workers = workers if workers is not None else Workers()  # else: one of its own
@@ -30,14 +31,30 @@ class Timers:
         self._worker: Worker | None = None
         self._stopped = False
 
-    def after(self, seconds: float, job: Callable[[], None]) -> None:
+    def after(self, seconds: float, job: Callable[[], None]) -> int:
+        """Run ``job`` in ``seconds``; the number :meth:`cancel` takes."""
         with self._cond:
+            number = next(self._order)
             if self._stopped:
-                return
-            heapq.heappush(self._due, (time.monotonic() + seconds, next(self._order), job))
+                return number
+            heapq.heappush(self._due, (time.monotonic() + seconds, number, job))
             if self._worker is None:
                 self._worker = self.workers.worker("faults", self._next_due, _run).start()
             self._cond.notify()
+        return number
+
+    def cancel(self, number: int) -> None:
+        """Forget a job not yet run (a fault removed before its ``ms`` ran out: nothing of it
+        stays behind until then)."""
+        with self._cond:
+            kept = [entry for entry in self._due if entry[1] != number]
+            if len(kept) != len(self._due):
+                heapq.heapify(kept)
+                self._due = kept
+
+    @property
+    def pending(self) -> int:
+        return len(self._due)
 
     def stop(self) -> None:
         with self._cond:

@@ -6,7 +6,8 @@ One supervised thread per client (``ws-reverse:universal``, or ``ws-reverse:api`
 :func:`.ws_transport.connect`, serves the connection with a :class:`~.ws_session.Session` (the
 same code as a forward connection; the client's thread reads it) and, when it ends, waits
 ``ws_reverse_reconnect_interval`` ms and dials again. An attempt that raises is reported and
-the next one follows after the same interval (SUP-1).
+the next one follows after the same interval (SUP-1). A ``refuse`` fault or a restart's
+downtime holds the wait for the next attempt while it lasts (faults/link.py, FAULT-8).
 
 onebot_ref choices where the spec is silent (for the README):
 

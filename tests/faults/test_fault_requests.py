@@ -128,6 +128,7 @@ def test_a_thousand_faults_leave_nothing_behind(stack):
                 runner.faults.remove(added["id"])
             assert removed and removed["id"] == added["id"], (n, body, added, removed)
         assert runner.faults.list() == [] and not runner.faults.active
+        assert runner.faults.timers.pending == 0  # the refusals' ends went with them
         cursor = runner.traffic.cursor
         assert sock.call("get_status")["retcode"] == 0
         assert requests.get(runner.url("http") + "/get_status", timeout=5).json()["retcode"] == 0
@@ -142,7 +143,7 @@ def test_a_thousand_faults_leave_nothing_behind(stack):
 
 def _attributes(name: str) -> dict:
     return {"delay_answer": {"ms": 1}, "bad_answer": {"kind": "twice"},
-            "lifecycle": {"twice": True}}.get(name, {})
+            "lifecycle": {"twice": True}, "refuse": {"ms": 600000}}.get(name, {})
 
 
 _VALUES = st.recursive(
