@@ -20,13 +20,16 @@ install: $(STAMP)
 serve: install
 	$(PY) -m onebot_ref serve $(if $(CONFIG),-c $(CONFIG))
 
-# Chromium for the browser test: Debian's package, installed when we can (root + apt-get).
+# Chromium for the browser test, and Noto CJK so that it (and the docs' screenshots) draws
+# Chinese text instead of boxes: Debian's packages, installed when we can (root + apt-get).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || echo "make browser: could not install chromium; the browser test will skip"; \
-	  else echo "make browser: no chromium and no root apt-get; the browser test will skip"; fi; }
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "make browser: could not install$$missing; the browser test will skip (or draw boxes for CJK)"; \
+	  else echo "make browser: missing$$missing and no root apt-get; the browser test will skip (or draw boxes for CJK)"; fi; fi
 
 # Koishi for its interop test (exact versions of tests/interop/koishi/package-lock.json), when
 # node and npm exist; without them that test skips and says why.

@@ -45,13 +45,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_console_commands(sub) -> None:
-    """The verbs that talk to a running server's console (say, event, tail, doctor), and
-    ``conform``, which checks any implementation (onebot_ref's own server not involved)."""
+    """The verbs that talk to a running server's console (say, event, tail, doctor),
+    ``conform``, which checks any implementation (onebot_ref's own server not involved), and
+    ``demo``, which runs a server with onebot_ref's own demo bot."""
     from .conformance.cli import add_command
     from .console.cli import add_commands
+    from .demo.cli import add_command as add_demo
 
     add_commands(sub)
     add_command(sub)
+    add_demo(sub)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -141,6 +141,7 @@ class Runner:
         self.servers: dict[str, HttpServer] = {}
         self._stopped = threading.Event()
         self._receiver = None  # HTTP POST's entry in faults.connections
+        self._listening = False
 
     # --- building -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -170,7 +171,12 @@ class Runner:
                                f"{err.strerror}"]) from None
 
     # --- lifecycle ------------------------------------------------------------------------
-    def start(self) -> "Runner":
+    def listen(self) -> "Runner":
+        """Bind and serve every port (the console's too) without starting the modes: nothing
+        is posted or dialled yet. :meth:`start` does the rest; a demo (onebot_ref/demo/)
+        opens the console first and starts the modes in a step, to show what they do."""
+        if self._listening:
+            return self
         try:
             self._build()
         except BaseException:
@@ -180,6 +186,11 @@ class Runner:
         self.bus.start()
         for server in self.servers.values():
             server.start()
+        self._listening = True
+        return self
+
+    def start(self) -> "Runner":
+        self.listen()
         for mode in self.modes.values():  # HTTP POST posts lifecycle enable once servers are up
             mode.start()
         if "http_post" in self.modes:  # the receiver is in GET /sim/connections too (FAULT-19)

@@ -29,9 +29,10 @@ from typing import Any, Callable, Mapping
 #: Headers whose values are credentials: kept as scheme + first 2 characters.
 _SECRET_HEADERS = {"authorization", "x-signature"}
 _TOKEN_IN_QUERY = re.compile(r"(access_token=)([^&\s]*)")
+#: ``demo``: the steps of a guided demo (``python -m onebot_ref demo``, onebot_ref/demo/);
 #: ``fault``: what an injected fault did (onebot_ref/faults/); ``server``: onebot_ref's reports
 #: about itself (a thread's job that failed, a worker that stopped and runs again: see workers.py)
-CHANNELS = ("http", "http_post", "ws", "ws_reverse", "console", "fault", "server")
+CHANNELS = ("http", "http_post", "ws", "ws_reverse", "console", "demo", "fault", "server")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: How much of an undecodable frame the journal shows.
 SHOWN_BYTES = 200

@@ -6,6 +6,7 @@ in cli_testing.py.
     python -m onebot_ref say --group 20001 --user 10002 "hi all"  # Bob speaks in a group
     python -m onebot_ref event friend_request --user 10009 --comment "add me"
     python -m onebot_ref tail --channel ws                        # follow the traffic journal
+    python -m onebot_ref tail --svg out.svg                       # the sequence view, as SVG
     python -m onebot_ref doctor -c config.yaml                    # what to paste into your bot
 
 Which console: ``--console URL``, else ``console_host:console_port`` of ``-c FILE``, else
@@ -242,13 +243,19 @@ def add_commands(sub) -> None:
                                       "with the server's verdict. Ctrl-C stops.")
     tail.add_argument("--channel", action="append", choices=list(CHANNEL_COLOURS),
                       help="only this channel (repeatable)")
-    tail.add_argument("-n", "--lines", type=int, default=10, help="start with the last N "
-                      "frames (default 10)")
+    tail.add_argument("-n", "--lines", type=int, help="start with the last N frames (default "
+                      "10; with --svg, as many as the page's sequence view draws)")
     tail.add_argument("--all", action="store_true", help="start from the first frame kept")
     tail.add_argument("--json", action="store_true", help="one JSON frame per line")
     tail.add_argument("--no-color", action="store_true", help="no colours even on a terminal")
     tail.add_argument("--once", action="store_true",
                       help="print the frames there are and stop instead of following")
+    tail.add_argument("--svg", metavar="FILE", help="write the frames there are to FILE as the "
+                      "page's sequence view draws them (SVG), and stop")
+    tail.add_argument("--lang", choices=["en", "zh-CN"], default="en",
+                      help="with --svg: the language of the lanes' names (default en)")
+    tail.add_argument("--connection", metavar="TEXT", help="with --svg: only the connections "
+                      "whose lane names TEXT (a peer, a path: 127.0.0.1:50412, /api)")
     _connection_options(tail)
     tail.set_defaults(func=_run(lambda args: cmd_tail(args, _client(args))))
 

@@ -4,6 +4,8 @@
 
 Colour on a terminal (channel, direction, a 4xx/5xx verdict in red); ``--json`` prints the frames
 as they are. The line reads a frame's data the way the web page does (app.js ``summarize``).
+``--svg FILE`` writes the frames there are as the page's sequence view draws them (sequence.py,
+diagram.py, svg.py) and stops.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ BEYOND = 2**52  # an ``after`` past the end: the answer carries the current curs
 # --- tail --------------------------------------------------------------------------------------
 
 CHANNEL_COLOURS = {"http": "36", "http_post": "35", "ws": "34", "ws_reverse": "33", "console": "90",
-                   "fault": "95", "server": "31"}
+                   "demo": "93", "fault": "95", "server": "31"}
 
 
 def summarize(frame: dict) -> str:
@@ -28,6 +30,9 @@ def summarize(frame: dict) -> str:
         return json.dumps(data, ensure_ascii=False)[:200]
     if frame.get("channel") == "fault":  # the verdict says what it did
         return f"{data.get('fault')} {data.get('type')}"
+    if frame.get("channel") == "demo":  # a guided demo's note: its verdict says the rest
+        return f"demo {data.get('demo', '')}" + (f" step {data['step']}/{data.get('of')}"
+                                                 if "step" in data else "")
     parts = [str(data[k]) for k in ("method", "action", "event") if data.get(k)]
     if data.get("post_type"):
         kind = data.get(f"{data['post_type']}_type")
@@ -46,6 +51,8 @@ def summarize(frame: dict) -> str:
         parts.append(f"{data.get('status')} retcode={data['retcode']}")
     elif not parts and "status" in data:
         parts.append(f"status {data['status']}")
+        if "body" in data:  # an HTTP POST answer's quick operation
+            parts.append(json.dumps(data["body"], ensure_ascii=False))
     for key in ("code", "reason", "url", "job", "error"):  # job, error: a server frame
         if key in data and not ("retcode" in data and key == "reason"):
             parts.append(f"{key}={data[key]}")
@@ -76,10 +83,12 @@ def format_frame(frame: dict, colour: bool = False) -> str:
 
 def cmd_tail(args: argparse.Namespace, client) -> int:
     """Follow /sim/traffic with long polls (``client``: a cli.ConsoleClient)."""
+    if args.svg:
+        return write_svg(args, client)
     colour = sys.stdout.isatty() and not args.no_color and not args.json
     channels = {"channel": args.channel} if args.channel else {}
     end = client.get("/sim/traffic", after=BEYOND)["cursor"]
-    cursor = 0 if args.all else max(0, end - args.lines)
+    cursor = 0 if args.all else max(0, end - (10 if args.lines is None else args.lines))
     try:
         while True:
             page = client.get("/sim/traffic", timeout=40, after=cursor,
@@ -92,3 +101,30 @@ def cmd_tail(args: argparse.Namespace, client) -> int:
                 return 0
     except KeyboardInterrupt:
         return 0
+
+
+def write_svg(args: argparse.Namespace, client) -> int:
+    """``tail --svg FILE``: the frames there are (``-n``/``--all``; by default as many as the
+    page draws), as the page's sequence view draws them, in ``--lang``."""
+    from . import diagram, sequence, svg  # only this option needs them
+
+    channels = {"channel": args.channel} if args.channel else {}
+    end = client.get("/sim/traffic", after=BEYOND)["cursor"]
+    wanted = sequence.GEO["max_rows"] if args.lines is None else args.lines
+    cursor, frames = 0 if args.all else max(0, end - wanted), []
+    while True:
+        page = client.get("/sim/traffic", after=cursor, limit=5000, **channels)
+        frames += page["frames"]
+        if not page["frames"] or page["cursor"] >= end:
+            break
+        cursor = page["cursor"]
+    placed, lanes = sequence.identify(frames)
+    rows = sequence.visible(placed, only=args.connection or "")
+    strings = sequence.load_strings(args.lang)
+    drawn = diagram.layout(rows, lanes, strings, summarize, args.lang)
+    title = sequence.t(strings, "seq.title", first=drawn["first"], last=drawn["last"])
+    with open(args.svg, "w", encoding="utf-8") as fh:
+        fh.write(svg.render(drawn, title))
+    print(f"wrote {args.svg}: {len(rows)} frames (#{drawn['first']} to #{drawn['last']}), "
+          f"{len(drawn['lanes'])} lanes")
+    return 0

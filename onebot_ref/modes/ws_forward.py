@@ -96,8 +96,11 @@ class WsForward:
 
         @app.errorhandler(404)
         def no_such_path(_error) -> Response:
-            return Response("no such path: the WebSocket endpoints are /, /api and /event\n",
-                            404, mimetype="text/plain")
+            # WSF-2: refused, and journalled like every refused handshake (a bot dialling the
+            # wrong path is the commonest mistake: the journal and the sequence view show it)
+            raw_path = request.environ.get("RAW_URI", request.path).partition("?")[0]
+            return self._refuse(request.environ, 404, f"no such path {raw_path}: the "
+                                "WebSocket endpoints are /, /api and /event")
 
         @app.errorhandler(400)
         def not_websocket(_error) -> Response:

@@ -77,9 +77,7 @@ def test_the_pinned_commit_is_the_checklists():
     assert SPEC_COMMIT in (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.skipif(not SPEC.is_dir(), reason="ONEBOT11_SPEC is not set: the quotes are "
-                                               "checked against the recorded digest instead")
-def test_every_quote_is_verbatim_on_its_page():
+def _quotes_not_verbatim() -> list[str]:
     wrong = []
     for case in CASES.values():
         page, _, anchor = case.page.partition("#")
@@ -88,12 +86,17 @@ def test_every_quote_is_verbatim_on_its_page():
             wrong.append(f"{case.id}: not on {page}: {case.quote}")
         if anchor and f"(#{anchor})" not in text:
             wrong.append(f"{case.id}: {page} has no section #{anchor}")
-    assert not wrong, "\n".join(wrong)
+    return wrong
 
 
-def test_the_quotes_are_the_ones_checked_against_the_spec():
+def test_every_quote_is_verbatim_on_its_page():
+    """With a checkout of the spec (ONEBOT11_SPEC) every quote is looked up on its page and the
+    digest to record is printed; without one, the quotes must be the ones last checked there
+    (QUOTES_DIGEST), so the test never skips."""
     if SPEC.is_dir():
-        print(f"QUOTES_DIGEST = {quotes_digest()!r}")  # to record after the test above passed
+        wrong = _quotes_not_verbatim()
+        assert not wrong, "\n".join(wrong)
+        print(f"QUOTES_DIGEST = {quotes_digest()!r}")  # to record after the check passed
         return
     assert quotes_digest() == QUOTES_DIGEST, (
         "a quote, page or case changed since the quotes were checked against the spec: run "

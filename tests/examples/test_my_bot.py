@@ -1,7 +1,7 @@
 """An example to copy into your bot's test suite: your bot, started as it runs in production,
 against onebot_ref on the real wire, in pytest.
 
-    pip install onebot_ref        # gives pytest the `onebot` fixture; no conftest.py needed
+    pip install path/to/onebot_ref  # a checkout (not on PyPI): gives pytest the `onebot` fixture
 
 Change ``BOT_COMMAND`` (how your bot starts) and ``bot_env`` (how it is told where onebot_ref
 is: NoneBot2 reads ``ONEBOT_WS_URLS='["ws://..."]'``, aiocqhttp a ``CQHttp(api_root=...)``;

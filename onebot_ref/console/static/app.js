@@ -1,10 +1,13 @@
 // onebot_ref console: play the other QQ users, watch every frame. Plain JS, no build step.
 // Talks only to the JSON API of this server (/sim/*, see docs/console-api.md),
 // with long polling (?wait=) for messages and traffic, so updates arrive without reloading.
+// Every string it shows is t(key) of the tables static/i18n-*.json (i18n.js); the traffic
+// pane's sequence view is sequence-view.js.
 "use strict";
 
 const TOKEN = new URLSearchParams(location.search).get("access_token");
-const CHANNELS = ["http", "http_post", "ws", "ws_reverse", "console", "fault", "server"];
+// the channels offered as filter chips; a channel not listed gets its chip with its first frame
+const CHANNELS = ["http", "http_post", "ws", "ws_reverse", "console", "demo", "fault", "server"];
 const MAX_FRAMES = 2000;
 const WAIT = 25;            // seconds a long poll is held by the server
 const BEYOND = 2 ** 52;     // a cursor past the end: the answer is the current cursor
@@ -14,8 +17,8 @@ const state = {
   convs: new Map(),         // "private:10001" | "group:20001" -> conversation
   byId: new Map(),          // message_id -> message (for replies)
   current: null, replyTo: null,
-  msgCursor: 0, trafficCursor: 0,
-  channels: new Set(CHANNELS), search: "", paused: false,
+  msgCursor: 0, trafficCursor: 0, frames: [],  // the frames received (at most MAX_FRAMES)
+  known: [...CHANNELS], channels: new Set(CHANNELS), search: "", paused: false,
   senderByGroup: new Map(),
 };
 
@@ -57,9 +60,11 @@ async function api(path, body) {
   return data;
 }
 
-function setStatus(live, text) {
+// text: the server's own words, or null and a key of the string tables (kept across languages)
+function setStatus(live, text, key = null) {
   $("status").dataset.state = live ? "live" : "down";
-  $("status-text").textContent = text;
+  if (key) $("status-text").dataset.i18n = key; else $("status-text").removeAttribute("data-i18n");
+  $("status-text").textContent = key ? t(key) : text;
 }
 
 // --- names and colours ---------------------------------------------------------------------
@@ -93,7 +98,7 @@ function conv(key) {
   return state.convs.get(key);
 }
 function convTitle(c) {
-  if (c.type === "group") return groupOf(c.id)?.group_name || `group ${c.id}`;
+  if (c.type === "group") return groupOf(c.id)?.group_name || t("chat.group", { id: c.id });
   return nameOf(c.id);
 }
 
@@ -112,7 +117,7 @@ function renderSidebar() {
   $("friend-list").replaceChildren(...w.friends.map((f) =>
     item(`private:${f.user_id}`, f.remark || f.nickname, `${f.user_id}`, false)));
   $("group-list").replaceChildren(...w.groups.map((g) =>
-    item(`group:${g.group_id}`, g.group_name, `${g.group_id} · ${g.members.length} members`, true)));
+    item(`group:${g.group_id}`, g.group_name, t("side.group_sub", { id: g.group_id, n: g.members.length }), true)));
   $("open-events").classList.toggle("active", state.current === "events");
 }
 
@@ -125,16 +130,22 @@ function openConv(key) {
     const c = conv(key);
     c.unread = 0;
     setReply(null);
-    $("chat-title").textContent = convTitle(c);
-    $("chat-subtitle").textContent = c.type === "group"
-      ? `group ${c.id} · you speak as the member chosen below`
-      : `private chat between ${convTitle(c)} (${c.id}) and the bot ${state.selfId}`;
+    renderChatHead(c);
     renderSenders(c);
     renderMessages(c);
     $("text").disabled = $("send").disabled = false;
     $("text").focus();
   }
   renderSidebar();
+}
+
+function renderChatHead(c) {
+  $("chat-title").removeAttribute("data-i18n");
+  $("chat-subtitle").removeAttribute("data-i18n");
+  $("chat-title").textContent = convTitle(c);
+  $("chat-subtitle").textContent = c.type === "group"
+    ? t("chat.group_sub", { id: c.id })
+    : t("chat.private_sub", { name: convTitle(c), id: c.id, self: state.selfId });
 }
 
 function renderSenders(c) {
@@ -187,32 +198,32 @@ function renderSegment(seg, m) {
     case "text": return document.createTextNode(d.text ?? "");
     case "image": {
       const src = imageSource(d);
-      if (!src) return chip(`🖼 ${d.file || "image"}`, "image (a local file the page cannot show)");
-      return el("img", { class: "seg-image", src, alt: d.file || "image", loading: "lazy",
+      if (!src) return chip(`🖼 ${d.file || t("seg.image")}`, t("seg.image_local"));
+      return el("img", { class: "seg-image", src, alt: d.file || t("seg.image"), loading: "lazy",
                          onclick: () => window.open(src, "_blank") });
     }
-    case "face": return chip(`☺ face ${d.id}`, "QQ face " + d.id);
+    case "face": return chip(`☺ ${t("seg.face", { id: d.id })}`, t("seg.face_title", { id: d.id }));
     case "at": return el("span", { class: "seg-at",
-      text: d.qq === "all" ? "@全体成员" : "@" + nameOf(Number(d.qq), m.group_id) });
+      text: d.qq === "all" ? t("seg.at_all") : "@" + nameOf(Number(d.qq), m.group_id) });
     case "reply": {
       const quoted = state.byId.get(Number(d.id));
       const plain = (segs) => segs.map((x) => x.type === "text" ? x.data.text : `[${x.type}]`).join("");
       const text = quoted ? `${nameOf(quoted.user_id, quoted.group_id)}: ${plain(quoted.message || [])}`
-                          : `message #${d.id}`;
-      return el("span", { class: "seg-reply", title: `reply to #${d.id}`, text: "↩ " + text });
+                          : t("seg.message_n", { id: d.id });
+      return el("span", { class: "seg-reply", title: t("seg.reply_title", { id: d.id }), text: "↩ " + text });
     }
-    case "record": return chip("🔊 voice " + (d.file || ""));
-    case "video": return chip("🎬 video " + (d.file || ""));
+    case "record": return chip(`🔊 ${t("seg.voice")} ${d.file || ""}`);
+    case "video": return chip(`🎬 ${t("seg.video")} ${d.file || ""}`);
     case "share": return el("span", { class: "seg-card" }, "🔗 ",
       el("a", { href: d.url, target: "_blank", rel: "noopener", text: d.title || d.url }),
       d.content ? el("div", { class: "muted", text: d.content }) : null);
     case "location": return chip(`📍 ${d.title || ""} (${d.lat}, ${d.lon})`);
     case "music": return chip(d.type === "custom" ? `🎵 ${d.title || d.url}` : `🎵 ${d.type} ${d.id}`);
     case "contact": return chip(`👤 ${d.type} ${d.id}`);
-    case "forward": return chip(`📦 forwarded messages ${d.id}`);
-    case "node": return chip("📦 forward node");
-    case "poke": return chip(`👉 poke ${d.type || ""}`);
-    case "json": case "xml": return chip(`{ } ${seg.type} card`, d.data);
+    case "forward": return chip(`📦 ${t("seg.forward", { id: d.id })}`);
+    case "node": return chip(`📦 ${t("seg.node")}`);
+    case "poke": return chip(`👉 ${t("seg.poke")} ${d.type || ""}`);
+    case "json": case "xml": return chip(`{ } ${seg.type} ${t("seg.card")}`, d.data);
     default: return chip(`[${seg.type}]`, JSON.stringify(d));
   }
 }
@@ -227,9 +238,9 @@ function renderMessage(m) {
     avatar(m.user_id, name),
     el("div", { class: "msg-body" },
       el("div", { class: "msg-meta" },
-        el("span", { text: self ? `${name} (bot)` : name }),
+        el("span", { text: self ? t("chat.bot_name", { name }) : name }),
         el("span", { text: `#${m.message_id} · ${time}` }),
-        el("button", { type: "button", class: "reply-btn", title: "reply to this message",
+        el("button", { type: "button", class: "reply-btn", title: t("chat.reply_title"),
                        onclick: () => setReply(m) }, "↩")),
       bubble));
 }
@@ -238,7 +249,7 @@ function renderMessages(c) {
   const box = $("messages");
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 60;
   if (!c.messages.length) {
-    box.replaceChildren(el("div", { class: "empty", text: "No messages yet: say something." }));
+    box.replaceChildren(el("div", { class: "empty", text: t("chat.no_messages") }));
     return;
   }
   box.replaceChildren(...c.messages.map(renderMessage));
@@ -249,7 +260,7 @@ function renderMessages(c) {
 function setReply(m) {
   state.replyTo = m;
   $("reply-bar").hidden = !m;
-  if (m) $("reply-text").textContent = `replying to #${m.message_id}: ${m.raw_message.slice(0, 60)}`;
+  if (m) $("reply-text").textContent = t("chat.replying", { id: m.message_id, text: m.raw_message.slice(0, 60) });
 }
 
 async function sendMessage(ev) {
@@ -280,6 +291,7 @@ function summarize(f) {
   const d = f.data;
   if (d === null || typeof d !== "object") return String(d ?? "");
   if (f.channel === "fault") return `${d.fault} ${d.type}`;  // the verdict says what it did
+  if (f.channel === "demo") return `demo ${d.demo || ""}` + ("step" in d ? ` step ${d.step}/${d.of}` : "");
   const parts = [];
   if (d.method) parts.push(d.method);
   if (d.action) parts.push(d.action);
@@ -299,6 +311,7 @@ function summarize(f) {
   if ("retcode" in d) parts.push(`${d.status} retcode=${d.retcode}` + (d.message ? ` ${d.message}` : ""));
   if (!parts.length) {
     if (d.status !== undefined) parts.push(`status ${d.status}`);
+    if (d.body !== undefined) parts.push(JSON.stringify(d.body));  // an HTTP POST answer's quick operation
     if (d.reason) parts.push(d.reason);
     if (d.event) parts.push(d.event);
     if (d.code !== undefined) parts.push(`code ${d.code}`);
@@ -330,17 +343,17 @@ function highlight(value) {
 
 function frameDetail(f) {
   const box = el("div", { class: "frame-detail" });
-  const facts = [["time", new Date(f.time * 1000).toISOString()], ["channel", f.channel],
-                 ["direction", f.direction], ["peer", f.peer]];
-  if (f.path) facts.push(["path", f.path]);
-  if (f.verdict) facts.push(["verdict", f.verdict]);
+  const facts = [[t("detail.time"), new Date(f.time * 1000).toISOString()], [t("detail.channel"), f.channel],
+                 [t("detail.direction"), f.direction], [t("detail.peer"), f.peer]];
+  if (f.path) facts.push([t("detail.path"), f.path]);
+  if (f.verdict) facts.push([t("detail.verdict"), f.verdict]);
   box.append(el("table", {}, facts.map(([k, v]) => el("tr", {}, el("td", { text: k }), el("td", { text: v })))));
   if (f.headers) {
-    box.append(el("h4", { text: "headers" }),
+    box.append(el("h4", { text: t("detail.headers") }),
       el("table", {}, Object.entries(f.headers).map(([k, v]) =>
         el("tr", {}, el("td", { text: k }), el("td", { text: v })))));
   }
-  box.append(el("h4", { text: "data" }), highlight(f.data));
+  box.append(el("h4", { text: t("detail.data") }), highlight(f.data));
   return box;
 }
 
@@ -357,8 +370,8 @@ function frameNode(f) {
     el("span", { class: "f-time", text: time.toLocaleTimeString([], { hour12: false }) +
                  "." + String(time.getMilliseconds()).padStart(3, "0") }),
     el("span", { class: `f-chan chan-${f.channel}`, text: f.channel }),
-    el("span", { class: "f-dir " + f.direction, title: f.direction === "in" ? "received by onebot_ref" : "sent by onebot_ref",
-                 text: f.direction === "in" ? "→in" : "←out" }),
+    el("span", { class: "f-dir " + f.direction, title: t(f.direction === "in" ? "traffic.in_title" : "traffic.out_title"),
+                 text: t(f.direction === "in" ? "traffic.in" : "traffic.out") }),
     el("span", { class: "f-sum" }, el("span", { class: "f-peer", text: f.peer || "" }),
        el("span", { class: "f-text", text: summarize(f) }),
        f.verdict ? el("span", { class: "f-verdict" + (verdictBad ? " bad" : ""), title: f.verdict, text: f.verdict }) : null));
@@ -376,21 +389,38 @@ function addFrames(frames) {
   const box = $("frames");
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
   for (const f of frames) {
+    if (!state.known.includes(f.channel)) {  // a channel this page does not list: a chip for it
+      state.known.push(f.channel);
+      state.channels.add(f.channel);
+      renderFilters();
+    }
+    state.frames.push(f);
     const node = frameNode(f);
     node.hidden = !visible(node);
     box.append(node);
   }
+  if (state.frames.length > MAX_FRAMES) state.frames.splice(0, state.frames.length - MAX_FRAMES);
   while (box.childElementCount > MAX_FRAMES) box.firstElementChild.remove();
   if (atBottom && !state.paused) box.scrollTop = box.scrollHeight;
+  SequenceView.update();
+}
+
+function rebuildFrames() {
+  $("frames").replaceChildren();
+  const frames = state.frames;
+  state.frames = [];
+  addFrames(frames);
 }
 
 function applyFilters() {
   for (const node of $("frames").children) node.hidden = !visible(node);
+  SequenceView.render();
 }
 
 function renderFilters() {
-  $("channel-filters").replaceChildren(...CHANNELS.map((ch) => el("button", {
-    type: "button", class: "on chan-btn", "data-channel": ch, title: "show / hide " + ch,
+  $("channel-filters").replaceChildren(...state.known.map((ch) => el("button", {
+    type: "button", class: "chan-btn" + (state.channels.has(ch) ? " on" : ""), "data-channel": ch,
+    title: t("traffic.show_hide", { channel: ch }),
     onclick: (ev) => {
       if (state.channels.has(ch)) state.channels.delete(ch); else state.channels.add(ch);
       ev.currentTarget.classList.toggle("on", state.channels.has(ch));
@@ -407,7 +437,7 @@ function idOptions(field) {
   for (const f of w.friends) people.set(f.user_id, f.nickname);
   for (const s of w.strangers || []) people.set(s.user_id, s.nickname);
   for (const g of w.groups) for (const m of g.members) people.set(m.user_id, m.nickname);
-  people.set(state.selfId, `${state.nickname} (the bot)`);
+  people.set(state.selfId, t("events.the_bot", { name: state.nickname }));
   return [...people.entries()];
 }
 
@@ -467,18 +497,18 @@ async function sendEvent(ev) {
   box.hidden = false;
   try {
     let body;
-    try { body = JSON.parse($("event-json").value); } catch (err) { throw new Error("JSON sent: " + err.message); }
+    try { body = JSON.parse($("event-json").value); } catch (err) { throw new Error(t("events.json_error", { error: err.message })); }
     const answer = await api("/sim/event", body);
     const e = answer.event;
     box.className = "event-result ok";
     const hint = e.post_type === "request"
-      ? `Pending: the bot answers with set_${e.request_type === "friend" ? "friend" : "group"}_add_request flag="${e.flag}".`
-      : "Delivered to every connected bot.";
-    box.replaceChildren(el("b", { text: "Sent. " }), hint, highlight(e));
+      ? t("events.pending", { action: `set_${e.request_type === "friend" ? "friend" : "group"}_add_request`, flag: e.flag })
+      : t("events.delivered");
+    box.replaceChildren(el("b", { text: t("events.sent") }), hint, highlight(e));
     await loadWorld();
   } catch (err) {
     box.className = "event-result bad";
-    box.replaceChildren(el("b", { text: "Refused: " }), err.message);
+    box.replaceChildren(el("b", { text: t("events.refused") }), err.message);
   }
 }
 
@@ -487,19 +517,25 @@ async function loadWorld() {
   state.world = await api("/sim/world");
   state.selfId = state.world.self.user_id;
   state.nickname = state.world.self.nickname;
-  const profile = state.world.profile;
-  $("bot-info").replaceChildren("bot ", el("b", { text: `${state.nickname} (${state.selfId})` }),
-    ` · ${state.world.friends.length} friends · ${state.world.groups.length} groups · profile `,
-    // the compat profile: what the bots are answered as; its rows in the tooltip
-    el("b", { text: profile.name, title: profile.rows.length
-      ? `answers as ${profile.implementation} does:\n` + profile.rows.map((r) => `${r.id}: ${r.what}`).join("\n")
-      : "OneBot 11 as written" }));
+  renderBotInfo();
   renderSidebar();
   if (state.current && state.current !== "events") {
     const c = conv(state.current);
-    $("chat-title").textContent = convTitle(c);
+    renderChatHead(c);
     if (c.type === "group") renderSenders(c);
   }
+}
+
+function renderBotInfo() {
+  if (!state.world) return;
+  const profile = state.world.profile;
+  $("bot-info").replaceChildren(t("topbar.bot") + " ", el("b", { text: `${state.nickname} (${state.selfId})` }),
+    t("topbar.counts", { friends: state.world.friends.length, groups: state.world.groups.length }),
+    // the compat profile: what the bots are answered as; its rows in the tooltip
+    el("b", { text: profile.name, title: profile.rows.length
+      ? t("topbar.profile_rows", { implementation: profile.implementation }) + "\n" +
+        profile.rows.map((r) => `${r.id}: ${r.what}`).join("\n")
+      : t("topbar.profile_spec") }));
 }
 
 async function pollMessages() {
@@ -510,9 +546,9 @@ async function pollMessages() {
       const unknown = page.messages.some((m) => m.message_type === "group" && !groupOf(m.group_id));
       if (unknown) await loadWorld();
       addMessages(page.messages);
-      setStatus(true, "live");
+      setStatus(true, null, "status.live");
     } catch (err) {
-      setStatus(false, err.status ? err.message : "server unreachable: retrying");
+      if (err.status) setStatus(false, err.message); else setStatus(false, null, "status.unreachable");
       await new Promise((r) => setTimeout(r, 2000));
     }
   }
@@ -537,7 +573,30 @@ async function pollTraffic() {
   }
 }
 
+// The language changed: every string drawn by a script is drawn again (i18n.js did the markup).
+function redraw() {
+  renderFilters();
+  rebuildFrames();
+  renderBotInfo();
+  if (state.world) renderSidebar();
+  if (state.current && state.current !== "events") {
+    const c = conv(state.current);
+    renderChatHead(c);
+    renderMessages(c);
+  }
+  $("pause").textContent = t(state.paused ? "traffic.follow" : "traffic.pause");
+  SequenceView.render();
+}
+
 async function main() {
+  try { await I18N.use(I18N.initial()); } catch (_) { /* the English markup stays */ }
+  $("lang").replaceChildren(...Object.entries(I18N.LANGS).map(([value, name]) => el("option", { value, text: name })));
+  $("lang").value = I18N.lang;
+  $("lang").addEventListener("change", (ev) => I18N.use(ev.target.value, true));
+  document.addEventListener("languagechange", redraw);
+  try { await Sequence.load(); } catch (_) { /* the list view still works */ }
+  SequenceView.init({ frames: () => state.frames, channels: () => state.channels, search: () => state.search,
+                      paused: () => state.paused, summarize, detail: frameDetail });
   renderFilters();
   $("composer").addEventListener("submit", sendMessage);
   $("reply-cancel").addEventListener("click", () => setReply(null));
@@ -548,21 +607,30 @@ async function main() {
   $("pause").addEventListener("click", (ev) => {
     state.paused = !state.paused;
     ev.target.classList.toggle("on", state.paused);
-    ev.target.textContent = state.paused ? "Follow" : "Pause";
+    ev.target.dataset.i18n = state.paused ? "traffic.follow" : "traffic.pause";
+    ev.target.textContent = t(ev.target.dataset.i18n);
   });
-  $("clear").addEventListener("click", () => $("frames").replaceChildren());
-  try {
-    const kinds = await api("/kinds.json");
-    state.kinds = kinds.kinds;
-    $("event-kind").replaceChildren(...state.kinds.map((k) =>
-      el("option", { value: k.name, text: `${k.name}  (${k.post_type}.${k.kind})` })));
-    await loadWorld();
-    setStatus(true, "live");
-  } catch (err) {
-    setStatus(false, err.message);
-    $("messages").replaceChildren(el("div", { class: "empty", text: "Cannot load the world: " + err.message +
-      (err.status === 401 || err.status === 403 ? " (open the page with ?access_token=…)" : "") }));
-    return;
+  $("clear").addEventListener("click", () => {
+    state.frames = [];
+    $("frames").replaceChildren();
+    SequenceView.render();
+  });
+  for (;;) {  // a server not up yet (a demo starting, a restart): try again until it answers
+    try {
+      const kinds = await api("/kinds.json");
+      state.kinds = kinds.kinds;
+      $("event-kind").replaceChildren(...state.kinds.map((k) =>
+        el("option", { value: k.name, text: `${k.name}  (${k.post_type}.${k.kind})` })));
+      await loadWorld();
+      setStatus(true, null, "status.live");
+      break;
+    } catch (err) {
+      $("messages").replaceChildren(el("div", { class: "empty", text: t("chat.cannot_load", { error: err.message }) +
+        (err.status === 401 || err.status === 403 ? t("chat.token_hint") : "") }));
+      if (err.status) { setStatus(false, err.message); return; }
+      setStatus(false, null, "status.unreachable");
+      await new Promise((r) => setTimeout(r, 1000));
+    }
   }
   renderEventFields();
   pollMessages();

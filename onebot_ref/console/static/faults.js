@@ -1,5 +1,5 @@
-// onebot_ref console: the Faults panel. Self-contained (this file, its section of index.html
-// and of style.css): it lists the active faults and the connections and offers the common
+// onebot_ref console: the Faults panel. Self-contained but for app.js's el() (this file, its
+// section of index.html and of style.css): it lists the active faults and the connections and offers the common
 // faults as buttons, through the console API only (/sim/faults, /sim/connections; see
 // docs/console-api.md "Faults"). Every string the panel shows is in STRINGS.
 "use strict";
@@ -35,18 +35,7 @@
   const $ = (id) => document.getElementById(id);
   let timer = null;
 
-  function node(tag, attrs = {}, ...children) {
-    const n = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (v === undefined || v === null || v === false) continue;
-      if (k === "class") n.className = v;
-      else if (k === "text") n.textContent = v;
-      else if (k.startsWith("on")) n.addEventListener(k.slice(2), v);
-      else n.setAttribute(k, v);
-    }
-    for (const c of children.flat()) if (c !== null && c !== undefined) n.append(c);
-    return n;
-  }
+  const node = el;  // app.js's element builder (loaded first)
 
   async function call(method, path, body) {
     const headers = {};
