@@ -1,33 +1,35 @@
-// onebot_ref console: the Faults panel. Self-contained but for app.js's el() (this file, its
-// section of index.html and of style.css): it lists the active faults and the connections and offers the common
-// faults as buttons, through the console API only (/sim/faults, /sim/connections; see
-// docs/console-api.md "Faults"). Every string the panel shows is in STRINGS.
+// onebot_ref console: the Faults panel (this file, its section of index.html and of style.css;
+// app.js's el() and i18n.js's t()): it lists the active faults and the connections and offers
+// the common faults as buttons, through the console API only (/sim/faults, /sim/connections;
+// see docs/console-api.md "Faults"). Its strings are the tables' faults.* keys.
 "use strict";
 
 (() => {
+  // Every string the panel shows, from the page's tables (i18n-*.json, keys faults.*).
   const STRINGS = {
-    toggle: "Faults",
-    title: "Faults",
-    sub: "make the server misbehave: every firing is a frame on the fault channel",
-    active: "Active faults",
-    connections: "Connections",
-    noFaults: "no active fault",
-    noConnections: "no connection yet",
-    on: "on",
-    all: "all connections",
-    drop: "Drop",
-    close: (code) => `Close ${code}`,
-    silence: "Silence the bot's API",
-    restart: "Restart (3 s down)",
-    remove: "remove",
-    removeAll: "Remove all",
-    fired: (n, times) => `fired ${n}${times ? "/" + times : ""}`,
-    left: (s) => `${s.toFixed(1)} s left`,
-    hit: (type, n) => `${type}: ${n} connection(s) hit`,
-    added: (f) => `added ${f.id}: ${f.type}`,
-    removed: (id) => `removed ${id}`,
-    open: "open",
-    closedBy: (c) => `${c.close_code ?? "-"} by ${c.closed_by}${c.clean ? "" : ", unclean"}`,
+    toggle: () => t("faults.toggle"),
+    title: () => t("faults.title"),
+    sub: () => t("faults.sub"),
+    active: () => t("faults.active"),
+    connections: () => t("faults.connections"),
+    noFaults: () => t("faults.no_faults"),
+    noConnections: () => t("faults.no_connections"),
+    on: () => t("faults.on"),
+    all: () => t("faults.all"),
+    drop: () => t("faults.drop"),
+    close: (code) => t("faults.close", { code }),
+    silence: () => t("faults.silence"),
+    restart: () => t("faults.restart"),
+    remove: () => t("faults.remove"),
+    removeAll: () => t("faults.remove_all"),
+    fired: (n, times) => times ? t("faults.fired_of", { n, times }) : t("faults.fired", { n }),
+    left: (s) => t("faults.left", { s: s.toFixed(1) }),
+    hit: (type, n) => t("faults.hit", { type, n }),
+    added: (f) => t("faults.added", { id: f.id, type: f.type }),
+    removed: (id) => t("faults.removed", { id }),
+    open: () => t("faults.open"),
+    closedBy: (c) => t(c.clean ? "faults.closed_by" : "faults.closed_by_unclean",
+                       { code: c.close_code ?? "-", by: c.closed_by }),
   };
   const POLL_MS = 1000;
   const SHOWN_CLOSED = 12;  // closed connections listed (the newest)
@@ -75,19 +77,19 @@
   }
 
   function actions() {
-    const channel = node("select", { id: "faults-channel", title: STRINGS.on },
-      node("option", { value: "", text: STRINGS.all }),
+    const channel = node("select", { id: "faults-channel", title: STRINGS.on() },
+      node("option", { value: "", text: STRINGS.all() }),
       node("option", { value: "ws", text: "ws" }), node("option", { value: "ws_reverse", text: "ws_reverse" }));
     const button = (id, text, body, cls = "small") =>
       node("button", { type: "button", class: cls, id, text, onclick: () => inject(body()) });
     $("faults-actions").replaceChildren(
-      node("span", { class: "muted", text: STRINGS.on }), channel,
-      button("fault-drop", STRINGS.drop, () => ({ type: "drop", target: target() })),
+      node("span", { class: "muted", text: STRINGS.on() }), channel,
+      button("fault-drop", STRINGS.drop(), () => ({ type: "drop", target: target() })),
       ...[1000, 1001, 1011].map((code) => button(`fault-close-${code}`, STRINGS.close(code),
         () => ({ type: "close", code, target: target() }))),
-      button("fault-silence", STRINGS.silence, () => ({ type: "no_answer" }), "small danger"),
-      button("fault-restart", STRINGS.restart, () => ({ type: "restart", downtime_ms: 3000 }), "small danger"),
-      node("button", { type: "button", class: "small", id: "fault-clear", text: STRINGS.removeAll,
+      button("fault-silence", STRINGS.silence(), () => ({ type: "no_answer" }), "small danger"),
+      button("fault-restart", STRINGS.restart(), () => ({ type: "restart", downtime_ms: 3000 }), "small danger"),
+      node("button", { type: "button", class: "small", id: "fault-clear", text: STRINGS.removeAll(),
                        onclick: () => remove("/sim/faults", "all") }));
   }
 
@@ -99,17 +101,28 @@
     return [...attrs, ...where].join(" ");
   }
 
+  // A table is rebuilt only when what it shows changed: a button replaced between a mouse press
+  // and its release would lose the click.
+  const shown = {};
+  function changed(id, what) {
+    const text = JSON.stringify(what);
+    if (shown[id] === text) return false;
+    shown[id] = text;
+    return true;
+  }
+
   function renderFaults(faults) {
     $("faults-count").textContent = faults.length;
     $("faults-count").hidden = !faults.length;
+    if (!changed("faults-list", [I18N.lang, faults])) return;
     $("faults-list").replaceChildren(...(faults.length ? faults.map((f) => node("tr", { "data-fault": f.id },
       node("td", { class: "mono", text: f.id }), node("td", { text: f.type }),
       node("td", { class: "mono", text: describe(f) }),
       node("td", { text: STRINGS.fired(f.fired, f.times) +
         (f.until ? ", " + STRINGS.left(Math.max(0, f.until - Date.now() / 1000)) : "") }),
-      node("td", {}, node("button", { type: "button", class: "small", text: STRINGS.remove,
+      node("td", {}, node("button", { type: "button", class: "small", text: STRINGS.remove(),
                                        onclick: () => remove(`/sim/faults/${f.id}`, f.id) }))))
-      : [node("tr", {}, node("td", { class: "empty", text: STRINGS.noFaults }))]));
+      : [node("tr", {}, node("td", { class: "empty", text: STRINGS.noFaults() }))]));
   }
 
   function renderConnections(conns) {
@@ -118,15 +131,16 @@
     const row = (c) => node("tr", { class: c.closed === null ? "" : "closed", "data-connection": c.id },
       node("td", { class: "mono", text: c.id }), node("td", { text: c.channel }),
       node("td", { text: c.role || "" }), node("td", { class: "mono", text: c.peer }),
-      node("td", { text: c.closed === null ? STRINGS.open : STRINGS.closedBy(c) }),
+      node("td", { text: c.closed === null ? STRINGS.open() : STRINGS.closedBy(c) }),
       node("td", {}, c.closed === null && c.channel !== "http_post" ? [
-        node("button", { type: "button", class: "small", text: STRINGS.drop,
+        node("button", { type: "button", class: "small", text: STRINGS.drop(),
                          onclick: () => inject({ type: "drop", target: { connection: c.id } }) }),
         c.channel.startsWith("ws") ? node("button", { type: "button", class: "small", text: STRINGS.close(1000),
           onclick: () => inject({ type: "close", code: 1000, target: { connection: c.id } }) }) : null] : []));
+    if (!changed("faults-conns", [I18N.lang, open, closed])) return;
     const rows = [...open, ...closed.reverse()].map(row);
     $("faults-conns").replaceChildren(...(rows.length ? rows
-      : [node("tr", {}, node("td", { class: "empty", text: STRINGS.noConnections }))]));
+      : [node("tr", {}, node("td", { class: "empty", text: STRINGS.noConnections() }))]));
   }
 
   async function refresh() {  // the count always (the toggle shows it), the rest when open
@@ -142,13 +156,20 @@
     refresh();
   }
 
-  function start() {
-    $("faults-label").textContent = STRINGS.toggle;
-    $("faults-title").textContent = STRINGS.title;
-    $("faults-sub").textContent = STRINGS.sub;
-    $("faults-active-title").textContent = STRINGS.active;
-    $("faults-conns-title").textContent = STRINGS.connections;
+  function label() {  // at the start and after a language switch
+    $("faults-label").textContent = STRINGS.toggle();
+    $("faults-title").textContent = STRINGS.title();
+    $("faults-sub").textContent = STRINGS.sub();
+    $("faults-active-title").textContent = STRINGS.active();
+    $("faults-conns-title").textContent = STRINGS.connections();
+    const channel = $("faults-channel")?.value;
     actions();
+    if (channel) $("faults-channel").value = channel;
+  }
+
+  function start() {
+    label();
+    document.addEventListener("languagechange", () => { label(); refresh(); });
     $("faults-toggle").addEventListener("click", () => toggle($("faults-panel").hidden));
     $("faults-close").addEventListener("click", () => toggle(false));
     refresh();
