@@ -7,7 +7,8 @@ bus as the bot's own actions: an injected message gets a real ``message_id``, is
     GET  /sim/world                      the world: self, friends, groups with members, profile
     POST /sim/private_message            {"user_id", "message", "group_id"?}
     POST /sim/group_message              {"group_id", "user_id", "message", "anonymous"?}
-    POST /sim/event                      a partial notice / request / message event
+    POST /sim/event                      a partial notice / request / message event, or a
+                                         Milky-only kind {"kind": ...} (event_api.py)
     GET  /sim/messages?after=SEQ         the stored messages of both sides, paged by seq
     GET  /sim/traffic?after=SEQ          the traffic journal, paged by seq
 
@@ -257,20 +258,6 @@ def group_message() -> Response:
     _verdict(f"injected group message {event['message_id']} "
              f"from {user_id} in {group_id}")
     return jsonify(message_id=event["message_id"], event=_as_pushed(event))
-
-
-@sim.post("/event")
-def event() -> Response:
-    data = _json_body()
-    if not isinstance(data, dict):
-        raise BadInput('body: expected a JSON object with post_type, e.g. {"post_type": '
-                       '"request", "request_type": "friend", "user_id": 10002, "comment": "hi"}')
-    if "post_type" not in data:
-        raise BadInput("post_type: missing (expected message, notice, request or meta_event)")
-    injected = _inject("event", data, _parts().world.inject_event, data)
-    kind = injected.get(f"{injected['post_type']}_type", "")
-    _verdict(f"injected {injected['post_type']} {kind}".rstrip())
-    return jsonify(event=_as_pushed(injected))
 
 
 @sim.get("/messages")

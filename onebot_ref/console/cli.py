@@ -166,13 +166,13 @@ def cmd_event(args: argparse.Namespace) -> int:
         if not isinstance(partial, dict):
             raise CliError("--json: expected a JSON object with post_type")
     elif args.kind:
-        shape = kinds.KINDS[args.kind]
+        shape = kinds.KINDS.get(args.kind)  # None: a Milky-only kind (--set its fields)
         values: dict[str, Any] = {}
         for field, option in OPTIONS.items():
             value = getattr(args, option[2:].replace("-", "_"))
             if value is not None:
                 values[field] = _json_value(value) if field == "file" else value
-        if len(shape.sub_types) > 1:  # the first of the spec's list unless told otherwise
+        if shape is not None and len(shape.sub_types) > 1:  # the spec's first unless told
             values["sub_type"] = args.sub_type or shape.sub_types[0]
         for item in args.set:
             key, sep, value = item.partition("=")
@@ -223,8 +223,9 @@ def add_commands(sub) -> None:
         description="Send a notice or request event as the other users would cause it. The "
                     "server fills time, self_id and a request's flag, and changes the world "
                     "(group_increase adds the member). Kinds: " + ", ".join(kinds.KINDS) + ".")
-    event.add_argument("kind", nargs="?", choices=list(kinds.KINDS), metavar="KIND",
-                       help="the event kind: " + ", ".join(kinds.KINDS))
+    event.add_argument("kind", nargs="?", choices=[*kinds.KINDS, *kinds.MILKY_KINDS],
+                       metavar="KIND", help="the event kind: " + ", ".join(kinds.KINDS)
+                       + "; Milky only: " + ", ".join(kinds.MILKY_KINDS))
     for field, option in OPTIONS.items():
         event.add_argument(option, type=int if field.endswith("_id") or field == "duration"
                            else str, help=f"the event's {field}"

@@ -18,7 +18,8 @@ library (``ob.fault(...)``) are its faces; a Runner's ``runner.faults`` is the s
 
 from __future__ import annotations
 
+from .connections import http_watch
 from .registry import Fault, Faults
 from .table import FaultError
 
-__all__ = ["Fault", "FaultError", "Faults"]
+__all__ = ["Fault", "FaultError", "Faults", "http_watch"]

@@ -13,10 +13,9 @@ instead, so no body byte is ever read as the next request. Limits: ``idle_timeou
 silence end a connection (the accept thread watches); past ``max_connections`` a new client
 gets 503; after ``max_requests`` requests a connection closes. Nothing is registered globally.
 An app takes the connection over (a WebSocket upgrade, :func:`.ws_transport.accept`) with
-``environ["onebot_ref.take_socket"]()``: the socket and the bytes read past the head are its
-own until it returns; the server then writes nothing and closes the socket. The accept thread
-is a supervised worker (a client is one job, SUP-1); a connection's failure ends it only (SUP-4).
-"""
+``environ["onebot_ref.take_socket"]()``: the socket and the bytes read past the head are its own
+until it returns; the server then writes nothing and closes the socket. The accept thread is a
+supervised worker (a client is one job, SUP-1); a connection's failure ends it only (SUP-4)."""
 
 from __future__ import annotations
 
@@ -38,6 +37,7 @@ log = logging.getLogger(__name__)
 MAX_HEAD_BYTES = 65536  # request line and header fields together (larger: 431)
 LINGER = 1.0  # seconds to wait for the client's end after our last response (RFC 9112 9.6)
 CUT_GRACE = 0.5  # seconds of stop()'s time kept for cutting what has not finished
+ANSWER_GRACE = 1.0  # seconds an expired connection keeps to send its 408 before it is cut
 
 
 @dataclass(frozen=True)
@@ -70,8 +70,7 @@ class HttpServer:
         self.host, self.port = host, self._listener.getsockname()[1]
         self._connections: set[_Connection] = set()
         self._refusing = 0  # connections being answered 503 (bounded too)
-        self._lock = threading.Lock()
-        self._closing = False
+        self._lock, self._closing = threading.Lock(), False
         # The accept thread also ends idle connections (their sockets stay blocking: a socket
         # timeout would cost a poll() and a GIL hand-off on every read and write).
         self._tick = max(0.01, min(1.0, limits.idle_timeout / 4))
@@ -206,11 +205,12 @@ class _Connection:
             self.sock.shutdown(socket.SHUT_RDWR)
 
     def expire(self) -> None:
-        """Past the deadline: stop reading (a blocked read returns, a 408 can still be sent);
-        the second time (a write that does not end either), cut."""
+        """Past the deadline: stop reading (the woken reader, which looks at ``expired`` at once,
+        may still send a 408); ANSWER_GRACE later (not the next tick: load slows it), cut."""
+        first, self.expired = not self.expired, True
+        self.deadline = time.monotonic() + ANSWER_GRACE if first else self.deadline
         with contextlib.suppress(OSError):
-            self.sock.shutdown(socket.SHUT_RDWR if self.expired else socket.SHUT_RD)
-        self.expired = True
+            self.sock.shutdown(socket.SHUT_RD if first else socket.SHUT_RDWR)
 
     def _take(self) -> tuple[socket.socket, bytes]:
         self.taken, self.deadline = True, None  # the taker decides how long a silence may last

@@ -61,8 +61,8 @@ class WsForward:
         self.cfg, self.bus = parts.config, parts.bus
         self.actions, self.traffic, self.world = parts.actions, parts.traffic, parts.world
         self.faults, self.workers = parts.faults, parts.workers
-        self.fanout = Fanout("ws", self.traffic, self.bus.message_format, self.faults,
-                             self.workers)
+        self.fanout = Fanout("ws", self.traffic, self.bus.message_format, self.workers,
+                             faults=self.faults)
         self.pool = ThreadPoolExecutor(API_WORKERS, thread_name_prefix="ws-forward-api")
         self._sessions: set[Session] = set()
         self._lock = threading.Lock()

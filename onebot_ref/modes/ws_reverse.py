@@ -87,8 +87,8 @@ class ReverseClients:
         self.actions, self.bus, self.traffic, self.world = (parts.actions, parts.bus,
                                                             parts.traffic, parts.world)
         self.faults, self.workers = parts.faults, parts.workers
-        self.fanout = Fanout("ws_reverse", self.traffic, self.bus.message_format, self.faults,
-                             self.workers)
+        self.fanout = Fanout("ws_reverse", self.traffic, self.bus.message_format, self.workers,
+                             faults=self.faults)
         self.pool = ThreadPoolExecutor(API_WORKERS, thread_name_prefix="ws-reverse-api")
         self.interval_ms = cfg.ws_reverse_reconnect_interval
         self._stopping = threading.Event()

@@ -30,7 +30,8 @@ from .users import UsersMixin
 #: what serve() sets unless told otherwise: loopback, every port free, the forward WebSocket,
 #: the HTTP API and the console on
 DEFAULTS = {"host": "127.0.0.1", "port": 0, "use_http": True, "ws_host": "127.0.0.1",
-            "ws_port": 0, "use_ws": True, "console_host": "127.0.0.1", "console_port": 0}
+            "ws_port": 0, "use_ws": True, "console_host": "127.0.0.1", "console_port": 0,
+            "milky_host": "127.0.0.1", "milky_port": 0}
 
 
 class OneBotServer(UsersMixin, ExpectMixin, SessionMixin, FaultsMixin):
@@ -102,13 +103,20 @@ class OneBotServer(UsersMixin, ExpectMixin, SessionMixin, FaultsMixin):
         return self._url("ws")
 
     @property
+    def milky_url(self) -> str | None:
+        """The Milky face (``use_milky=True``): ``"http://127.0.0.1:PORT"``, its API at
+        ``/api/:api`` and its events at ``/event`` (None when use_milky is off). Its calls are
+        seen by ``calls()`` and ``expect_call`` with channel ``"milky"``."""
+        return self._url("milky")
+
+    @property
     def console_url(self) -> str:
         """The console: ``"http://127.0.0.1:PORT"`` (its page at ``/``, its API at ``/sim``)."""
         return self._url("console")
 
     def urls(self) -> dict[str, str | None]:
         return {"HTTP API": self.http_url, "forward WebSocket": self.ws_url,
-                "console": self.console_url}
+                "Milky": self.milky_url, "console": self.console_url}
 
     def _url(self, name: str) -> str | None:
         if self.runner is None:
