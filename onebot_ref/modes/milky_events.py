@@ -19,6 +19,7 @@ import time
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import parse_qs
 
+from ..faults import Faults
 from ..protocol.milky import sse, transport
 from . import Parts, peer
 from .http_exchange import stream_head
@@ -53,7 +54,9 @@ class EventStreams:
         cfg = self.cfg = parts.config
         self.world, self.traffic, self.token = parts.world, parts.traffic, token
         self.workers = parts.workers
-        self.faults = parts.faults  # its connections are in GET /sim/connections too
+        # faults act on OneBot 11's channels: this face has its own registry, never active, so
+        # OneBot 11's connection ids are the same with the face on or off (MLK-46)
+        self.faults = Faults(None)
         self.fanout = Fanout(CHANNEL, self.traffic, parts.bus.message_format, self.workers,
                              text_of=text_of, shown_of=shown_of, faults=self.faults)
         self.keepalive = cfg.milky_sse_keepalive_interval / 1000
