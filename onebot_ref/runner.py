@@ -26,6 +26,7 @@ from . import __version__, clock
 from .actions import Actions
 from .bus import Bus
 from .config import Config, ConfigError
+from .faults import Faults, http_watch
 from .modes import Mode, Parts
 from .modes.heartbeat import Heartbeat
 from .modes.http_api import HttpApi
@@ -137,6 +138,7 @@ class Runner:
                            self_message_post_type=self_messages if config.report_self_message
                            else None)
         self.actions = Actions(self.world, config, self.workers)
+        self.faults = Faults(self.traffic, self.workers)  #: fault injection; the connections
         #: the Milky face's API table and renderer; None unless use_milky (its modes and the
         #: console share it: the console observes its calls)
         self.milky = None
@@ -145,7 +147,7 @@ class Runner:
 
             self.milky = MilkyActions(self.world, config)
         self.parts = Parts(config, self.world, self.bus, self.actions, self.traffic,
-                           self.workers, self.milky)
+                           self.faults, self.workers, self.milky)
         #: the enabled modes by name ("http", "ws", "http_post", ...), in the order of MODES
         self.modes: dict[str, Mode] = {}
         #: the servers of the modes that serve an app, by the mode's name
@@ -163,11 +165,13 @@ class Runner:
             mode = self.modes[row.name] = row.build(self.parts)
             if row.serves is not None:
                 assert mode.app is not None, f"mode {row.name} serves no app"
-                self.servers[row.name] = self._server(row.serves, mode.app)
+                # the HTTP API's keep-alive connections are in GET /sim/connections
+                watch = http_watch(self.faults.connections) if row.name == "http" else None
+                self.servers[row.name] = self._server(row.serves, mode.app, watch)
         if self.milky is not None:  # the port is known: temp and download URLs (MLK-50)
             self.milky.base_url = self.url("milky")
 
-    def _server(self, where: Serves, app) -> HttpServer:
+    def _server(self, where: Serves, app, watch=None) -> HttpServer:
         cfg = self.config
         host, port = getattr(cfg, where.host_key), getattr(cfg, where.port_key)
         limits = Limits(idle_timeout=cfg.http_idle_timeout,
@@ -175,7 +179,7 @@ class Runner:
                         max_requests=cfg.http_max_requests_per_connection,
                         max_body_bytes=cfg.max_body_bytes)
         try:
-            return HttpServer(where.thread, host, port, app, limits, self.workers)
+            return HttpServer(where.thread, host, port, app, limits, self.workers, watch)
         except OSError as err:
             raise ConfigError([f"{where.port_key}: cannot listen on {host}:{port}: "
                                f"{err.strerror}"]) from None
@@ -212,6 +216,7 @@ class Runner:
         if self._stopped.is_set():
             return
         self._stopped.set()
+        self.faults.stop()  # first: held answers let go, nothing refused or silenced
         for mode in reversed(self.modes.values()):  # HTTP POST's lifecycle disable, then the
             mode.stop()                            # forward WebSocket's 1001 closes
         self._close_servers()

@@ -204,9 +204,9 @@ def _verdict(text: str) -> None:
 
 @sim.after_request
 def _journal(response: Response) -> Response:
-    """Every change asked of the console (POST) is journalled with its verdict, so the journal
-    tells the whole story; the reading endpoints (polled all the time) are not."""
-    if request.method == "POST":
+    """Every change asked of the console (POST, DELETE) is journalled with its verdict, so the
+    journal tells the whole story; the reading endpoints (polled all the time) are not."""
+    if request.method in ("POST", "DELETE"):
         # What was read (BAD-5: the journal holds only what it can serialise): the JSON, or the
         # text, or the bytes (traffic.safe describes them) of a body that is neither.
         data = g.get("body") if "body" in g and not g.get("body_error") else None
@@ -217,7 +217,7 @@ def _journal(response: Response) -> Response:
             except wire.WireError:
                 data = raw
         verdict = getattr(g, "verdict", None)
-        if response.status_code != 200:
+        if response.status_code not in (200, 201):
             error = (response.get_json(silent=True) or {}).get("error", "")
             verdict = f"{response.status_code}: {error.partition(chr(10))[0]}"  # a 408's headline
         _parts().traffic.record("console", "in", request.remote_addr or "", data,

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 from ..calls import CallLog
 from ..protocol import wire
 from ..protocol.auth import authorize
-from . import event_api, expect_api, kinds  # noqa: F401 (their routes join the sim blueprint)
+from . import event_api, expect_api, faults_api, kinds  # noqa: F401 (their routes join the sim blueprint)
 from .api import sim
 from .watch import Watch
 

@@ -66,7 +66,7 @@ class ConsoleClient:
         if not isinstance(body, dict):
             raise CliError(f"{self.url} answered HTTP {response.status_code} without JSON: "
                            f"is it an onebot_ref console?")
-        if response.status_code != 200:
+        if response.status_code not in (200, 201):
             raise CliError(body.get("error") or f"HTTP {response.status_code}")
         return body
 
@@ -75,6 +75,9 @@ class ConsoleClient:
 
     def post(self, path: str, body: dict) -> Any:
         return self._request("POST", path, json=body)
+
+    def delete(self, path: str) -> Any:
+        return self._request("DELETE", path)
 
 
 def _client(args: argparse.Namespace) -> ConsoleClient:
@@ -266,6 +269,8 @@ def add_commands(sub) -> None:
                         help="the config to check (default: what `serve` runs without -c)")
     doctor.set_defaults(func=_run(cmd_doctor))
 
+    from .cli_faults import add_command as add_fault_command  # fault
     from .cli_testing import add_commands as add_test_commands  # expect, record
 
     add_test_commands(sub)
+    add_fault_command(sub)

@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # types only: importing the world and the actions would cost 
     from ..actions.milky import MilkyActions
     from ..bus import Bus
     from ..config import Config
+    from ..faults import Faults
     from ..traffic import Traffic
     from ..workers import Workers
     from ..world import World
@@ -68,6 +69,8 @@ class Parts:
     actions: Actions
     #: the journal every frame goes to; None in the benchmarks' "no journal" runs
     traffic: Traffic | None
+    #: the faults to inject (onebot_ref/faults/), and the runner's list of connections
+    faults: Faults
     #: the supervised threads: every long-lived thread of a mode is one of its workers
     workers: Workers
     #: the Milky face's API table and renderer (use_milky); None when the face is off

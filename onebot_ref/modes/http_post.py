@@ -29,12 +29,14 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from ..actions.hidden import apply_quick_operation
+from ..actions.hidden import apply_quick_operation, steps_verdict
+from ..faults.protocol import posting, wrong_signature
 from ..profiles import settings_of
 from ..protocol import events, wire
 from ..protocol.auth import signature
 from ..protocol.coerce import Params
 from ..protocol.response import ActionError
+from ..traffic import mask_url
 from . import Parts
 from .post_worker import (
     MAX_WAITING,
@@ -76,7 +78,9 @@ class HttpPoster:
                                  headers=self._headers, answered=self._handle_answer,
                                  note=key_note)
         self.order_wait = self.worker.settings.order_wait
-        self.bus.add_sink(self.post_event, stage="post")
+        self.faults, self._sink = parts.faults, posting(parts.faults, self)  # restart, duplicates
+        self._receiver = None  # its entry in faults.connections, from start() on
+        self.bus.add_sink(self._sink, stage="post")
 
     @property
     def lagging(self) -> bool:
@@ -86,6 +90,8 @@ class HttpPoster:
     # --- lifecycle --------------------------------------------------------------------------
     def start(self) -> None:
         self.worker.start()
+        # the receiver is in GET /sim/connections too (FAULT-19)
+        self._receiver = self.faults.connections.opened("http_post", None, mask_url(self.url))
         # event/meta.md: "只有 HTTP POST 的情况下可以收到 enable 和 disable" (META-2): queued here,
         # not published on the bus, so no WebSocket sees it (or a profile's: post_lifecycle).
         lifecycle = self.settings.post_lifecycle
@@ -93,20 +99,25 @@ class HttpPoster:
             self._record("out", {"event": "lifecycle"}, self.settings.mark(
                 "post_lifecycle", f"lifecycle {', '.join(lifecycle) or 'none'}"))
         if lifecycle:
-            self.worker.queue(self._lifecycle(lifecycle[0]))
+            self.lifecycle(lifecycle[0])
 
     def stop(self) -> None:
         """POST lifecycle disable (waiting at most the ordering bound), then stop the worker."""
-        self.bus.remove_sink(self.post_event)
+        self.bus.remove_sink(self._sink)
         if self.worker.alive:
-            job = self._lifecycle("disable") if "disable" in self.settings.post_lifecycle else None
-            if job is not None and self.worker.queue(job):
-                job.done.wait(self.order_wait)
+            self.lifecycle("disable", wait=True)
         self.worker.stop()
+        if self._receiver is not None:  # None: never started
+            self.faults.connections.closed(self._receiver, None, "server", True)
 
-    def _lifecycle(self, sub_type: str) -> Job:
-        event = events.lifecycle(self.world.self_id, self.world.now(), sub_type)
-        return Job(event, wire.body(event))
+    def lifecycle(self, sub_type: str, wait: bool = False) -> None:
+        """Queue lifecycle ``sub_type`` if the profile posts it; ``wait``: until posted (bounded).
+        Also a restart fault's going down (disable, waited for) and coming up (enable)."""
+        if sub_type in self.settings.post_lifecycle:
+            event = events.lifecycle(self.world.self_id, self.world.now(), sub_type)
+            job = Job(event, wire.body(event))
+            if self.worker.queue(job) and wait:
+                job.done.wait(self.order_wait)
 
     # --- the bus sink -----------------------------------------------------------------------
     def post_event(self, published: Published) -> None:
@@ -126,6 +137,8 @@ class HttpPoster:
             # http-post.md: "签名以 secret 作为密钥，HTTP 正文作为消息，进行 HMAC SHA1 哈希" over
             # the exact bytes sent (POST-5); no secret, no header (POST-6).
             headers["X-Signature"] = signature(job.body, self.signing_key)
+        if self.faults.active:  # a bad_signature fault
+            wrong_signature(self.faults, headers, job.body, self.signing_key, self.url)
         return headers
 
     def _handle_answer(self, job: Job, response) -> None:
@@ -171,12 +184,7 @@ class HttpPoster:
             return f"quick operation refused: {err.message}"
         if not steps:
             return "no quick operation for this event" if operation else "empty quick operation"
-        done = [name for name, _, envelope in steps if envelope.get("status") != "failed"]
-        failures = [f"{name} failed ({action}: {envelope.get('retcode')} "
-                    f"{envelope.get('message', '')})" for name, action, envelope in steps
-                    if envelope.get("status") == "failed"]
-        parts = [f"quick operation applied: {', '.join(done)}"] if done else []
-        return "; ".join(parts + failures)
+        return steps_verdict(steps)
 
     def _record(self, direction: str, data: Any, verdict: str | None) -> None:
         self.worker.record(direction, data, verdict)

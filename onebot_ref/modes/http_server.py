@@ -54,9 +54,10 @@ class HttpServer:
     """One listening socket; ``start()`` runs its accept thread, ``stop()`` ends everything."""
 
     def __init__(self, name: str, host: str, port: int, app, limits: Limits = Limits(),
-                 workers: Workers | None = None):
+                 workers: Workers | None = None, watch=None):
         self.name, self.app, self.limits = name, app, limits
         self.workers = workers if workers is not None else Workers()  # else: one of its own
+        self.watch = watch  # watch(conn) -> done: told of each connection, by done() of its end
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._listener = socket.socket(family, socket.SOCK_STREAM)
         try:
@@ -156,8 +157,7 @@ class HttpServer:
 
     def _forget(self, conn: _Connection) -> None:
         with self._lock:
-            if conn.refuse:
-                self._refusing -= 1
+            self._refusing -= conn.refuse
             self._connections.discard(conn)
 
 
@@ -166,11 +166,10 @@ class _Connection:
 
     def __init__(self, server: HttpServer, sock: socket.socket, addr, refuse: bool):
         self.server, self.sock, self.refuse = server, sock, refuse
-        # busy: a request is being answered (stop() lets it finish); taken: the app took the
-        # socket over; ended: the client closed its side (nothing to linger for); expired: the
-        # accept thread ended it at its deadline (None: no deadline, while the app runs).
+        # busy: a request is being answered (stop() lets it finish); taken: the app has the socket;
+        # ended: the client closed its side (no linger); expired: the accept thread ended it
         self.busy = self.taken = self.ended = self.expired = False
-        self.deadline: float | None = None
+        self.deadline: float | None = None  # None: no deadline (while the app runs)
         self.buf = b""  # bytes read and not yet used: the next head(s), when a client pipelines
         self.thread = threading.Thread(target=self.serve, daemon=True,
                                        name=f"{server.name} {addr[0]}:{addr[1]}")
@@ -182,6 +181,7 @@ class _Connection:
             "onebot_ref.take_socket": self._take}
 
     def serve(self) -> None:
+        done = self.server.watch(self) if self.server.watch is not None else None
         try:
             self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             served = 0
@@ -196,6 +196,8 @@ class _Connection:
             if not (self.taken or self.ended):
                 self._linger()
             self.sock.close()
+            if done is not None:
+                done()
 
     def cut(self) -> None:
         """End the connection now: the thread's blocked read returns and it exits."""
@@ -235,13 +237,11 @@ class _Connection:
         buf = self.buf
         while True:
             end = http1.head_end(buf)
-            if end > MAX_HEAD_BYTES:
+            if end > MAX_HEAD_BYTES or (end < 0 and len(buf) > MAX_HEAD_BYTES):
                 raise http1.BadRequest(431, f"request head over {MAX_HEAD_BYTES} bytes")
             if end >= 0:
                 self.buf = buf[end:]
                 return buf[:end]
-            if len(buf) > MAX_HEAD_BYTES:
-                raise http1.BadRequest(431, f"request head over {MAX_HEAD_BYTES} bytes")
             data = self.sock.recv(RECV_BYTES)
             if not data:
                 if self.expired and buf.strip():

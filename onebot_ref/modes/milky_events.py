@@ -19,6 +19,7 @@ import time
 from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import parse_qs
 
+from ..faults import Faults
 from ..protocol.milky import sse, transport
 from . import Parts, peer
 from .http_exchange import stream_head
@@ -53,8 +54,11 @@ class EventStreams:
         cfg = self.cfg = parts.config
         self.world, self.traffic, self.token = parts.world, parts.traffic, token
         self.workers = parts.workers
+        # faults act on OneBot 11's channels: this face has its own registry, never active, so
+        # OneBot 11's connection ids are the same with the face on or off (MLK-46)
+        self.faults = Faults(None)
         self.fanout = Fanout(CHANNEL, self.traffic, parts.bus.message_format, self.workers,
-                             text_of=text_of, shown_of=shown_of)
+                             text_of=text_of, shown_of=shown_of, faults=self.faults)
         self.keepalive = cfg.milky_sse_keepalive_interval / 1000
         self._streams: set[SseStream] = set()
         self._sessions: set[Session] = set()
@@ -95,7 +99,8 @@ class EventStreams:
     def session(self, ws: WebSocket, who: str, path: str) -> Session:
         """An event-only session (MLK-15: what the client sends is ignored)."""
         return Session(ws, EVENT, who, channel=CHANNEL, actions=None, traffic=self.traffic,
-                       workers=self.workers, pool=None, queue_size=self.cfg.ws_send_queue_size, path=path)
+                       faults=self.faults, workers=self.workers, pool=None,
+                       queue_size=self.cfg.ws_send_queue_size, path=path)
 
     def websocket(self, environ: dict, start_response,
                   make_session: Callable[[WebSocket, str, str], Session] | None = None

@@ -84,7 +84,8 @@ class SeedSession(Session):
     def __init__(self, ws: WebSocket, who: str, path: str, *, milky: MilkyActions,
                  streams: EventStreams):
         super().__init__(ws, UNIVERSAL, who, channel=streams.fanout.channel, actions=None,
-                         traffic=streams.traffic, workers=streams.workers, pool=_Inline(),
+                         traffic=streams.traffic, faults=streams.faults, workers=streams.workers,
+                         pool=_Inline(),
                          queue_size=streams.cfg.ws_send_queue_size, path=path)
         self.milky = milky
 

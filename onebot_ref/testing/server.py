@@ -6,8 +6,9 @@ in its own module and each speaking only the console's JSON API (docs/console-ap
     users.py    UsersMixin     say, event, world, calls, messages, advance, now
     expect.py   ExpectMixin    wait_for_bot, expect_message, expect_no_message, expect_call (+ async)
     replay.py   SessionMixin   record, recorded, save, replay (+ async)
+    faults.py   FaultsMixin    fault, faults (a method per type), connections, expect_reconnect
 
-A new concern (fault injection, say) is one more mixin here.
+A new concern is one more mixin here.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import yaml
 from ..config import Config, from_mapping
 from .client import ConsoleClient
 from .expect import ExpectMixin
+from .faults import FaultsMixin
 from .replay import SessionMixin
 from .users import UsersMixin
 
@@ -32,7 +34,7 @@ DEFAULTS = {"host": "127.0.0.1", "port": 0, "use_http": True, "ws_host": "127.0.
             "milky_host": "127.0.0.1", "milky_port": 0}
 
 
-class OneBotServer(UsersMixin, ExpectMixin, SessionMixin):
+class OneBotServer(UsersMixin, ExpectMixin, SessionMixin, FaultsMixin):
     """A running onebot_ref: ``with serve(...) as ob`` (or ``start()`` / ``stop()``)."""
 
     def __init__(self, world: dict | str | os.PathLike | None = None, **config: Any):

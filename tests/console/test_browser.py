@@ -242,3 +242,30 @@ def test_type_as_a_user_and_see_the_bots_reply(make_runner, browser, tmp_path):
     if os.environ.get("ONEBOT_SCREENSHOT"):
         shutil.copy(tmp_path / "console.png", os.environ["ONEBOT_SCREENSHOT"])
     assert (tmp_path / "console.png").stat().st_size > 10_000
+
+
+def test_the_faults_panel_drops_a_connection_and_silences_the_api(make_runner, browser):
+    """FAULT-6/11 from the page: the panel lists the bot's connection, its Drop button ends it
+    without a close frame; "Silence the bot's API" adds a no_answer fault, listed until its
+    remove button removes it."""
+    with make_runner(use_console=True, use_ws=True) as runner:
+        sock = fakebot.connect(runner.url("ws") + "/")
+        browser.navigate(runner.url("console") + "/")
+        browser.wait_for("document.getElementById('faults-label').textContent", "faults.js")
+        browser.click("#faults-toggle")
+        browser.wait_for("document.querySelector('#faults-conns tr[data-connection]')"
+                         "?.textContent.includes('Universal')", "the connection listed")
+        browser.click("#fault-drop")
+        assert sock.wait_closed(TIMEOUT) == 1006
+        assert browser.wait_for("document.getElementById('faults-result').textContent",
+                                "the drop's result") == "drop: 1 connection(s) hit"
+        browser.click("#fault-silence")
+        browser.wait_for("!!document.querySelector('#faults-list tr[data-fault]')", "listed")
+        assert [f["type"] for f in runner.faults.list()] == ["no_answer"]
+        assert browser.evaluate("document.getElementById('faults-count').textContent") == "1"
+        browser.click("#faults-list tr[data-fault] button")
+        browser.wait_for("!document.querySelector('#faults-list tr[data-fault]')", "removed")
+        assert runner.faults.list() == []
+        assert browser.wait_for("document.querySelector('#faults-conns tr.closed')"
+                                "?.textContent.includes('1006 by server, unclean')",
+                                "the dropped connection's end")

@@ -8,10 +8,10 @@
 const TOKEN = new URLSearchParams(location.search).get("access_token");
 // the channels offered as filter chips; a channel not listed gets its chip with its first frame
 const CHANNELS = ["http", "http_post", "ws", "ws_reverse", "milky", "milky_event", "milky_webhook",
-                  "console", "demo", "server"];
+                  "console", "demo", "fault", "server"];
 // which face a channel's frames belong to (docs/milky.md: one world, two protocols)
 const FACE = { milky: "Milky", milky_event: "Milky", milky_webhook: "Milky", console: "console",
-               demo: "demo", server: "server" };
+               demo: "demo", fault: "fault", server: "server" };
 const faceOf = (channel) => FACE[channel] || "OneBot 11";
 const MAX_FRAMES = 2000;
 const WAIT = 25;            // seconds a long poll is held by the server
@@ -295,6 +295,7 @@ async function sendMessage(ev) {
 function summarize(f) {
   const d = f.data;
   if (d === null || typeof d !== "object") return String(d ?? "");
+  if (f.channel === "fault") return `${d.fault} ${d.type}`;  // the verdict says what it did
   if (f.channel === "demo") return `demo ${d.demo || ""}` + ("step" in d ? ` step ${d.step}/${d.of}` : "");
   const parts = [];
   if (d.method) parts.push(d.method);
