@@ -44,8 +44,10 @@ class CallLog:
         self._waiters = 0
 
     # --- writing ------------------------------------------------------------------------------
-    def record(self, action: str, params: Params, envelope: dict, channel: str) -> None:
-        """The observer of ``Actions.call``: one call the bot made over ``channel``."""
+    def record(self, action: str, params: Params | dict, envelope: dict, channel: str) -> None:
+        """The observer of ``Actions.call`` and ``MilkyActions.call``: one call the bot made
+        over ``channel``; a Milky call's ``params`` are already bound (a dict: Milky has no
+        coercion to apply, MLK-22)."""
         self._append(("call", 0, time.time(), action, params, envelope, channel))
 
     def injected(self, at: int, endpoint: str, body: dict, event: dict) -> int:
@@ -105,7 +107,7 @@ class CallLog:
 
     def _call(self, piece: tuple, with_kind: bool) -> dict:
         _, seq, when, action, params, envelope, channel = piece
-        typed = self._bound(action, params)
+        typed = dict(params) if isinstance(params, dict) else self._bound(action, params)
         if "access_token" in typed:  # AUTH-*: a token sent as a parameter is a credential
             typed["access_token"] = mask_secret(str(typed["access_token"]))
         entry: dict[str, Any] = {"kind": "call"} if with_kind else {}

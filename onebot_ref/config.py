@@ -12,14 +12,12 @@ exits 2.
 from __future__ import annotations
 
 import difflib
-import re
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
 from . import profiles
+from .config_checks import check, convert
 from .protocol import wire
-from .protocol.coerce import parse_bool, parse_int
-from .protocol.ranges import INT32
 
 
 class ConfigError(Exception):
@@ -31,7 +29,10 @@ class ConfigError(Exception):
 
 
 def _key(default: Any, doc: str, spec: str = "", unit: str = "") -> Any:
-    return field(default=default, metadata={"doc": doc, "spec": spec, "unit": unit})
+    metadata = {"doc": doc, "spec": spec, "unit": unit}
+    if isinstance(default, list):  # a fresh list per Config
+        return field(default_factory=lambda: list(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 @dataclass
@@ -113,6 +114,25 @@ class Config:
     http_max_requests_per_connection: int = _key(
         1000, "requests answered on one keep-alive connection, then it is closed",
         "RFC 9112 9.3", "requests")
+    # --- the Milky 1.2 face (docs/milky.md; MLK-*) ---
+    use_milky: bool = _key(False, "serve the same world over Milky 1.2 too (POST /api/:api, "
+                           "GET /event as WebSocket or SSE, WebHooks)",
+                           "guide/communication.md")
+    milky_host: str = _key("0.0.0.0", "Milky listen address", "guide/communication.md")
+    milky_port: int = _key(3000, "Milky port (0 = pick a free port)", "guide/communication.md")
+    milky_access_token: str | None = _key(
+        None, "token of /api, /event and the WebHooks' Bearer (null: access_token; '': none)",
+        "guide/communication.md")
+    milky_webhook_urls: list = _key([], "URLs every Milky event is POSTed to (retries and "
+                                    "timeout: post_*)", "guide/communication.md")
+    milky_report_self_message: bool = _key(
+        False, "send the bot's own messages as message_receive events too",
+        "guide/communication.md")
+    milky_revision: str = _key("1.2", "1.2, or seed: the May 2025 draft's transport (POST "
+                               "/:api, WebSocket / with action frames) over the same APIs",
+                               "guide/communication.md")
+    milky_sse_keepalive_interval: int = _key(15000, "silence after which an SSE stream gets a "
+                                             "keep-alive comment", "MLK-14", "ms")
     # --- the simulated world ---
     database: str = _key("", "sqlite3 file keeping message history across restarts (empty: in "
                          "memory)")
@@ -137,6 +157,11 @@ class Config:
         if self.world is None:
             self.world = {}
 
+    @property
+    def milky_token(self) -> str:
+        """The Milky face's token: milky_access_token, or access_token when that is null."""
+        return self.access_token if self.milky_access_token is None else self.milky_access_token
+
 
 #: CFG-21: legacy keys with no protocol effect: accepted and ignored.
 IGNORED_LEGACY_KEYS = frozenset({
@@ -154,97 +179,6 @@ UNSUPPORTED_WHEN_SET = {
 }
 
 _FIELDS = {f.name: f for f in fields(Config)}
-_CHOICES = {
-    "post_message_format": ("string", "array"),
-    "ws_reverse_auth_scheme": ("Bearer", "Token"),
-    "clock": ("real", "manual"),
-}
-_PORTS = ("port", "ws_port", "console_port")
-_POSITIVE = ("ws_reverse_reconnect_interval", "heartbeat_interval", "max_body_bytes",
-             "history_limit", "ws_send_queue_size", "http_idle_timeout", "http_max_connections",
-             "http_max_requests_per_connection")
-_NON_NEGATIVE = ("post_timeout", "post_max_retries", "post_retry_interval",
-                 "rate_limit_interval", "start_time")
-#: CFG-10 / CFG-23: which URL schemes each URL key takes (as it is shown, as it is matched)
-_HTTP, _WS = ("http(s)://", r"https?://"), ("ws(s)://", r"wss?://")
-_URL_SCHEMES = {"post_url": _HTTP, "ws_reverse_url": _WS, "ws_reverse_api_url": _WS,
-                "ws_reverse_event_url": _WS}
-
-
-def _convert(name: str, value: Any, kind: type) -> Any:
-    """CFG-22: booleans also accept yes/true/1 and no/false/0; integers accept decimal strings
-    (read as action parameters are: PARAM-3, PARAM-5)."""
-    if kind is bool:
-        if isinstance(value, bool):
-            return value
-        word = parse_bool(str(value)) if isinstance(value, (str, int)) else None
-        if word is not None:
-            return word
-        raise ValueError(f"{name}: expected a boolean (true/false), got {value!r}")
-    if kind is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        number = parse_int(value) if isinstance(value, str) else None
-        if number is not None:
-            return number
-        raise ValueError(f"{name}: expected an integer, got {value!r}")
-    if kind is str:
-        if value is None:
-            return ""
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
-            return str(value)
-        raise ValueError(f"{name}: expected a string, got {value!r}")
-    if kind is dict:
-        if value is None:
-            return {}
-        if isinstance(value, dict):
-            return value
-        raise ValueError(f"{name}: expected a mapping (self, friends, groups), got {value!r}")
-    raise AssertionError(kind)
-
-
-def _check(cfg: Config) -> list[str]:
-    problems = []
-    for name in _PORTS:
-        port = getattr(cfg, name)
-        if not 0 <= port <= 65535:
-            problems.append(f"{name}: expected a port number 0-65535, got {port}")
-    for name in _POSITIVE + _NON_NEGATIVE:
-        # BAD-3: at most a count, size or wait the platform can hold (threading's waits,
-        # sqlite3's int64): int32's largest, 24.8 days in ms, 68 years in s, 2 GiB in bytes.
-        value, low = getattr(cfg, name), 1 if name in _POSITIVE else 0
-        if not low <= value <= INT32[1]:
-            word = "a positive integer" if low else "0"
-            problems.append(f"{name}: expected {word} to {INT32[1]}, got {value}")
-    for name, choices in _CHOICES.items():
-        if getattr(cfg, name) not in choices:
-            problems.append(f"{name}: expected one of {', '.join(choices)}, "
-                            f"got {getattr(cfg, name)!r}")
-    for name, (shown, pattern) in _URL_SCHEMES.items():
-        url = getattr(cfg, name)
-        if url and not re.match(pattern, url, re.IGNORECASE):
-            problems.append(f"{name}: expected a URL starting with {shown}, got {url!r}")
-    if cfg.use_ws_reverse:
-        if cfg.ws_reverse_use_universal_client and not cfg.ws_reverse_url:
-            problems.append("ws_reverse_url: required when use_ws_reverse and "
-                            "ws_reverse_use_universal_client are true")
-        if not cfg.ws_reverse_use_universal_client and not (
-                cfg.ws_reverse_url or (cfg.ws_reverse_api_url and cfg.ws_reverse_event_url)):
-            problems.append("ws_reverse_url: required when use_ws_reverse is true (or set both "
-                            "ws_reverse_api_url and ws_reverse_event_url)")
-    if cfg.use_console and cfg.console_host not in ("127.0.0.1", "localhost", "::1") \
-            and not cfg.access_token:
-        problems.append(f"console_host: {cfg.console_host!r} is not loopback, which lets anyone "
-                        "on the network play your users: set access_token too")
-    enabled = [(n, getattr(cfg, n)) for n, on in
-               (("port", cfg.use_http), ("ws_port", cfg.use_ws), ("console_port", cfg.use_console))
-               if on and getattr(cfg, n)]
-    seen: dict[int, str] = {}
-    for name, port in enabled:
-        if port in seen:
-            problems.append(f"{name}: port {port} is already used by {seen[port]}")
-        seen[port] = name
-    return problems
 
 
 def from_mapping(data: dict | None) -> Config:
@@ -275,13 +209,14 @@ def from_mapping(data: dict | None) -> Config:
             problems.append(f"{key}: unknown config key{hint}")
             continue
         kind = _FIELDS[key].type
-        kind = {"bool": bool, "int": int, "str": str, "dict": dict}.get(kind, kind)
+        kind = {"bool": bool, "int": int, "str": str, "dict": dict, "list": list,
+                "str | None": None}.get(kind, kind)
         try:
-            values[key] = _convert(key, value, kind)
+            values[key] = convert(key, value, kind)
         except ValueError as err:
             problems.append(str(err))
     cfg = Config(**values)  # keys that failed above keep their defaults for the checks below
-    problems += _check(cfg) + validate_world_config(cfg.world) + profiles.config_problems(cfg)
+    problems += check(cfg) + validate_world_config(cfg.world) + profiles.config_problems(cfg)
     if problems:
         raise ConfigError(problems)
     return cfg
@@ -313,5 +248,5 @@ def load_config(path: str | None) -> Config:
 
 def describe() -> list[tuple[str, Any, str, str, str]]:
     """(key, default, unit, spec page, doc) for every key, in order: config.example.yaml's source."""
-    return [(f.name, f.default, f.metadata["unit"], f.metadata["spec"], f.metadata["doc"])
-            for f in fields(Config)]
+    return [(f.name, f.default_factory() if f.default is MISSING else f.default,
+             f.metadata["unit"], f.metadata["spec"], f.metadata["doc"]) for f in fields(Config)]

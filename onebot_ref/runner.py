@@ -26,6 +26,7 @@ from . import __version__, clock
 from .actions import Actions
 from .bus import Bus
 from .config import Config, ConfigError
+from .faults import Faults, http_watch
 from .modes import Mode, Parts
 from .modes.heartbeat import Heartbeat
 from .modes.http_api import HttpApi
@@ -68,6 +69,11 @@ def _ws_reverse(parts: Parts) -> Mode:
     return ReverseClients(parts)
 
 
+def _milky(parts: Parts) -> Mode:
+    from .modes.milky_face import MilkyFace  # late: the Milky tables (~25 ms), and requests
+    return MilkyFace(parts)
+
+
 def _console(parts: Parts) -> Mode:
     from .console.app import Console  # late: Flask (see above)
     return Console(parts)
@@ -101,6 +107,9 @@ MODES: tuple[ModeRow, ...] = (
     ModeRow("http_post", lambda cfg: bool(cfg.post_url), _http_post),
     ModeRow("ws_reverse", lambda cfg: cfg.use_ws_reverse, _ws_reverse),
     ModeRow("heartbeat", lambda cfg: cfg.enable_heartbeat, Heartbeat),
+    # the Milky 1.2 face (docs/milky.md): its own port, the same world
+    ModeRow("milky", lambda cfg: cfg.use_milky, _milky,
+            Serves("milky", "milky_host", "milky_port")),
     ModeRow("console", lambda cfg: cfg.use_console, _console,
             Serves("console", "console_host", "console_port")),
 )
@@ -129,8 +138,16 @@ class Runner:
                            self_message_post_type=self_messages if config.report_self_message
                            else None)
         self.actions = Actions(self.world, config, self.workers)
+        self.faults = Faults(self.traffic, self.workers)  #: fault injection; the connections
+        #: the Milky face's API table and renderer; None unless use_milky (its modes and the
+        #: console share it: the console observes its calls)
+        self.milky = None
+        if config.use_milky:
+            from .actions.milky import MilkyActions  # late: only a Milky face needs it
+
+            self.milky = MilkyActions(self.world, config)
         self.parts = Parts(config, self.world, self.bus, self.actions, self.traffic,
-                           self.workers)
+                           self.faults, self.workers, self.milky)
         #: the enabled modes by name ("http", "ws", "http_post", ...), in the order of MODES
         self.modes: dict[str, Mode] = {}
         #: the servers of the modes that serve an app, by the mode's name
@@ -148,9 +165,13 @@ class Runner:
             mode = self.modes[row.name] = row.build(self.parts)
             if row.serves is not None:
                 assert mode.app is not None, f"mode {row.name} serves no app"
-                self.servers[row.name] = self._server(row.serves, mode.app)
+                # the HTTP API's keep-alive connections are in GET /sim/connections
+                watch = http_watch(self.faults.connections) if row.name == "http" else None
+                self.servers[row.name] = self._server(row.serves, mode.app, watch)
+        if self.milky is not None:  # the port is known: temp and download URLs (MLK-50)
+            self.milky.base_url = self.url("milky")
 
-    def _server(self, where: Serves, app) -> HttpServer:
+    def _server(self, where: Serves, app, watch=None) -> HttpServer:
         cfg = self.config
         host, port = getattr(cfg, where.host_key), getattr(cfg, where.port_key)
         limits = Limits(idle_timeout=cfg.http_idle_timeout,
@@ -158,7 +179,7 @@ class Runner:
                         max_requests=cfg.http_max_requests_per_connection,
                         max_body_bytes=cfg.max_body_bytes)
         try:
-            return HttpServer(where.thread, host, port, app, limits, self.workers)
+            return HttpServer(where.thread, host, port, app, limits, self.workers, watch)
         except OSError as err:
             raise ConfigError([f"{where.port_key}: cannot listen on {host}:{port}: "
                                f"{err.strerror}"]) from None
@@ -187,12 +208,15 @@ class Runner:
         for mode in self.modes.values():  # HTTP POST posts lifecycle enable once servers are up
             mode.start()
         self.workers.open()  # from now on a worker that is not running is a problem (SUP-2)
+        for line in self.warnings():
+            log.warning("%s", line)
         return self
 
     def stop(self) -> None:
         if self._stopped.is_set():
             return
         self._stopped.set()
+        self.faults.stop()  # first: held answers let go, nothing refused or silenced
         for mode in reversed(self.modes.values()):  # HTTP POST's lifecycle disable, then the
             mode.stop()                            # forward WebSocket's 1001 closes
         self._close_servers()
@@ -218,7 +242,7 @@ class Runner:
 
     # --- what it opened -------------------------------------------------------------------
     def url(self, name: str) -> str:
-        """Base URL of a server: "http", "ws" or "console"."""
+        """Base URL of a server: "http", "ws", "milky" or "console"."""
         server = self.servers[name]
         scheme = "ws" if name == "ws" else "http"
         return f"{scheme}://{_display_host(server.host)}:{server.port}"
@@ -242,9 +266,26 @@ class Runner:
             from .modes.ws_reverse import CLIENT_ROLE, client_urls  # loaded with the mode
             out += [(f"reverse WebSocket ({CLIENT_ROLE[role]}) to", url)
                     for role, url in client_urls(cfg)]
+        if "milky" in self.servers:
+            base = self.url("milky")
+            if cfg.milky_revision == "seed":
+                out.append(("Milky (seed draft)", f"{base}/:api  ws://{base[7:]}/"))
+            else:
+                out.append(("Milky 1.2", f"{base}/api/:api  {base}/event (WebSocket or SSE)"))
+            out += [("Milky WebHook to", url) for url in cfg.milky_webhook_urls]
         if "console" in self.servers:
             out.append(("console (play the other users)", f"{self.url('console')}/"))
         return out
+
+    def warnings(self) -> list[str]:
+        """One line per thing the banner and the log should say (a world Milky clients would
+        refuse, MLK-59)."""
+        if self.milky is None:
+            return []
+        from .actions.milky import uin_warning
+
+        line = uin_warning(self.world)
+        return [line] if line else []
 
     def banner(self) -> str:
         lines = [f"onebot_ref {__version__}: OneBot 11 reference server (simulated QQ)",
@@ -254,4 +295,5 @@ class Runner:
                  f"profile: {self.profile.summary}"]
         width = max((len(what) for what, _ in self.endpoints()), default=0)
         lines += [f"  {what.ljust(width)}  {where}" for what, where in self.endpoints()]
+        lines += [f"  ! {line}" for line in self.warnings()]
         return "\n".join(lines)

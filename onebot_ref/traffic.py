@@ -29,10 +29,14 @@ from typing import Any, Callable, Mapping
 #: Headers whose values are credentials: kept as scheme + first 2 characters.
 _SECRET_HEADERS = {"authorization", "x-signature"}
 _TOKEN_IN_QUERY = re.compile(r"(access_token=)([^&\s]*)")
-#: ``demo``: the steps of a guided demo (``python -m onebot_ref demo``, onebot_ref/demo/);
-#: ``server``: onebot_ref's reports about itself (a thread's job that failed, a worker that
-#: stopped and runs again: see workers.py)
-CHANNELS = ("http", "http_post", "ws", "ws_reverse", "console", "demo", "server")
+#: the channels: OneBot 11's four modes, the Milky face's API (``milky``), its event streams
+#: (``milky_event``: WebSocket and SSE) and WebHooks (``milky_webhook``), the console,
+#: ``demo``: the steps of a guided demo (``python -m onebot_ref demo``, onebot_ref/demo/),
+#: ``fault``: what an injected fault did (onebot_ref/faults/), and ``server``: onebot_ref's
+#: reports about itself (a thread's job that failed, a worker that stopped and runs again:
+#: see workers.py)
+CHANNELS = ("http", "http_post", "ws", "ws_reverse", "milky", "milky_event", "milky_webhook",
+            "console", "demo", "fault", "server")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: How much of an undecodable frame the journal shows.
 SHOWN_BYTES = 200

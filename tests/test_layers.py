@@ -27,6 +27,10 @@ FORBIDDEN = {
     "profiles": {"protocol", "world", "actions", "modes", "console", "runner", "bus", "traffic",
                  "cli", "config", "flask", "werkzeug", "requests", "simple_websocket",
                  "threading", "socket", "sqlite3"},
+    # fault injection sits beside the transports it acts on (modes import it); it reaches the
+    # world only through them, and knows no console, runner or web library
+    "faults": {"world", "actions", "console", "runner", "cli", "flask", "werkzeug", "requests",
+               "simple_websocket"},
 }
 
 

@@ -14,12 +14,14 @@ import requests
 
 from fakebot import connect
 from helpers import http_call, http_data
+from milky_client import SseReader
 from onebot_ref.console.tail import format_frame
 
 WAIT = 5.0
 #: every long-lived thread a runner with all modes has (SUP-1)
 WORKERS = {"actions-async", "actions-rate-limited", "event-bus", "http-post",
-           "ws-reverse:universal", "heartbeat", "http-api", "ws-forward", "console"}
+           "ws-reverse:universal", "heartbeat", "http-api", "ws-forward", "console",
+           "milky", "milky-webhook 0"}
 
 
 def status(runner) -> dict:
@@ -118,16 +120,21 @@ def test_the_event_bus_stopped_by_a_sink_revives_by_itself(make_runner):
 def test_every_thread_is_named_and_none_is_left_after_stop(make_runner):
     """All modes on: HTTP API, forward WebSocket (with a pipelining client: the pool threads),
     HTTP POST and a reverse client (to dead ports: they keep trying), heartbeat, console,
-    both action workers. Every thread started has a name that says what it is (no
-    "Thread-N"); after stop() none is left (SUP-3), within a bound."""
+    both action workers, the Milky face with a WebHook (to the dead port) and an SSE stream
+    (tests/modes/test_milky_workers.py has the rest of the Milky face's threads). Every thread
+    started has a name that says what it is (no "Thread-N"); after stop() none is left
+    (SUP-3), within a bound."""
     with socket_nobody_listens() as dead_port:
         before = set(threading.enumerate())
         config = {"use_ws": True, "use_console": True, "enable_heartbeat": True,
                   "heartbeat_interval": 50, "post_url": f"http://127.0.0.1:{dead_port}/",
                   "use_ws_reverse": True, "ws_reverse_url": f"ws://127.0.0.1:{dead_port}/",
                   "ws_reverse_use_universal_client": True,
-                  "ws_reverse_reconnect_interval": 50}
-        with make_runner(**config) as runner:
+                  "ws_reverse_reconnect_interval": 50, "use_milky": True,
+                  "milky_host": "127.0.0.1", "milky_port": 0,
+                  "milky_webhook_urls": [f"http://127.0.0.1:{dead_port}/"]}
+        with make_runner(**config) as runner, SseReader(runner) as milky:
+            assert milky.status() == 200
             ws = connect(runner.url("ws") + "/")
             ws.next_event()  # lifecycle connect
             for n in range(20):  # sent before any answer: some go to the API pool
@@ -143,7 +150,7 @@ def test_every_thread_is_named_and_none_is_left_after_stop(make_runner):
             runner.world.receive_private_message(10001, "hello")
             ws.next_event(lambda e: e.get("post_type") == "message")
             ours = set(threading.enumerate()) - before
-            names = {t.name for t in ours if not t.name.startswith("fakebot")}
+            names = {t.name for t in ours if not t.name.startswith(("fakebot", "test-"))}
             assert WORKERS <= names, WORKERS - names
             unnamed = [n for n in names if re.fullmatch(r"Thread-\d+( \(.*\))?", n)]
             assert not unnamed, unnamed
@@ -152,7 +159,7 @@ def test_every_thread_is_named_and_none_is_left_after_stop(make_runner):
         deadline = time.monotonic() + WAIT
         for thread in ours:
             thread.join(max(0.0, deadline - time.monotonic()))
-        left = sorted(t.name for t in ours if t.is_alive())
+        left = sorted(t.name for t in ours if t.is_alive() and not t.name.startswith("test-"))
         assert not left, left
 
 

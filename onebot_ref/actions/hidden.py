@@ -37,6 +37,17 @@ def apply_quick_operation(call: Callable[[str, dict], dict], context: dict,
     return steps
 
 
+def steps_verdict(steps: list[Step]) -> str:
+    """What the steps of a quick operation did, for the journal: "quick operation applied:
+    reply, ban" and each failed step with its retcode."""
+    done = [name for name, _, envelope in steps if envelope.get("status") != "failed"]
+    failures = [f"{name} failed ({action}: {envelope.get('retcode')} "
+                f"{envelope.get('message', '')})" for name, action, envelope in steps
+                if envelope.get("status") == "failed"]
+    parts = [f"quick operation applied: {', '.join(done)}"] if done else []
+    return "; ".join(parts + failures)
+
+
 def handle_quick_operation(ctx: Context, context: dict, operation: dict) -> None:
     """api/hidden.md#handle_quick_operation-对事件执行快速操作: "对事件执行快速操作".
 

@@ -7,7 +7,8 @@ bus as the bot's own actions: an injected message gets a real ``message_id``, is
     GET  /sim/world                      the world: self, friends, groups with members, profile
     POST /sim/private_message            {"user_id", "message", "group_id"?}
     POST /sim/group_message              {"group_id", "user_id", "message", "anonymous"?}
-    POST /sim/event                      a partial notice / request / message event
+    POST /sim/event                      a partial notice / request / message event, or a
+                                         Milky-only kind {"kind": ...} (event_api.py)
     GET  /sim/messages?after=SEQ         the stored messages of both sides, paged by seq
     GET  /sim/traffic?after=SEQ          the traffic journal, paged by seq
 
@@ -203,9 +204,9 @@ def _verdict(text: str) -> None:
 
 @sim.after_request
 def _journal(response: Response) -> Response:
-    """Every change asked of the console (POST) is journalled with its verdict, so the journal
-    tells the whole story; the reading endpoints (polled all the time) are not."""
-    if request.method == "POST":
+    """Every change asked of the console (POST, DELETE) is journalled with its verdict, so the
+    journal tells the whole story; the reading endpoints (polled all the time) are not."""
+    if request.method in ("POST", "DELETE"):
         # What was read (BAD-5: the journal holds only what it can serialise): the JSON, or the
         # text, or the bytes (traffic.safe describes them) of a body that is neither.
         data = g.get("body") if "body" in g and not g.get("body_error") else None
@@ -216,7 +217,7 @@ def _journal(response: Response) -> Response:
             except wire.WireError:
                 data = raw
         verdict = getattr(g, "verdict", None)
-        if response.status_code != 200:
+        if response.status_code not in (200, 201):
             error = (response.get_json(silent=True) or {}).get("error", "")
             verdict = f"{response.status_code}: {error.partition(chr(10))[0]}"  # a 408's headline
         _parts().traffic.record("console", "in", request.remote_addr or "", data,
@@ -257,20 +258,6 @@ def group_message() -> Response:
     _verdict(f"injected group message {event['message_id']} "
              f"from {user_id} in {group_id}")
     return jsonify(message_id=event["message_id"], event=_as_pushed(event))
-
-
-@sim.post("/event")
-def event() -> Response:
-    data = _json_body()
-    if not isinstance(data, dict):
-        raise BadInput('body: expected a JSON object with post_type, e.g. {"post_type": '
-                       '"request", "request_type": "friend", "user_id": 10002, "comment": "hi"}')
-    if "post_type" not in data:
-        raise BadInput("post_type: missing (expected message, notice, request or meta_event)")
-    injected = _inject("event", data, _parts().world.inject_event, data)
-    kind = injected.get(f"{injected['post_type']}_type", "")
-    _verdict(f"injected {injected['post_type']} {kind}".rstrip())
-    return jsonify(event=_as_pushed(injected))
 
 
 @sim.get("/messages")

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 from ..calls import CallLog
 from ..protocol import wire
 from ..protocol.auth import authorize
-from . import expect_api, kinds  # noqa: F401 (expect_api: its routes join the sim blueprint)
+from . import event_api, expect_api, faults_api, kinds  # noqa: F401 (their routes join the sim blueprint)
 from .api import sim
 from .watch import Watch
 
@@ -58,16 +58,20 @@ class Console:
     def __init__(self, parts: Parts):
         self.calls = CallLog(parts.actions.bound)
         self.app = create_app(parts, self.calls)
-        parts.actions.observers.append(self.calls.record)
-        self._actions = parts.actions
+        #: the call log observes both faces' calls (a Milky call: channel "milky")
+        self._observed = [parts.actions.observers] + (
+            [parts.milky.observers] if parts.milky is not None else [])
+        for observers in self._observed:
+            observers.append(self.calls.record)
 
     def start(self) -> None:
         """Nothing to start: every request runs in a thread of the server."""
 
     def stop(self) -> None:
         """Nothing to stop: the long polls end with their timeout or the server."""
-        if self.calls.record in self._actions.observers:
-            self._actions.observers.remove(self.calls.record)
+        for observers in self._observed:
+            if self.calls.record in observers:
+                observers.remove(self.calls.record)
 
 
 def create_app(parts: Parts, calls: CallLog | None = None) -> Flask:

@@ -66,7 +66,7 @@ class ConsoleClient:
         if not isinstance(body, dict):
             raise CliError(f"{self.url} answered HTTP {response.status_code} without JSON: "
                            f"is it an onebot_ref console?")
-        if response.status_code != 200:
+        if response.status_code not in (200, 201):
             raise CliError(body.get("error") or f"HTTP {response.status_code}")
         return body
 
@@ -75,6 +75,9 @@ class ConsoleClient:
 
     def post(self, path: str, body: dict) -> Any:
         return self._request("POST", path, json=body)
+
+    def delete(self, path: str) -> Any:
+        return self._request("DELETE", path)
 
 
 def _client(args: argparse.Namespace) -> ConsoleClient:
@@ -163,13 +166,13 @@ def cmd_event(args: argparse.Namespace) -> int:
         if not isinstance(partial, dict):
             raise CliError("--json: expected a JSON object with post_type")
     elif args.kind:
-        shape = kinds.KINDS[args.kind]
+        shape = kinds.KINDS.get(args.kind)  # None: a Milky-only kind (--set its fields)
         values: dict[str, Any] = {}
         for field, option in OPTIONS.items():
             value = getattr(args, option[2:].replace("-", "_"))
             if value is not None:
                 values[field] = _json_value(value) if field == "file" else value
-        if len(shape.sub_types) > 1:  # the first of the spec's list unless told otherwise
+        if shape is not None and len(shape.sub_types) > 1:  # the spec's first unless told
             values["sub_type"] = args.sub_type or shape.sub_types[0]
         for item in args.set:
             key, sep, value = item.partition("=")
@@ -220,8 +223,9 @@ def add_commands(sub) -> None:
         description="Send a notice or request event as the other users would cause it. The "
                     "server fills time, self_id and a request's flag, and changes the world "
                     "(group_increase adds the member). Kinds: " + ", ".join(kinds.KINDS) + ".")
-    event.add_argument("kind", nargs="?", choices=list(kinds.KINDS), metavar="KIND",
-                       help="the event kind: " + ", ".join(kinds.KINDS))
+    event.add_argument("kind", nargs="?", choices=[*kinds.KINDS, *kinds.MILKY_KINDS],
+                       metavar="KIND", help="the event kind: " + ", ".join(kinds.KINDS)
+                       + "; Milky only: " + ", ".join(kinds.MILKY_KINDS))
     for field, option in OPTIONS.items():
         event.add_argument(option, type=int if field.endswith("_id") or field == "duration"
                            else str, help=f"the event's {field}"
@@ -265,6 +269,8 @@ def add_commands(sub) -> None:
                         help="the config to check (default: what `serve` runs without -c)")
     doctor.set_defaults(func=_run(cmd_doctor))
 
+    from .cli_faults import add_command as add_fault_command  # fault
     from .cli_testing import add_commands as add_test_commands  # expect, record
 
     add_test_commands(sub)
+    add_fault_command(sub)

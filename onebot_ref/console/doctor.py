@@ -15,6 +15,7 @@ The setting names come from the SDKs' sources (read for this file):
 - aiocqhttp, nonebot/aiocqhttp ``aiocqhttp/__init__.py``: ``CQHttp(api_root=, access_token=,
   secret=)``, ``bot.run(host, port)``; HTTP POST at ``/``, reverse WebSocket at ``/ws``,
   ``/ws/api``, ``/ws/event`` (any trailing slash); no forward WebSocket client.
+- nonebot-adapter-milky and milky-python-sdk, for the Milky face: doctor_milky.py.
 - Koishi, koishijs/koishi-plugin-adapter-onebot ``src/bot/index.ts`` (``selfId``, ``token``,
   ``protocol``: http | ws | ws-reverse), ``src/http.ts`` (``endpoint`` = the HTTP API, ``path``
   default ``/onebot`` where events are POSTed, ``secret``), ``src/ws.ts`` (``endpoint`` for ws;
@@ -29,6 +30,7 @@ from urllib.parse import urlsplit
 
 from ..config import Config, load_config
 from ..profiles import get as get_profile
+from . import doctor_milky
 
 NONEBOT_POST_PATHS = ("/onebot/v11/", "/onebot/v11/http", "/onebot/v11/http/")
 NONEBOT_WS_PATHS = ("/onebot/v11/", "/onebot/v11/ws", "/onebot/v11/ws/")
@@ -199,6 +201,11 @@ def report(cfg: Config, source: str) -> Report:
 
     world = World(cfg.world or None, None)
     self_id, nickname = world.self_id, world.nickname
+    milky_warning = None
+    if cfg.use_milky:
+        from ..actions.milky import uin_warning  # MLK-59: numbers a Milky client refuses
+
+        milky_warning = uin_warning(world)
     world.close()
     out = Report()
     out.add(f"onebot_ref doctor: {source}: the config is valid",
@@ -212,12 +219,16 @@ def report(cfg: Config, source: str) -> Report:
             f"  console          {_server_state(cfg)}")
     enabled = [(cfg.use_http, _http_api), (bool(cfg.post_url), _http_post),
                (cfg.use_ws, _ws_forward), (cfg.use_ws_reverse, _ws_reverse)]
-    if not any(on for on, _ in enabled):
-        out.warn("no communication mode is enabled: set use_http, post_url, use_ws or "
-                 "use_ws_reverse")
+    if not any(on for on, _ in enabled) and not cfg.use_milky:
+        out.warn("no communication mode is enabled: set use_http, post_url, use_ws, "
+                 "use_ws_reverse or use_milky")
     for on, section in enabled:
         if on:
             section(cfg, self_id, out)
+    if cfg.use_milky:
+        doctor_milky.section(cfg, _connect_host(cfg.milky_host), out)
+        if milky_warning:
+            out.warn(milky_warning)
     for name, host in (("host", cfg.host if cfg.use_http else None),
                        ("ws_host", cfg.ws_host if cfg.use_ws else None)):
         if host in ("0.0.0.0", "::") and not cfg.access_token:

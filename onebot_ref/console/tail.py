@@ -20,7 +20,7 @@ BEYOND = 2**52  # an ``after`` past the end: the answer carries the current curs
 # --- tail --------------------------------------------------------------------------------------
 
 CHANNEL_COLOURS = {"http": "36", "http_post": "35", "ws": "34", "ws_reverse": "33", "console": "90",
-                   "demo": "93", "server": "31"}
+                   "demo": "93", "fault": "95", "server": "31"}
 
 
 def summarize(frame: dict) -> str:
@@ -28,6 +28,8 @@ def summarize(frame: dict) -> str:
     data = frame.get("data")
     if not isinstance(data, dict):
         return json.dumps(data, ensure_ascii=False)[:200]
+    if frame.get("channel") == "fault":  # the verdict says what it did
+        return f"{data.get('fault')} {data.get('type')}"
     if frame.get("channel") == "demo":  # a guided demo's note: its verdict says the rest
         return f"demo {data.get('demo', '')}" + (f" step {data['step']}/{data.get('of')}"
                                                  if "step" in data else "")

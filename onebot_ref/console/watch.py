@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 #: the OneBot modes, as a hint names them: (config test, name)
 _MODES = ((lambda c: c.use_http, "HTTP API"), (lambda c: c.use_ws, "forward WebSocket"),
           (lambda c: c.use_ws_reverse, "reverse WebSocket"),
-          (lambda c: bool(c.post_url), "HTTP POST"))
+          (lambda c: bool(c.post_url), "HTTP POST"), (lambda c: c.use_milky, "Milky"))
 _PAGE = 5000
 _BEYOND = 2**63 - 1
 
@@ -133,8 +133,9 @@ class Watch:
 
     # --- what happened -----------------------------------------------------------------------
     def bot_seen(self) -> str | None:
-        """How a bot was first seen since the server started (None: never): a WebSocket opened,
-        an HTTP API request, or an HTTP POST answered 2xx. Read from the traffic journal."""
+        """How a bot was first seen since the server started (None: never): a WebSocket or a
+        Milky event stream opened, an HTTP API or Milky API request, or an HTTP POST or Milky
+        WebHook answered 2xx. Read from the traffic journal."""
         with self._lock:
             if self._bot_seen is None:
                 frames, self._scanned = self.traffic.since(self._scanned, 10**9)
@@ -174,7 +175,12 @@ def _bot_in(frame: dict) -> str | None:
         return f"{name} {frame['peer']} opened (#{seq})"
     if channel == "http" and frame["direction"] == "in":
         return f"HTTP API request from {frame['peer']} (#{seq})"
-    if channel == "http_post" and frame["direction"] == "in" and isinstance(data, dict) \
-            and 200 <= (data.get("status") or 0) < 300:
-        return f"HTTP POST receiver {frame['peer']} answered {data['status']} (#{seq})"
+    if channel in ("http_post", "milky_webhook") and frame["direction"] == "in" \
+            and isinstance(data, dict) and 200 <= (data.get("status") or 0) < 300:
+        what = "HTTP POST" if channel == "http_post" else "Milky WebHook"
+        return f"{what} receiver {frame['peer']} answered {data['status']} (#{seq})"
+    if channel == "milky_event" and isinstance(data, dict) and data.get("event") == "open":
+        return f"Milky event stream {frame['peer']} opened (#{seq})"
+    if channel == "milky" and frame["direction"] == "in":
+        return f"Milky API request from {frame['peer']} (#{seq})"
     return None

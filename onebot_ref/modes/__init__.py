@@ -1,4 +1,5 @@
-"""The communication modes of OneBot 11 (communication/README.md): one module per mode, I/O only.
+"""The communication modes of OneBot 11 (communication/README.md) and of Milky 1.2: one module
+per mode, I/O only.
 
 - ``http_api``   — HTTP API server: ``GET|POST /:action`` (communication/http.md)
 - ``http_params`` — the parameters of one HTTP API request (query, form, JSON body)
@@ -18,6 +19,15 @@
 - ``heartbeat``  — heartbeat meta events on every channel (event/meta.md#心跳)
 - ``http_server`` — the keep-alive HTTP/1.1 server under every port (RFC 9112), any WSGI app;
   ``http_exchange`` — one request's exchange on one of its connections
+- ``post_worker`` — events POSTed to one URL by one thread (HTTP POST's and the WebHooks')
+
+The Milky 1.2 face (docs/milky.md), on its own port:
+
+- ``milky_face`` — the mode: routes, bus sinks, bot_offline on stop
+- ``milky_api`` — ``POST /api/:api`` and ``GET /res/...``
+- ``milky_events`` — ``GET /event`` as WebSocket or Server-Sent Events
+- ``milky_webhook`` — every event POSTed to each ``milky_webhook_urls``
+- ``milky_seed`` — ``milky_revision: seed``: the seed draft's WebSocket ``/``
 
 The rules themselves live in ``onebot_ref.protocol`` and the actions in ``onebot_ref.actions``;
 a mode only moves bytes between the wire and ``actions.call`` / the event bus.
@@ -37,8 +47,10 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol
 if TYPE_CHECKING:  # types only: importing the world and the actions would cost the fake bot
     # and the benchmarks' bare stacks (they import ws_transport) startup for nothing
     from ..actions import Actions
+    from ..actions.milky import MilkyActions
     from ..bus import Bus
     from ..config import Config
+    from ..faults import Faults
     from ..traffic import Traffic
     from ..workers import Workers
     from ..world import World
@@ -57,8 +69,12 @@ class Parts:
     actions: Actions
     #: the journal every frame goes to; None in the benchmarks' "no journal" runs
     traffic: Traffic | None
+    #: the faults to inject (onebot_ref/faults/), and the runner's list of connections
+    faults: Faults
     #: the supervised threads: every long-lived thread of a mode is one of its workers
     workers: Workers
+    #: the Milky face's API table and renderer (use_milky); None when the face is off
+    milky: MilkyActions | None = None
 
 
 class Mode(Protocol):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import time
 
+from ..faults.protocol import heartbeat as heartbeat_fault
 from ..protocol import events
 from ..protocol.coerce import Params
 from ..workers import STOP
@@ -33,6 +34,7 @@ class Heartbeat:
 
     def __init__(self, parts: Parts):
         self.bus, self.actions, self.world = parts.bus, parts.actions, parts.world
+        self.faults = parts.faults
         self.interval_ms = parts.config.heartbeat_interval
         self.clock = parts.world.clock
         self._last = 0.0  # when the previous beat was due (time.monotonic()); start() sets it
@@ -84,4 +86,8 @@ class Heartbeat:
                                 interval=self.interval_ms)
 
     def beat(self) -> None:
-        self.bus.publish(self.event())
+        event = self.event()
+        if self.faults.active:  # a heartbeat fault: this beat skipped, or its interval wrong
+            event = heartbeat_fault(self.faults, event)
+        if event is not None:
+            self.bus.publish(event)

@@ -27,6 +27,7 @@ import os
 import re
 from http import HTTPStatus
 
+from ..faults.answers import http_answer
 from ..profiles import settings_of
 from ..protocol import wire
 from ..protocol.auth import authorize, profile_note
@@ -44,8 +45,7 @@ _ACTION_PATH = re.compile(r"/([^/\s]+)/?")
 _JSON_TYPE = "application/json; charset=UTF-8"  # HTTP-15
 _CORS = (("Access-Control-Allow-Methods", "*"), ("Access-Control-Allow-Headers", "*"))
 _BODY_HEADERS = {"CONTENT_TYPE": "Content-Type", "CONTENT_LENGTH": "Content-Length"}
-_STATUS_LINES = {code: f"{code} {HTTPStatus(code).phrase}"
-                 for code in (200, 400, 401, 403, 404, 405, 406, 413)}
+_STATUS_LINES = {code: f"{code} {code.phrase}" for code in HTTPStatus if code >= 200}
 
 
 @functools.lru_cache(maxsize=512)  # bounded: clients choose header names
@@ -91,7 +91,7 @@ class HttpApi(DataFiles):
 
     def __init__(self, parts: Parts):
         config = parts.config
-        self.actions, self.traffic = parts.actions, parts.traffic
+        self.actions, self.traffic, self.faults = parts.actions, parts.traffic, parts.faults
         self.settings = settings_of(config)  # the compat profile's (profiles/settings.py)
         self.token = config.access_token
         self.limit = config.max_body_bytes
@@ -184,21 +184,26 @@ class HttpApi(DataFiles):
             frame["params"] = (values if "access_token" not in values else
                                {**values, "access_token": mask_secret(values["access_token"])})
             self._record_in(environ, frame)
-        envelope = self.actions.call(action, params, channel="http")
+        if self.faults.active:  # one read while no fault is on (FAULT-4): faults/answers.py
+            return http_answer(self, environ, start_response, action, params)
+        return self._reply(environ, start_response, params, self.actions.call(action, params, "http"))
+
+    def _reply(self, environ: dict, start_response, params: Params, envelope: dict,
+               body: bytes | None = None) -> list[bytes]:
+        """The answer carrying ``envelope`` (``body``: other bytes, from a bad_answer fault)."""
         # communication/http.md: "如果 API 不存在，状态码为 404"
         # (or what a profile says: Settings.unknown_action_http)
         if envelope.get("retcode") == Retcode.NOT_FOUND and \
                 self.settings.unknown_action_http is None:
             return self._refuse(environ, start_response, None, Reject(
-                404, envelope.get("message") or f"no action {action!r}"))
+                404, envelope.get("message") or "no such action"))
         if not self.settings.is_spec:  # the profile's retcode and keys (http_profile.py)
             envelope = answered(self.settings, envelope, params.notes)
         # communication/http.md: "剩下的所有情况，无论操作实际成功与否，状态码都是 200"
         if self.traffic is not None:
-            notes = params.notes
             self.traffic.record("http", "out", peer(environ), envelope,
-                                verdict="; ".join(notes) if notes else None)
-        body = wire.body(envelope)
+                                verdict="; ".join(params.notes) if params.notes else None)
+        body = wire.body(envelope) if body is None else body
         start_response("200 OK", [("Content-Type", _JSON_TYPE),
                                   ("Content-Length", str(len(body))), *self.cors_headers])
         return [body]

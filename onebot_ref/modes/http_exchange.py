@@ -54,6 +54,22 @@ def refusal(status: int, reason: str) -> bytes:
             f"{extra}Connection: close\r\n\r\n").encode() + body
 
 
+def stream_head(status: str, headers: list[tuple[str, str]], minor: int) -> tuple[bytes, bool]:
+    """The head of a streamed answer an app writes itself on a socket it took over (the Milky
+    face's Server-Sent Events), and whether its body is chunked: RFC 9112 7.1 for HTTP/1.1,
+    else (6.3) a body that ends when the connection closes. The connection closes after it."""
+    chunked = minor >= 1
+    lines = [f"HTTP/1.1 {status}\r\n", *(f"{name}: {value}\r\n" for name, value in headers),
+             "Transfer-Encoding: chunked\r\n" if chunked else "",
+             f"Connection: close\r\nDate: {Date.now()}\r\nServer: {SERVER}\r\n\r\n"]
+    return "".join(lines).encode("latin-1"), chunked
+
+
+def chunk(data: bytes) -> bytes:
+    """One chunk of a chunked body (RFC 9112 7.1); ``b""`` makes the last chunk."""
+    return b"%x\r\n%s\r\n" % (len(data), data) if data else b"0\r\n\r\n"
+
+
 def make_environ(base: dict, head: http1.Head, body) -> dict:
     """The WSGI environ of one request (PEP 3333): the connection's ``base`` keys, the request
     line's, a key per header field (joined with "," when repeated) and ``wsgi.input``."""

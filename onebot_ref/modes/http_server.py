@@ -13,10 +13,9 @@ instead, so no body byte is ever read as the next request. Limits: ``idle_timeou
 silence end a connection (the accept thread watches); past ``max_connections`` a new client
 gets 503; after ``max_requests`` requests a connection closes. Nothing is registered globally.
 An app takes the connection over (a WebSocket upgrade, :func:`.ws_transport.accept`) with
-``environ["onebot_ref.take_socket"]()``: the socket and the bytes read past the head are its
-own until it returns; the server then writes nothing and closes the socket. The accept thread
-is a supervised worker (a client is one job, SUP-1); a connection's failure ends it only (SUP-4).
-"""
+``environ["onebot_ref.take_socket"]()``: the socket and the bytes read past the head are its own
+until it returns; the server then writes nothing and closes the socket. The accept thread is a
+supervised worker (a client is one job, SUP-1); a connection's failure ends it only (SUP-4)."""
 
 from __future__ import annotations
 
@@ -38,6 +37,7 @@ log = logging.getLogger(__name__)
 MAX_HEAD_BYTES = 65536  # request line and header fields together (larger: 431)
 LINGER = 1.0  # seconds to wait for the client's end after our last response (RFC 9112 9.6)
 CUT_GRACE = 0.5  # seconds of stop()'s time kept for cutting what has not finished
+ANSWER_GRACE = 1.0  # seconds an expired connection keeps to send its 408 before it is cut
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,10 @@ class HttpServer:
     """One listening socket; ``start()`` runs its accept thread, ``stop()`` ends everything."""
 
     def __init__(self, name: str, host: str, port: int, app, limits: Limits = Limits(),
-                 workers: Workers | None = None):
+                 workers: Workers | None = None, watch=None):
         self.name, self.app, self.limits = name, app, limits
         self.workers = workers if workers is not None else Workers()  # else: one of its own
+        self.watch = watch  # watch(conn) -> done: told of each connection, by done() of its end
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._listener = socket.socket(family, socket.SOCK_STREAM)
         try:
@@ -69,8 +70,7 @@ class HttpServer:
         self.host, self.port = host, self._listener.getsockname()[1]
         self._connections: set[_Connection] = set()
         self._refusing = 0  # connections being answered 503 (bounded too)
-        self._lock = threading.Lock()
-        self._closing = False
+        self._lock, self._closing = threading.Lock(), False
         # The accept thread also ends idle connections (their sockets stay blocking: a socket
         # timeout would cost a poll() and a GIL hand-off on every read and write).
         self._tick = max(0.01, min(1.0, limits.idle_timeout / 4))
@@ -157,8 +157,7 @@ class HttpServer:
 
     def _forget(self, conn: _Connection) -> None:
         with self._lock:
-            if conn.refuse:
-                self._refusing -= 1
+            self._refusing -= conn.refuse
             self._connections.discard(conn)
 
 
@@ -167,11 +166,10 @@ class _Connection:
 
     def __init__(self, server: HttpServer, sock: socket.socket, addr, refuse: bool):
         self.server, self.sock, self.refuse = server, sock, refuse
-        # busy: a request is being answered (stop() lets it finish); taken: the app took the
-        # socket over; ended: the client closed its side (nothing to linger for); expired: the
-        # accept thread ended it at its deadline (None: no deadline, while the app runs).
+        # busy: a request is being answered (stop() lets it finish); taken: the app has the socket;
+        # ended: the client closed its side (no linger); expired: the accept thread ended it
         self.busy = self.taken = self.ended = self.expired = False
-        self.deadline: float | None = None
+        self.deadline: float | None = None  # None: no deadline (while the app runs)
         self.buf = b""  # bytes read and not yet used: the next head(s), when a client pipelines
         self.thread = threading.Thread(target=self.serve, daemon=True,
                                        name=f"{server.name} {addr[0]}:{addr[1]}")
@@ -183,6 +181,7 @@ class _Connection:
             "onebot_ref.take_socket": self._take}
 
     def serve(self) -> None:
+        done = self.server.watch(self) if self.server.watch is not None else None
         try:
             self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             served = 0
@@ -197,6 +196,8 @@ class _Connection:
             if not (self.taken or self.ended):
                 self._linger()
             self.sock.close()
+            if done is not None:
+                done()
 
     def cut(self) -> None:
         """End the connection now: the thread's blocked read returns and it exits."""
@@ -204,11 +205,12 @@ class _Connection:
             self.sock.shutdown(socket.SHUT_RDWR)
 
     def expire(self) -> None:
-        """Past the deadline: stop reading (a blocked read returns, a 408 can still be sent);
-        the second time (a write that does not end either), cut."""
+        """Past the deadline: stop reading (the woken reader, which looks at ``expired`` at once,
+        may still send a 408); ANSWER_GRACE later (not the next tick: load slows it), cut."""
+        first, self.expired = not self.expired, True
+        self.deadline = time.monotonic() + ANSWER_GRACE if first else self.deadline
         with contextlib.suppress(OSError):
-            self.sock.shutdown(socket.SHUT_RDWR if self.expired else socket.SHUT_RD)
-        self.expired = True
+            self.sock.shutdown(socket.SHUT_RD if first else socket.SHUT_RDWR)
 
     def _take(self) -> tuple[socket.socket, bytes]:
         self.taken, self.deadline = True, None  # the taker decides how long a silence may last
@@ -235,13 +237,11 @@ class _Connection:
         buf = self.buf
         while True:
             end = http1.head_end(buf)
-            if end > MAX_HEAD_BYTES:
+            if end > MAX_HEAD_BYTES or (end < 0 and len(buf) > MAX_HEAD_BYTES):
                 raise http1.BadRequest(431, f"request head over {MAX_HEAD_BYTES} bytes")
             if end >= 0:
                 self.buf = buf[end:]
                 return buf[:end]
-            if len(buf) > MAX_HEAD_BYTES:
-                raise http1.BadRequest(431, f"request head over {MAX_HEAD_BYTES} bytes")
             data = self.sock.recv(RECV_BYTES)
             if not data:
                 if self.expired and buf.strip():

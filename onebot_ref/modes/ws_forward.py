@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, Response, request
 
+from ..faults.link import refusal as fault_refusal
 from ..protocol.auth import authorize, profile_note
 from ..protocol.response import NO_ECHO, Retcode, failed, shaped
 from . import Parts
@@ -59,9 +60,9 @@ class WsForward:
     def __init__(self, parts: Parts):
         self.cfg, self.bus = parts.config, parts.bus
         self.actions, self.traffic, self.world = parts.actions, parts.traffic, parts.world
-        self.workers = parts.workers
-        self.fanout = Fanout("ws", self.traffic, self.bus.message_format,
-                             self.workers)
+        self.faults, self.workers = parts.faults, parts.workers
+        self.fanout = Fanout("ws", self.traffic, self.bus.message_format, self.workers,
+                             faults=self.faults)
         self.pool = ThreadPoolExecutor(API_WORKERS, thread_name_prefix="ws-forward-api")
         self._sessions: set[Session] = set()
         self._lock = threading.Lock()
@@ -157,6 +158,8 @@ class WsForward:
         if refusal is not None and settings.ws_auth_refusal == "handshake":
             status, reason = refusal
             return self._refuse(environ, status, reason if note is None else f"{reason}; {note}")
+        if self.faults.active and (down := fault_refusal(self.faults, role, path)) is not None:
+            return self._refuse(environ, *down)  # a refuse fault, a restart's downtime
         # The server hands over the connection's socket, and the bytes it read past the head
         # (RFC 6455 4.1: the client "MUST wait for a response from the server before sending
         # any further data", but a frame may come right behind the handshake anyway). 4.2.1:
@@ -178,8 +181,8 @@ class WsForward:
         if note is not None and self.traffic is not None:
             self.traffic.record("ws", "in", peer, {"event": "handshake"}, verdict=note)
         session = Session(ws, role, peer, channel="ws", actions=self.actions,
-                          traffic=self.traffic, workers=self.workers, pool=self.pool,
-                          queue_size=self.cfg.ws_send_queue_size, path=path)
+                          traffic=self.traffic, faults=self.faults, workers=self.workers,
+                          pool=self.pool, queue_size=self.cfg.ws_send_queue_size, path=path)
         log.info("forward WebSocket %s connected on %s", peer, path)
         with self._lock:
             self._sessions.add(session)

@@ -6,7 +6,8 @@ One supervised thread per client (``ws-reverse:universal``, or ``ws-reverse:api`
 :func:`.ws_transport.connect`, serves the connection with a :class:`~.ws_session.Session` (the
 same code as a forward connection; the client's thread reads it) and, when it ends, waits
 ``ws_reverse_reconnect_interval`` ms and dials again. An attempt that raises is reported and
-the next one follows after the same interval (SUP-1).
+the next one follows after the same interval (SUP-1). A ``refuse`` fault or a restart's
+downtime holds the wait for the next attempt while it lasts (faults/link.py, FAULT-8).
 
 onebot_ref choices where the spec is silent (for the README):
 
@@ -27,6 +28,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ..config import Config
+from ..faults.link import hold_dial
 from ..profiles import settings_of
 from ..protocol.wire import USER_AGENT  # WSR-6
 from ..traffic import mask_url
@@ -84,9 +86,9 @@ class ReverseClients:
         cfg = self.cfg = parts.config
         self.actions, self.bus, self.traffic, self.world = (parts.actions, parts.bus,
                                                             parts.traffic, parts.world)
-        self.workers = parts.workers
-        self.fanout = Fanout("ws_reverse", self.traffic, self.bus.message_format,
-                             self.workers)
+        self.faults, self.workers = parts.faults, parts.workers
+        self.fanout = Fanout("ws_reverse", self.traffic, self.bus.message_format, self.workers,
+                             faults=self.faults)
         self.pool = ThreadPoolExecutor(API_WORKERS, thread_name_prefix="ws-reverse-api")
         self.interval_ms = cfg.ws_reverse_reconnect_interval
         self._stopping = threading.Event()
@@ -145,8 +147,13 @@ class ReverseClients:
         """The worker's wait for its next job: at once the first time, then one interval after
         any end (WSR-11, WSR-13: the first retry too waits a full interval)."""
         # communication/ws-reverse.md: "OneBot 将以配置中指定的时间间隔不断尝试重连"
-        if client.attempt and client.worker.stopping.wait(self.interval_ms / 1000):
+        stopping = client.worker.stopping
+        if client.attempt and stopping.wait(self.interval_ms / 1000):
             return STOP
+        if self.faults.active:  # a refuse fault or a restart's downtime: not dialling now
+            hold_dial(self.faults, client.role, stopping)
+            if stopping.is_set():
+                return STOP
         client.attempt += 1
         return client
 
@@ -194,7 +201,8 @@ class ReverseClients:
 
     def _serve(self, ws: WebSocket, role: str, peer: str) -> Session:
         session = Session(ws, role, peer, channel="ws_reverse", actions=self.actions,
-                          traffic=self.traffic, workers=self.workers, pool=self.pool,
+                          traffic=self.traffic, faults=self.faults, workers=self.workers,
+                          pool=self.pool,
                           queue_size=self.cfg.ws_send_queue_size)
         with self._lock:
             self._sessions.add(session)

@@ -29,17 +29,18 @@ from __future__ import annotations
 import collections
 import contextlib
 import logging
-import select
 import threading
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any, Callable
 
+from ..faults.answers import ws_request
 from . import ws_socket
 from .ws_frames import answer, encode, verdict
 from .ws_transport import ConnectionClosed, WebSocket
 
 if TYPE_CHECKING:
     from ..actions import Actions
+    from ..faults import Faults
     from ..traffic import Traffic
     from ..workers import Workers
 
@@ -59,11 +60,12 @@ class Session:
     """
 
     def __init__(self, ws: WebSocket, role: str, peer: str, *, channel: str, actions: Actions,
-                 traffic: Traffic | None, workers: Workers, pool: Executor, queue_size: int,
-                 path: str = ""):
+                 traffic: Traffic | None, faults: Faults, workers: Workers, pool: Executor,
+                 queue_size: int, path: str = ""):
         self.ws, self.role, self.peer, self.path = ws, role, peer, path
         self.channel, self.actions, self.traffic, self.pool = channel, actions, traffic, pool
-        self.workers = workers
+        #: conn: its record in faults.connections (made by Fanout.serve); silenced: blackhole()
+        self.faults, self.conn, self.silenced, self.workers = faults, None, 0, workers
         self.queue_size = queue_size
         self.closed_by: str | None = None  # "peer" | "server" | why we dropped it
         self.close_code: int | None = None
@@ -89,8 +91,9 @@ class Session:
         meanwhile waits for the lock and goes out after it, and a client that has read
         ``connect`` is sure to get every later event.
         """
-        self.record("in", {"event": "open", "role": self.role, "path": self.path},
-                    "connection opened", headers=headers)
+        self.record("in", {"event": "open", "role": self.role, "path": self.path,
+                           "connection": self.conn and self.conn.id}, "connection opened",
+                    headers=headers)
         if first_frame is not None:
             self.record("out", first_frame, "lifecycle connect (first frame)")
         with self._lock:
@@ -240,32 +243,41 @@ class Session:
             self.abort("internal error while sending (see the server log)")
 
     def _send_backlog(self) -> None:
-        """The sender thread: wait until the socket can take more (outside the lock), then
-        write from the backlog, until the connection ends."""
-        sock, send_now = self._sock, self._send_now
+        """The sender thread: write the backlog as the socket takes it, until the end."""
         try:
             while self._open:
                 if not self._backlog:
                     self._wake.wait()
                     self._wake.clear()
                     continue
-                writable = select.poll()  # not select(): descriptors above 1023
-                writable.register(sock, select.POLLOUT)
-                writable.poll(1000)
-                with self._lock:
-                    while self._backlog and self._open:
-                        data = self._backlog[0]
-                        sent = send_now(data)  # TLS: the same bytes again after a refusal
-                        if sent < len(data):
-                            self._backlog[0] = memoryview(data)[sent:]
-                            break
-                        self._backlog.popleft()
+                ws_socket.drain(self._sock, self._send_now, self._backlog, self._lock,
+                                lambda: self._open)
         except (OSError, ValueError) as err:  # ValueError: a closed socket
             if self._open and self.ws.open:
                 self.abort(f"send failed: {err!r}")
 
+    def blackhole(self, on: bool) -> int:
+        """FAULT-7, half-open: while on, nothing flows either way (``offer`` and ``ws.write``
+        shadowed on the instance: the hot path keeps no check; requests are dropped unread in
+        faults/answers.py). How many frames were lost."""
+        lost, self.silenced = max(0, self.silenced - 1), 1 if on else 0
+        if on:
+            self.offer = self.ws.write = self._lose  # type: ignore[method-assign]
+        elif "offer" in self.__dict__:
+            del self.offer
+            self.ws.write = self._write_control
+        return lost
+
+    def _lose(self, *_frame: Any) -> None:
+        self.silenced += 1
+
     # --- API requests -----------------------------------------------------------------------
     def _serve_request(self, data: str | bytes) -> None:
+        if self.faults.active:  # one read while no fault is on (FAULT-4): faults/answers.py
+            return ws_request(self, data)
+        return self.answer_request(data)
+
+    def answer_request(self, data: str | bytes) -> None:
         request, envelope, notes = answer(self.actions, data, self.channel)
         if self.traffic is not None:
             self.record("in", request, None)

@@ -14,6 +14,7 @@ first (OpenSSL requires it; the session's backlog keeps them at its head).
 
 from __future__ import annotations
 
+import collections
 import select
 import socket
 import ssl
@@ -111,6 +112,24 @@ def sender(sock: socket.socket) -> Callable[[bytes | memoryview], int]:
             except BlockingIOError:
                 return 0
     return send_now
+
+
+def drain(sock: socket.socket, send_now: Callable[[bytes | memoryview], int],
+          backlog: collections.deque, lock: threading.Lock, still_open: Callable[[], bool]) -> None:
+    """One pass of a connection's sender thread: wait (outside ``lock``, up to 1 s) until
+    ``sock`` can take more, then write from the head of ``backlog`` under ``lock`` while it
+    takes it; a part that did not go out stays at the head (TLS: the same bytes again)."""
+    writable = select.poll()  # not select(): descriptors above 1023
+    writable.register(sock, select.POLLOUT)
+    writable.poll(1000)
+    with lock:
+        while backlog and still_open():
+            data = backlog[0]
+            sent = send_now(data)
+            if sent < len(data):
+                backlog[0] = memoryview(data)[sent:]
+                return
+            backlog.popleft()
 
 
 def writer(sock: socket.socket, timeout: float) -> Callable[[bytes], None]:

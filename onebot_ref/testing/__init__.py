@@ -17,6 +17,13 @@ console on free ports of 127.0.0.1 unless told otherwise, and stops everything w
 AssertionError whose text shows the nearest misses, the bot's messages and calls since the last
 ``say()`` and the traffic journal's last frames.
 
+A Milky bot: ``serve(world=..., use_milky=True)`` adds the Milky 1.2 face on a free port,
+``ob.milky_url`` (``/api/:api``, ``/event``); ``say`` and ``event`` reach its bots as they reach
+the OneBot ones, ``event("reaction", ...)`` and the other Milky-only kinds reach only them, and
+``expect_call`` / ``calls`` see its calls (channel ``"milky"``, the API's own names and
+parameters: ``expect_call("send_group_message", group_id=20001)``). Give the world numbers of
+10001 and up: Milky clients refuse a QQ number below (the default world's bot is 10000).
+
 With pytest, installing onebot_ref is enough: the plugin (onebot_ref/testing/plugin.py) gives
 the fixtures ``onebot`` and ``onebot_factory`` and the marker ``@pytest.mark.onebot(**config)``.
 The README's "Test your bot in CI" section documents this public API; it stays stable.

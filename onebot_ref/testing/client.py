@@ -55,6 +55,12 @@ class ConsoleClient:
         __tracebackhide__ = True
         return self._answer(self._send("POST", path, timeout, json=body), path)
 
+    def delete(self, path: str, timeout: float = TIMEOUT) -> dict | None:
+        """``DELETE path``: the answer, or None for a 404 (nothing there to delete)."""
+        __tracebackhide__ = True
+        response = self._send("DELETE", path, timeout)
+        return None if response.status_code == 404 else self._answer(response, path)
+
     def expect(self, body: dict, seconds: float) -> tuple[bool, Any]:
         """``POST /sim/expect``: (True, matched) or (False, the failure text)."""
         __tracebackhide__ = True
@@ -76,7 +82,7 @@ class ConsoleClient:
         body = _json(response)
         if response.status_code == 400:
             raise ValueError(body.get("error") or response.text)
-        if response.status_code != 200:
+        if response.status_code not in (200, 201):
             raise RuntimeError(f"onebot_ref's console answered {path} with HTTP "
                                f"{response.status_code}: {body.get('error') or response.text}")
         return body

@@ -6,8 +6,9 @@ in its own module and each speaking only the console's JSON API (docs/console-ap
     users.py    UsersMixin     say, event, world, calls, messages, advance, now
     expect.py   ExpectMixin    wait_for_bot, expect_message, expect_no_message, expect_call (+ async)
     replay.py   SessionMixin   record, recorded, save, replay (+ async)
+    faults.py   FaultsMixin    fault, faults (a method per type), connections, expect_reconnect
 
-A new concern (fault injection, say) is one more mixin here.
+A new concern is one more mixin here.
 """
 
 from __future__ import annotations
@@ -22,16 +23,18 @@ import yaml
 from ..config import Config, from_mapping
 from .client import ConsoleClient
 from .expect import ExpectMixin
+from .faults import FaultsMixin
 from .replay import SessionMixin
 from .users import UsersMixin
 
 #: what serve() sets unless told otherwise: loopback, every port free, the forward WebSocket,
 #: the HTTP API and the console on
 DEFAULTS = {"host": "127.0.0.1", "port": 0, "use_http": True, "ws_host": "127.0.0.1",
-            "ws_port": 0, "use_ws": True, "console_host": "127.0.0.1", "console_port": 0}
+            "ws_port": 0, "use_ws": True, "console_host": "127.0.0.1", "console_port": 0,
+            "milky_host": "127.0.0.1", "milky_port": 0}
 
 
-class OneBotServer(UsersMixin, ExpectMixin, SessionMixin):
+class OneBotServer(UsersMixin, ExpectMixin, SessionMixin, FaultsMixin):
     """A running onebot_ref: ``with serve(...) as ob`` (or ``start()`` / ``stop()``)."""
 
     def __init__(self, world: dict | str | os.PathLike | None = None, **config: Any):
@@ -100,13 +103,20 @@ class OneBotServer(UsersMixin, ExpectMixin, SessionMixin):
         return self._url("ws")
 
     @property
+    def milky_url(self) -> str | None:
+        """The Milky face (``use_milky=True``): ``"http://127.0.0.1:PORT"``, its API at
+        ``/api/:api`` and its events at ``/event`` (None when use_milky is off). Its calls are
+        seen by ``calls()`` and ``expect_call`` with channel ``"milky"``."""
+        return self._url("milky")
+
+    @property
     def console_url(self) -> str:
         """The console: ``"http://127.0.0.1:PORT"`` (its page at ``/``, its API at ``/sim``)."""
         return self._url("console")
 
     def urls(self) -> dict[str, str | None]:
         return {"HTTP API": self.http_url, "forward WebSocket": self.ws_url,
-                "console": self.console_url}
+                "Milky": self.milky_url, "console": self.console_url}
 
     def _url(self, name: str) -> str | None:
         if self.runner is None:

@@ -24,6 +24,7 @@ import pytest
 from simple_websocket import Client, ConnectionClosed
 
 import fakebot
+from milky_client import SseReader, joined
 
 CHROMIUM = next((p for p in (os.environ.get("CHROMIUM"), "/usr/bin/chromium",
                              shutil.which("chromium"), shutil.which("chromium-browser"))
@@ -180,9 +181,12 @@ def browser(tmp_path):
 
 def test_type_as_a_user_and_see_the_bots_reply(make_runner, browser, tmp_path):
     """The page: pick Alice, type as her, the echo bot's reply appears live (no reload); the
-    traffic pane shows the frames; the event form sends a friend request."""
-    with make_runner(use_console=True, use_ws=True) as runner:
+    traffic pane shows the frames, each with its face (a Milky SSE client listens too); the
+    event form sends a friend request."""
+    with make_runner(use_console=True, use_ws=True, use_milky=True, milky_host="127.0.0.1",
+                     milky_port=0) as runner, SseReader(runner) as milky:
         bot = EchoBot(runner.url("ws") + "/")
+        assert joined(runner, milky)
         try:
             browser.navigate(runner.url("console") + "/")
             # the top bar names the compat profile the bots are answered with
@@ -207,6 +211,13 @@ def test_type_as_a_user_and_see_the_bots_reply(make_runner, browser, tmp_path):
             browser.click('#frames .frame[data-channel="ws"] .frame-row')
             assert browser.wait_for("document.querySelector('#frames .frame.open pre')"
                                     "?.textContent", "frame detail").startswith("{")
+            # the page names each frame's face: the same message went to the Milky client
+            assert milky.next_event()["event_type"] == "message_receive"
+            faces = browser.wait_for(
+                "(() => { const f = c => document.querySelector(`#frames .frame[data-channel=${c}]`)"
+                "?.dataset.face; return f('milky_event') && [f('ws'), f('milky_event')]; })()",
+                "the frames' faces")
+            assert faces == ["OneBot 11", "Milky"]
             # a group conversation, speaking as Bob
             browser.click('[data-conv="group:20001"]')
             browser.evaluate("document.getElementById('sender').value = '10002'")
@@ -231,3 +242,30 @@ def test_type_as_a_user_and_see_the_bots_reply(make_runner, browser, tmp_path):
     if os.environ.get("ONEBOT_SCREENSHOT"):
         shutil.copy(tmp_path / "console.png", os.environ["ONEBOT_SCREENSHOT"])
     assert (tmp_path / "console.png").stat().st_size > 10_000
+
+
+def test_the_faults_panel_drops_a_connection_and_silences_the_api(make_runner, browser):
+    """FAULT-6/11 from the page: the panel lists the bot's connection, its Drop button ends it
+    without a close frame; "Silence the bot's API" adds a no_answer fault, listed until its
+    remove button removes it."""
+    with make_runner(use_console=True, use_ws=True) as runner:
+        sock = fakebot.connect(runner.url("ws") + "/")
+        browser.navigate(runner.url("console") + "/")
+        browser.wait_for("document.getElementById('faults-label').textContent", "faults.js")
+        browser.click("#faults-toggle")
+        browser.wait_for("document.querySelector('#faults-conns tr[data-connection]')"
+                         "?.textContent.includes('Universal')", "the connection listed")
+        browser.click("#fault-drop")
+        assert sock.wait_closed(TIMEOUT) == 1006
+        assert browser.wait_for("document.getElementById('faults-result').textContent",
+                                "the drop's result") == "drop: 1 connection(s) hit"
+        browser.click("#fault-silence")
+        browser.wait_for("!!document.querySelector('#faults-list tr[data-fault]')", "listed")
+        assert [f["type"] for f in runner.faults.list()] == ["no_answer"]
+        assert browser.evaluate("document.getElementById('faults-count').textContent") == "1"
+        browser.click("#faults-list tr[data-fault] button")
+        browser.wait_for("!document.querySelector('#faults-list tr[data-fault]')", "removed")
+        assert runner.faults.list() == []
+        assert browser.wait_for("document.querySelector('#faults-conns tr.closed')"
+                                "?.textContent.includes('1006 by server, unclean')",
+                                "the dropped connection's end")

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from test_browser import CHROMIUM, TIMEOUT, Browser
 
 from helpers import runner_config
 from onebot_ref import demo as demos
@@ -28,6 +27,7 @@ from onebot_ref.console.tail import summarize
 from onebot_ref.demo.listener import Listener
 from onebot_ref.demo.player import play
 from onebot_ref.runner import Runner
+from test_browser import CHROMIUM, TIMEOUT, Browser
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="Chromium not installed: `apt-get install -y chromium` (Debian) or "

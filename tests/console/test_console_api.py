@@ -1,46 +1,25 @@
 """The console's JSON API (docs/console-api.md) over a real socket, against the
 real world, bus and actions of a Runner (no mode needed: the world is checked directly and
-through ``actions.call``, the way a bot would see it)."""
+through ``actions.call``, the way a bot would see it): GET /sim/world, the injected messages
+(EVT-5), POST /sim/event (every notice and request kind), the page, the access token (AUTH-4).
+Bad input: test_console_api_bad_input.py; /sim/messages and /sim/traffic:
+test_console_api_messages_traffic.py."""
 
 from __future__ import annotations
-
-import threading
-import time
 
 import pytest
 import requests
 
-from helpers import direct_call, start_runner
-
-TIMEOUT = 5
-
-
-@pytest.fixture
-def console(make_runner):
-    """A started runner with the console on; ``console.base`` is its URL."""
-    with make_runner(use_console=True) as runner:
-        runner.base = runner.url("console")
-        yield runner
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    """One runner for the tests that must not change anything (the 400 table)."""
-    with start_runner(tmp_path_factory.mktemp("shared"), use_console=True) as runner:
-        runner.base = runner.url("console")
-        yield runner
-
-
-def get(runner, path, **params):
-    return requests.get(runner.base + path, params=params, timeout=TIMEOUT)
-
-
-def post(runner, path, body=None, **kwargs):
-    return requests.post(runner.base + path, json=body, timeout=TIMEOUT, **kwargs)
+from console_api_kit import (
+    TIMEOUT,
+    fixture_console,  # noqa: F401 (the fixture console)
+    get,
+    post,
+)
+from helpers import direct_call
 
 
 # --- GET /sim/world ----------------------------------------------------------------------------
-
 def test_world_has_self_friends_groups_with_members(console):
     """docs/console-api.md: GET /sim/world -> {"self", "friends", "groups": [{..., "members"}]}."""
     world = get(console, "/sim/world").json()
@@ -159,215 +138,6 @@ def test_event_kinds_are_published_whole(console, partial):
     assert event["self_id"] == 10000 and isinstance(event["time"], int)
     assert ("flag" in event) == (partial["post_type"] == "request")
     assert console.bus.wait_idle(TIMEOUT) and seen[-1]["post_type"] == partial["post_type"]
-
-
-# --- bad input: 400 {"error"}, nothing half-applied -------------------------------------------
-
-BAD = [
-    # (endpoint, body, words the error must contain)
-    ("/sim/private_message", "not json", "JSON object"),
-    ("/sim/private_message", [1, 2], "JSON object"),
-    ("/sim/private_message", {"message": "hi"}, "user_id: missing"),
-    ("/sim/private_message", {"user_id": "abc", "message": "hi"}, "user_id"),
-    ("/sim/private_message", {"user_id": 99999, "message": "hi"}, "99999"),
-    ("/sim/private_message", {"user_id": 10000, "message": "hi"}, "bot itself"),
-    ("/sim/private_message", {"user_id": 10001}, "message: missing"),
-    ("/sim/private_message", {"user_id": 10001, "message": 123}, "message"),
-    ("/sim/private_message", {"user_id": 10001, "message": ""}, "message: empty"),
-    ("/sim/private_message", {"user_id": 10001, "message": [{"data": {}}]}, "type"),
-    ("/sim/private_message", {"user_id": 10001, "message": [{"type": "image", "data": {}}]},
-     "file"),
-    ("/sim/private_message", {"user_id": 10001, "message": "hi", "sender": 1}, "sender"),
-    ("/sim/private_message", {"user_id": 10004, "message": "hi", "group_id": 20001},
-     "not a member"),
-    ("/sim/group_message", {"group_id": 29999, "user_id": 10001, "message": "hi"}, "29999"),
-    ("/sim/group_message", {"group_id": 20001, "user_id": 10004, "message": "hi"},
-     "not a member"),
-    ("/sim/group_message", {"group_id": 20001, "user_id": 99999, "message": "hi"}, "99999"),
-    ("/sim/group_message", {"group_id": 20001, "user_id": 10001, "message": {"x": 1}},
-     "message"),
-    ("/sim/group_message", {"group_id": 20001, "user_id": 10001}, "message: missing"),
-    ("/sim/group_message", {"group_id": 20001, "user_id": 10001, "message": "hi",
-                            "anonymous": True}, "anonymous"),
-    ("/sim/event", "nope", "JSON object"),
-    ("/sim/event", {"notice_type": "friend_add", "user_id": 10009}, "post_type: missing"),
-    ("/sim/event", {"post_type": "foo"}, "post_type"),
-    ("/sim/event", {"post_type": "notice", "notice_type": "bogus"}, "notice_type"),
-    ("/sim/event", {"post_type": "notice", "notice_type": "group_increase",
-                    "sub_type": "approve", "group_id": 20001, "operator_id": 10000,
-                    "user_id": 10001}, "already a member"),
-    ("/sim/event", {"post_type": "notice", "notice_type": "group_increase",
-                    "sub_type": "approve", "group_id": 20001, "user_id": 10004},
-     "operator_id"),
-    ("/sim/event", {"post_type": "notice", "notice_type": "group_ban", "sub_type": "ban",
-                    "group_id": 20001, "operator_id": 10002, "user_id": 10003,
-                    "duration": 60}, "operator_id"),
-    ("/sim/event", {"post_type": "request", "request_type": "friend", "user_id": 10001,
-                    "comment": "hi"}, "already a friend"),
-    ("/sim/event", {"post_type": "meta_event", "meta_event_type": "heartbeat"}, "meta"),
-    ("/sim/event", {"post_type": "message", "message_type": "private", "user_id": 10001,
-                    "message": "x", "message_id": 5}, "message_id"),
-    ("/sim/event", {"post_type": "notice", "notice_type": "friend_add", "user_id": "10009"},
-     "user_id"),
-]
-
-
-def _state(runner) -> tuple:
-    snapshot = get(runner, "/sim/world").json()
-    cursor = get(runner, "/sim/messages", after=2**52).json()["cursor"]
-    runner.bus.wait_idle(TIMEOUT)
-    return snapshot, cursor
-
-
-@pytest.mark.parametrize("path,body,words", BAD,
-                         ids=[f"{p.rsplit('/', 1)[1]}-{w}" for p, _, w in BAD])
-def test_bad_input_is_400_naming_the_problem_and_changes_nothing(shared, path, body, words):
-    published = []
-    sink = published.append
-    shared.bus.add_sink(sink, "push")
-    try:
-        before = _state(shared)
-        if isinstance(body, str):
-            answer = requests.post(shared.base + path, data=body, timeout=TIMEOUT,
-                                   headers={"Content-Type": "application/json"})
-        else:
-            answer = post(shared, path, body)
-        assert answer.status_code == 400, answer.text
-        assert answer.headers["Content-Type"].startswith("application/json")
-        assert words in answer.json()["error"]
-        assert _state(shared) == before
-        assert published == []
-    finally:
-        shared.bus.remove_sink(sink)
-
-
-@pytest.mark.parametrize("path,query,words", [
-    ("/sim/messages", {"after": "abc"}, "after"),
-    ("/sim/messages", {"after": "-1"}, "after"),
-    ("/sim/messages", {"limit": "0"}, "limit"),
-    ("/sim/messages", {"wait": "999"}, "wait"),
-    ("/sim/traffic", {"after": "1.5"}, "after"),
-    ("/sim/traffic", {"channel": "smtp"}, "channel"),
-])
-def test_bad_query_is_400(shared, path, query, words):
-    answer = get(shared, path, **query)
-    assert answer.status_code == 400 and words in answer.json()["error"]
-
-
-@pytest.mark.parametrize("path, body, field", [
-    pytest.param("/sim/private_message", {"user_id": "+-5", "message": "hi"}, "user_id",
-                 id="two-signs"),
-    pytest.param("/sim/private_message", {"user_id": "\u00b2", "message": "hi"}, "user_id",
-                 id="superscript-digit"),
-    pytest.param("/sim/private_message", {"user_id": "9" * 5000, "message": "hi"}, "user_id",
-                 id="more-digits-than-python-converts"),
-    pytest.param("/sim/private_message", {"user_id": 10001, "message": "hi", "group_id": "--1"},
-                 "group_id", id="optional-field"),
-    pytest.param("/sim/group_message", {"group_id": "+-20001", "user_id": 10001,
-                                        "message": "hi"}, "group_id", id="group-message"),
-])
-def test_a_malformed_integer_string_is_400_naming_the_field(shared, path, body, field):
-    """An id string read the way action parameters are (PARAM-3): a JSON 400 naming the
-    field, never Flask's HTML 500, and nothing changes."""
-    before = _state(shared)
-    answer = post(shared, path, body)
-    assert answer.status_code == 400, answer.text
-    assert answer.json()["error"].startswith(f"{field}: expected an integer")
-    assert _state(shared) == before
-
-
-def test_an_integer_string_with_spaces_and_a_sign_is_accepted(console):
-    answer = post(console, "/sim/private_message", {"user_id": " +10001 ", "message": "hi"})
-    assert answer.status_code == 200 and answer.json()["event"]["user_id"] == 10001
-
-
-def test_unknown_endpoint_and_method_answer_json(shared):
-    assert get(shared, "/sim/nothing").status_code == 404
-    assert "no such console endpoint" in get(shared, "/sim/nothing").json()["error"]
-    wrong = get(shared, "/sim/private_message")
-    assert wrong.status_code == 405 and "POST" in wrong.json()["error"]
-
-
-# --- GET /sim/messages ------------------------------------------------------------------------
-
-def test_messages_page_by_seq_and_include_the_bots_own(console):
-    first = post(console, "/sim/private_message", {"user_id": 10001, "message": "one"}).json()
-    sent = direct_call(console.actions, "send_private_msg", user_id=10001, message="two")
-    assert sent["status"] == "ok"
-    page = get(console, "/sim/messages", after=0).json()
-    assert [m["raw_message"] for m in page["messages"]] == ["one", "two"]
-    mine, bots = page["messages"]
-    assert mine["message_id"] == first["message_id"] and mine["from_self"] is False
-    assert mine["message_type"] == "private" and mine["target_id"] == 10001
-    assert bots["from_self"] is True and bots["user_id"] == 10000 and bots["target_id"] == 10001
-    assert bots["message"] == [{"type": "text", "data": {"text": "two"}}]
-    assert page["cursor"] == bots["seq"]
-    later = get(console, "/sim/messages", after=mine["seq"]).json()
-    assert [m["seq"] for m in later["messages"]] == [bots["seq"]]
-    assert get(console, "/sim/messages", after=0, limit=1).json()["cursor"] == mine["seq"]
-    assert get(console, "/sim/messages", after=page["cursor"]).json() == \
-        {"messages": [], "cursor": page["cursor"]}
-
-
-def test_messages_long_poll_returns_when_a_message_arrives(console):
-    cursor = get(console, "/sim/messages", after=0).json()["cursor"]
-    result = {}
-
-    def poll():
-        result["page"] = get(console, "/sim/messages", after=cursor, wait=10).json()
-
-    poller = threading.Thread(target=poll, name="poller")
-    started = time.monotonic()
-    poller.start()
-    time.sleep(0.2)  # let the poll reach the server first: the test is that it waits
-    direct_call(console.actions, "send_group_msg", group_id=20001, message="woke you")
-    poller.join(TIMEOUT)
-    assert not poller.is_alive() and time.monotonic() - started < 5
-    assert [m["raw_message"] for m in result["page"]["messages"]] == ["woke you"]
-    assert result["page"]["messages"][0]["from_self"] is True
-
-
-def test_messages_long_poll_times_out_empty(console):
-    started = time.monotonic()
-    page = get(console, "/sim/messages", after=0, wait=0.3).json()
-    assert page == {"messages": [], "cursor": 0}
-    assert 0.25 <= time.monotonic() - started < 3
-
-
-# --- GET /sim/traffic -------------------------------------------------------------------------
-
-def test_traffic_journals_console_changes_but_not_its_reading(console):
-    post(console, "/sim/private_message", {"user_id": 10001, "message": "hi"})
-    post(console, "/sim/private_message", {"user_id": 99999, "message": "hi"})
-    page = get(console, "/sim/traffic", after=0).json()
-    frames = page["frames"]
-    assert [f["channel"] for f in frames] == ["console", "console"]
-    assert frames[0]["path"] == "/sim/private_message" and frames[0]["direction"] == "in"
-    assert frames[0]["data"] == {"user_id": 10001, "message": "hi"}
-    assert frames[0]["verdict"].startswith("injected private message")
-    assert frames[1]["verdict"].startswith("400: ") and "99999" in frames[1]["verdict"]
-    assert page["cursor"] == frames[-1]["seq"]
-    for _ in range(3):  # the console's own polling is not journalled
-        get(console, "/sim/traffic", after=0)
-        get(console, "/sim/messages", after=0)
-        get(console, "/sim/world")
-    assert console.traffic.cursor == page["cursor"]
-
-
-def test_traffic_pages_filters_and_long_polls(console):
-    for channel in ("http", "ws", "http", "ws_reverse"):
-        console.traffic.record(channel, "in", "peer", {"action": "x"})
-    first = get(console, "/sim/traffic", after=0, limit=2).json()
-    assert [f["seq"] for f in first["frames"]] == [1, 2] and first["cursor"] == 2
-    rest = get(console, "/sim/traffic", after=first["cursor"]).json()
-    assert [f["seq"] for f in rest["frames"]] == [3, 4]
-    only = get(console, "/sim/traffic", after=0, channel=["ws", "ws_reverse"]).json()
-    assert [f["channel"] for f in only["frames"]] == ["ws", "ws_reverse"] and only["cursor"] == 4
-
-    threading.Timer(0.2, console.traffic.record, ("http", "out", "peer", {"ok": 1})).start()
-    started = time.monotonic()
-    waited = get(console, "/sim/traffic", after=4, wait=10).json()
-    assert [f["seq"] for f in waited["frames"]] == [5] and time.monotonic() - started < 5
 
 
 # --- the page ---------------------------------------------------------------------------------

@@ -29,9 +29,14 @@ def journal(make_runner):
     with make_runner(use_ws=True, use_console=True) as runner:
         requests.get(runner.url("http") + "/get_login_info", timeout=5,
                      headers={"User-Agent": "onebot_ref-demo-bot/test"})
-        api, event, both = (fakebot.connect(runner.url("ws") + p) for p in ("/api", "/event", "/"))
+        # one after the other: the server journals a connection's opening once its handshake is
+        # answered, so a client connecting at once could overtake it in the journal's order
+        api = fakebot.connect(runner.url("ws") + "/api")
         api.call("get_status")
-        event.next_event(), both.next_event()  # the lifecycle connects
+        event = fakebot.connect(runner.url("ws") + "/event")
+        event.next_event()  # the lifecycle connect: sent after the opening is journalled
+        both = fakebot.connect(runner.url("ws") + "/")
+        both.next_event()
         requests.post(runner.url("console") + "/sim/private_message", timeout=5,
                       json={"user_id": 10001, "message": "你好 <b>&\"'\x07"})
         event.next_event(lambda e: e["post_type"] == "message")

@@ -100,15 +100,17 @@ class BotProcess:
         with self._changed:
             return "\n".join(self.lines[-60:])
 
-    def wait_for_line(self, line: str, timeout: float = STARTUP_TIMEOUT) -> None:
-        """Wait until the bot printed exactly ``line``; fail early if it exited."""
+    def wait_for_line(self, line: str, timeout: float = STARTUP_TIMEOUT, count: int = 1) -> None:
+        """Wait until the bot printed exactly ``line`` (``count`` times); fail early if it
+        exited."""
         deadline = time.monotonic() + timeout
         with self._changed:
-            while line not in self.lines:
+            while self.lines.count(line) < count:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or self.process.poll() is not None and \
                         not self._reader.is_alive():
-                    raise AssertionError(f"{self.name} did not print {line!r} within {timeout} s"
+                    raise AssertionError(f"{self.name} did not print {line!r} ({count} "
+                                         f"time(s)) within {timeout} s"
                                          f" (exit code {self.process.poll()}); its output:\n"
                                          f"{self.output()}")
                 self._changed.wait(min(remaining, 0.5))

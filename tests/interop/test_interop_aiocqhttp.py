@@ -21,14 +21,14 @@ SECRET = "interop-secret"
 TEXT = "hello 你好 &#91;x&#93; [CQ:at,qq=all] a,b"  # CQ-special characters stay text (MSG-26)
 
 
-def http_post(stack, make_runner, tmp_path, settings):
+def http_post(stack, make_runner, tmp_path, settings, bot_settings=None):
     """Events by signed HTTP POST to aiocqhttp's ``/``; ``bot.send`` uses the HTTP API.
     aiocqhttp listens first, so that the lifecycle enable onebot_ref POSTs as it starts reaches
-    it (META-3)."""
+    it (META-3). ``bot_settings``: more of CQHttp's keyword arguments."""
     port, api_port = free_port(), free_port()
     bot = start_bot(stack, "aiocqhttp_echo.py", {
-        "port": port, "api_root": f"http://127.0.0.1:{api_port}/", **_bot_auth(settings)},
-        tmp_path)
+        "port": port, "api_root": f"http://127.0.0.1:{api_port}/", **_bot_auth(settings),
+        **(bot_settings or {})}, tmp_path)
     bot.wait_listening(port)
     runner = start_runner(stack, make_runner, use_http=True, port=api_port,
                           post_url=f"http://127.0.0.1:{port}/", **settings)
@@ -48,10 +48,11 @@ def ws_reverse_split(stack, make_runner, tmp_path, settings):
     return runner, bot
 
 
-def ws_reverse_universal(stack, make_runner, tmp_path, settings):
+def ws_reverse_universal(stack, make_runner, tmp_path, settings, bot_settings=None):
     """One Universal connection to aiocqhttp's ``/ws/``."""
     port = free_port()
-    bot = start_bot(stack, "aiocqhttp_echo.py", {"port": port, **_bot_auth(settings)}, tmp_path)
+    bot = start_bot(stack, "aiocqhttp_echo.py", {"port": port, **_bot_auth(settings),
+                                                 **(bot_settings or {})}, tmp_path)
     runner = start_runner(stack, make_runner, use_ws_reverse=True,
                           ws_reverse_use_universal_client=True,
                           ws_reverse_url=f"ws://127.0.0.1:{port}/ws/", **settings)

@@ -1,40 +1,24 @@
-"""Actions.call over every public action with the default world: data shapes, the retcode
-table, _async / _rate_limited dispatch (API-*, RESP-*, ACT-*, PARAM-14/15, MSG-24)."""
+"""Actions.call over every public action with the default world: data shapes and what each
+action does (API-*, PARAM-1, MSG-24, A-22, A-23). The retcode table and the role permissions are
+in test_actions_refusals.py, the dispatch (_async, _rate_limited, hidden) in
+test_actions_dispatch.py (RESP-*, ACT-*, PARAM-14/15)."""
 
 from __future__ import annotations
 
 import os
-import threading
-import time
 
 import pytest
 
+from actions_kit import (  # the fixtures config, world, actions
+    fixture_actions,  # noqa: F401
+    fixture_config,  # noqa: F401
+    fixture_world,  # noqa: F401
+)
 from helpers import direct_call as call  # the envelope of Actions.call, no transport
 from helpers import direct_data as data_of  # its data, checked ok / retcode 0
 from onebot_ref import __version__
 from onebot_ref.actions import PUBLIC, Actions
-from onebot_ref.bus import Bus
 from onebot_ref.config import Config
-from onebot_ref.world import World
-
-
-@pytest.fixture
-def config(tmp_path):
-    return Config(rate_limit_interval=100, data_dir=str(tmp_path / "data"))
-
-
-@pytest.fixture
-def world():
-    w = World(None, Bus())
-    yield w
-    w.close()
-
-
-@pytest.fixture
-def actions(world, config):
-    a = Actions(world, config)
-    yield a
-    a.stop()
 
 
 def test_the_table_is_api_public_md():
@@ -170,176 +154,6 @@ def test_get_image_and_get_record_write_inside_the_data_dir(actions, world, conf
     assert record == os.path.join(data_dir, "record", "v.mp3") and os.path.isfile(record)
     assert os.path.dirname(odd) == os.path.join(data_dir, "image")  # never outside data_dir
     assert call(actions, "get_image", file="nope.jpg")["retcode"] == 102
-
-
-# --- the retcode table (RESP-8/9, PARAM-14/15) ---------------------------------------------
-
-RETCODES = [
-    ("PARAM-14-missing", "send_private_msg", {"message": "x"}, 100),
-    ("PARAM-15-user_id-0", "send_private_msg", {"user_id": 0, "message": "x"}, 100),
-    ("PARAM-15-message_id-0", "get_msg", {"message_id": 0}, 100),
-    ("PARAM-15-times-0", "send_like", {"user_id": 10001, "times": 0}, 100),
-    ("PARAM-15-duration", "set_group_ban", {"group_id": 20001, "user_id": 10002,
-                                            "duration": -1}, 100),
-    ("MSG-19-empty", "send_private_msg", {"user_id": 10001, "message": ""}, 100),
-    ("PARAM-2-float", "send_private_msg", {"user_id": 10001.5, "message": "x"}, 100),
-    ("API-3-bad-type", "send_msg", {"message_type": "discuss", "user_id": 1, "message": "x"},
-     100),
-    ("API-3-no-target", "send_msg", {"message": "x"}, 100),
-    ("API-10-no-flag", "set_group_anonymous_ban", {"group_id": 20003}, 100),
-    ("API-18-empty-flag", "set_friend_add_request", {"flag": ""}, 100),
-    ("API-19-bad-type", "set_group_add_request", {"flag": "f", "sub_type": "join"}, 100),
-    ("API-27-bad-type", "get_group_honor_info", {"group_id": 20001, "type": "best"}, 100),
-    ("API-31-format", "get_record", {"file": "a.silk", "out_format": "aac"}, 100),
-    ("kick-self", "set_group_kick", {"group_id": 20001, "user_id": 10000}, 100),
-    ("RESP-9-no-friend", "send_private_msg", {"user_id": 99999, "message": "x"}, 102),
-    ("RESP-9-not-in-group", "send_group_msg", {"group_id": 29999, "message": "x"}, 102),
-    ("RESP-9-not-member", "get_group_member_info", {"group_id": 20001, "user_id": 10004}, 102),
-    ("RESP-9-no-message", "delete_msg", {"message_id": 99999}, 102),
-    ("RESP-9-no-flag", "set_friend_add_request", {"flag": "nope"}, 102),
-    ("RESP-9-no-forward", "get_forward_msg", {"id": "F999"}, 102),
-    ("RESP-9-anonymous-flag", "set_group_anonymous_ban", {"group_id": 20003, "flag": "x"},
-     102),
-    ("API-7-over-ten", "send_like", {"user_id": 10001, "times": 11}, 103),
-]
-
-
-@pytest.mark.parametrize("action, params, retcode", [r[1:] for r in RETCODES],
-                         ids=[r[0] for r in RETCODES])
-def test_retcode(actions, action, params, retcode):
-    envelope = call(actions, action, **params)
-    assert (envelope["status"], envelope["retcode"], envelope["data"]) == \
-        ("failed", retcode, None)  # RESP-4, RESP-7
-    assert envelope["message"]  # the reason, in words
-
-
-# Roles in the default world: 20001 bot owner (Alice admin, Bob member), 20002 bot member
-# (Bob owner, Alice admin, Dave member), 20003 bot admin (Carol owner, Alice admin, Bob member).
-PERMISSIONS = [
-    ("set_group_kick", 20001, 10001, {}, 0), ("set_group_kick", 20003, 10002, {}, 0),
-    ("set_group_kick", 20003, 10001, {}, 103), ("set_group_kick", 20003, 10003, {}, 103),
-    ("set_group_kick", 20002, 10004, {}, 103),
-    ("set_group_ban", 20003, 10002, {}, 0), ("set_group_ban", 20003, 10001, {}, 103),
-    ("set_group_ban", 20002, 10004, {}, 103),
-    ("set_group_admin", 20001, 10002, {}, 0), ("set_group_admin", 20003, 10002, {}, 103),
-    ("set_group_special_title", 20001, 10002, {"special_title": "t"}, 0),
-    ("set_group_special_title", 20003, 10002, {"special_title": "t"}, 103),
-    ("set_group_card", 20003, 10002, {"card": "c"}, 0),
-    ("set_group_card", 20003, 10001, {"card": "c"}, 103),
-    ("set_group_card", 20002, 10000, {"card": "c"}, 0),
-    ("set_group_card", 20002, 10004, {"card": "c"}, 103),
-    ("set_group_name", 20003, None, {"group_name": "n"}, 0),
-    ("set_group_name", 20002, None, {"group_name": "n"}, 103),
-    ("set_group_whole_ban", 20002, None, {}, 103),
-    ("set_group_anonymous", 20002, None, {}, 103),
-    ("set_group_leave", 20001, None, {}, 103),
-    ("set_group_leave", 20001, None, {"is_dismiss": True}, 0),
-]
-
-
-@pytest.mark.parametrize("action, group_id, user_id, extra, retcode", PERMISSIONS,
-                         ids=[f"{p[0]}-{p[1]}-{p[2]}-{p[4]}" for p in PERMISSIONS])
-def test_the_bot_acts_with_the_powers_of_its_role(actions, action, group_id, user_id, extra,
-                                                  retcode):
-    """RESP-9: owner > admin > member; refusals are 103 and change nothing."""
-    params = dict(extra, group_id=group_id)
-    if user_id is not None:
-        params["user_id"] = user_id
-    before = actions.world.snapshot()
-    assert call(actions, action, **params)["retcode"] == retcode
-    if retcode:
-        assert actions.world.snapshot() == before
-
-
-# --- dispatch: unknown, _async, _rate_limited, hidden (ACT-*) -------------------------------
-
-@pytest.mark.parametrize("action", ["no_such_action", "no_such_action_async",
-                                    "get_status_async_async", "get_status_rate_limited_async",
-                                    "send_msg_Async"],
-                         ids=["A-9", "A-10", "ACT-3", "ACT-3-mixed", "PARAM-12-case"])
-def test_unknown_actions_are_1404(actions, action):
-    assert call(actions, action) == {"status": "failed", "retcode": 1404, "data": None,
-                                     "message": f"unknown action '{action}'"}
-    assert not actions.exists(action)
-
-
-class Probe:
-    """An action that records when and where it ran (added to the table, like a hidden one)."""
-
-    def __init__(self, expected: int = 1):
-        self.runs: list[tuple[int, float, str]] = []
-        self.done = threading.Event()
-        self.expected = expected
-
-        def probe(ctx, n: int) -> dict:
-            self.runs.append((n, time.monotonic(), threading.current_thread().name))
-            if len(self.runs) >= self.expected:
-                self.done.set()
-            return {"n": n}
-
-        self.action = probe
-
-
-@pytest.fixture
-def probe(actions):
-    probe = Probe()
-    actions.table["probe"] = actions.table[".probe"] = probe.action
-    return probe
-
-
-def test_act2_async_answers_at_once_and_runs_on_a_worker(actions, probe):
-    """ACT-1/2, RESP-6: {"status": "async", "retcode": 1, "data": null}; the call runs on the
-    named worker thread and its result is discarded."""
-    assert call(actions, "probe_async", n=1) == {"status": "async", "retcode": 1, "data": None}
-    assert probe.done.wait(5)
-    assert probe.runs[0][0] == 1 and probe.runs[0][2] == "actions-async"
-
-
-def test_act12_suffixes_work_on_hidden_actions(actions, probe):
-    assert actions.exists(".probe_async")
-    assert call(actions, ".probe_async", n=2)["status"] == "async"
-    assert probe.done.wait(5) and probe.runs[0][0] == 2
-
-
-def test_act6_rate_limited_runs_fifo_one_per_interval(actions, probe, config):
-    """ACT-6/7/8: answered async at once; executed in order, consecutive executions at least
-    rate_limit_interval apart (measured by the execution timestamps)."""
-    probe.expected = 3
-    answers = [call(actions, "probe_rate_limited", n=n) for n in range(3)]
-    assert all(a["status"] == "async" for a in answers)
-    assert probe.done.wait(5)
-    assert [n for n, _, _ in probe.runs] == [0, 1, 2]
-    gaps = [b[1] - a[1] for a, b in zip(probe.runs, probe.runs[1:])]
-    assert min(gaps) >= config.rate_limit_interval / 1000 * 0.95, gaps
-    assert probe.runs[0][2] == "actions-rate-limited"
-
-
-def test_a11_rate_limited_is_always_available(world, tmp_path):
-    actions = Actions(world, Config(enable_rate_limited_actions=False, data_dir=str(tmp_path)))
-    try:
-        assert call(actions, "send_private_msg_rate_limited", user_id=10001,
-                    message="x")["status"] == "async"
-    finally:
-        actions.stop()
-
-
-def test_api36_set_restart_is_async_and_calls_the_hook(actions):
-    restarted = threading.Event()
-    actions.on_restart = restarted.set
-    assert call(actions, "set_restart", delay=10) == {"status": "async", "retcode": 1,
-                                                      "data": None}
-    assert restarted.wait(5)
-
-
-def test_a_bug_in_an_action_is_a_failed_envelope_not_an_exception(actions, caplog):
-    def broken(ctx):
-        raise KeyError("oops")
-
-    actions.table["broken"] = broken
-    envelope = call(actions, "broken")
-    assert envelope["status"] == "failed" and envelope["retcode"] == 103
-    assert "internal error in broken: KeyError" in envelope["message"]
-    assert "action broken failed unexpectedly" in caplog.text
 
 
 def test_api10_anonymous_ban_by_object_or_flag(actions, world):

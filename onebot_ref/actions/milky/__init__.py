@@ -12,7 +12,8 @@ nothing here starts a thread)::
     milky = MilkyActions(world, config=None, base_url="http://127.0.0.1:3000")
     milky.base_url = "http://host:port"     # once the server listens: temp and download URLs
     milky.exists(name) -> bool              # False: the transport answers HTTP 404 (MLK-3)
-    milky.call(name, body) -> envelope      # never raises
+    milky.call(name, body, channel=None) -> envelope    # never raises
+    milky.observers                         # observer(name, params, envelope, channel)
     milky.render(published) -> Event | None # a bus item as the Milky event (memoised per item)
     milky.text(published) -> str | None     # its one wire text (protocol/milky/sse.encode)
     milky.verdict(published) -> str         # for the journal: the event_type, or why none
@@ -73,6 +74,10 @@ class MilkyActions:
                  base_url: str = "http://127.0.0.1:3000"):
         self.world, self.config = world, config
         self.ctx = Context(world, base_url)
+        #: called after every call a transport made, as ``Actions.observers`` (the console's
+        #: call log): ``observer(name, params, envelope, channel)``, ``params`` the bound
+        #: inputs (a dict), or the body as sent when it did not bind
+        self.observers: list[Callable[[str, dict, dict, str], None]] = []
 
     @property
     def base_url(self) -> str:
@@ -86,21 +91,30 @@ class MilkyActions:
     def exists(self, name: str) -> bool:
         return apis.exists(name)
 
-    def call(self, name: str, body: Any) -> dict:
-        """The envelope of one call of API ``name`` with the decoded request ``body``."""
+    def call(self, name: str, body: Any, channel: str | None = None) -> dict:
+        """The envelope of one call of API ``name`` with the decoded request ``body``;
+        ``channel``: the transport that carried it (the observers are told), None for a call
+        from inside onebot_ref."""
+        params: dict | None = None
         fn = FUNCTIONS.get(name) if isinstance(name, str) else None
         if fn is None:
-            return failed(NOT_FOUND, f"unknown API {str(name)[:60]!r}")
-        try:
-            data = fn(self.ctx, **bind(apis.APIS[name], body))
-        except MilkyError as err:
-            return from_error(err)
-        except ActionError as err:
-            return from_world_error(err)
-        except Exception as err:  # a bug: record it, answer anyway (MLK-9)
-            log.exception("Milky API %s failed unexpectedly", name)
-            return internal_error(err)
-        return ok(data)
+            envelope = failed(NOT_FOUND, f"unknown API {str(name)[:60]!r}")
+        else:
+            try:
+                params = bind(apis.APIS[name], body)
+                envelope = ok(fn(self.ctx, **params))
+            except MilkyError as err:
+                envelope = from_error(err)
+            except ActionError as err:
+                envelope = from_world_error(err)
+            except Exception as err:  # a bug: record it, answer anyway (MLK-9)
+                log.exception("Milky API %s failed unexpectedly", name)
+                envelope = internal_error(err)
+        if self.observers and channel is not None:
+            shown = params if params is not None else body if isinstance(body, dict) else {}
+            for observer in self.observers:
+                observer(name, shown, envelope, channel)
+        return envelope
 
     # --- events ----------------------------------------------------------------------------
     def render(self, published: Any) -> dict | None:
@@ -142,3 +156,23 @@ class MilkyActions:
         (world/media.find: no path leaves it), else None."""
         data_dir = self.world.data_dir
         return None if data_dir is None else media.find(data_dir, kind, name)
+
+
+def uin_warning(world: Any) -> str | None:
+    """One line when the world holds a QQ or group number outside Milky's uin range (MLK-20,
+    MLK-59): strict clients (typed bindings, ``zUin``) refuse such a number in an event or an
+    answer, and cannot name it in a request. None when every number fits."""
+    from ...protocol.milky.schema import UIN_MAX, UIN_MIN
+
+    with world.lock:
+        numbers = {world.self_id, *world.accounts, *world.groups}
+        for group in world.groups.values():
+            numbers.update(group.members)
+    outside = sorted(n for n in numbers if not UIN_MIN <= n <= UIN_MAX)
+    if not outside:
+        return None
+    shown = ", ".join(map(str, outside[:3])) + (f" and {len(outside) - 3} more"
+                                                 if len(outside) > 3 else "")
+    bot = " (the bot)" if world.self_id in outside else ""
+    return (f"Milky: {shown}{bot} outside the uin range {UIN_MIN}..{UIN_MAX} (MLK-20): a "
+            f"strict Milky client refuses them; set world.self.user_id >= {UIN_MIN}")

@@ -7,7 +7,12 @@
 
 const TOKEN = new URLSearchParams(location.search).get("access_token");
 // the channels offered as filter chips; a channel not listed gets its chip with its first frame
-const CHANNELS = ["http", "http_post", "ws", "ws_reverse", "console", "demo", "server"];
+const CHANNELS = ["http", "http_post", "ws", "ws_reverse", "milky", "milky_event", "milky_webhook",
+                  "console", "demo", "fault", "server"];
+// which face a channel's frames belong to (docs/milky.md: one world, two protocols)
+const FACE = { milky: "Milky", milky_event: "Milky", milky_webhook: "Milky", console: "console",
+               demo: "demo", fault: "fault", server: "server" };
+const faceOf = (channel) => FACE[channel] || "OneBot 11";
 const MAX_FRAMES = 2000;
 const WAIT = 25;            // seconds a long poll is held by the server
 const BEYOND = 2 ** 52;     // a cursor past the end: the answer is the current cursor
@@ -290,10 +295,17 @@ async function sendMessage(ev) {
 function summarize(f) {
   const d = f.data;
   if (d === null || typeof d !== "object") return String(d ?? "");
+  if (f.channel === "fault") return `${d.fault} ${d.type}`;  // the verdict says what it did
   if (f.channel === "demo") return `demo ${d.demo || ""}` + ("step" in d ? ` step ${d.step}/${d.of}` : "");
   const parts = [];
   if (d.method) parts.push(d.method);
   if (d.action) parts.push(d.action);
+  if (d.api) parts.push(d.api);  // a Milky API call
+  if (d.event_type) {  // a Milky event
+    parts.push(d.event_type);
+    const m = d.data?.message_scene ? d.data : null;
+    if (m) parts.push(`${m.message_scene} ${m.peer_id} seq=${m.message_seq}`);
+  }
   if (d.post_type) {
     const kind = d[`${d.post_type}_type`];
     parts.push([d.post_type, kind, d.sub_type].filter(Boolean).join("."));
@@ -342,8 +354,8 @@ function highlight(value) {
 
 function frameDetail(f) {
   const box = el("div", { class: "frame-detail" });
-  const facts = [[t("detail.time"), new Date(f.time * 1000).toISOString()], [t("detail.channel"), f.channel],
-                 [t("detail.direction"), f.direction], [t("detail.peer"), f.peer]];
+  const facts = [[t("detail.time"), new Date(f.time * 1000).toISOString()], [t("detail.face"), faceOf(f.channel)],
+                 [t("detail.channel"), f.channel], [t("detail.direction"), f.direction], [t("detail.peer"), f.peer]];
   if (f.path) facts.push([t("detail.path"), f.path]);
   if (f.verdict) facts.push([t("detail.verdict"), f.verdict]);
   box.append(el("table", {}, facts.map(([k, v]) => el("tr", {}, el("td", { text: k }), el("td", { text: v })))));
@@ -359,7 +371,8 @@ function frameDetail(f) {
 function frameNode(f) {
   const verdictBad = f.verdict && (/^(4\d\d|5\d\d|1[0-9]{3}|error|failed|refused)/i.test(f.verdict) ||
                                    (f.channel === "server" && / (failed|stopped): /.test(f.verdict)));
-  const node = el("div", { class: "frame", "data-channel": f.channel, "data-seq": f.seq });
+  const node = el("div", { class: "frame", "data-channel": f.channel, "data-seq": f.seq,
+                           "data-face": faceOf(f.channel) });
   const time = new Date(f.time * 1000);
   const row = el("div", { class: "frame-row", onclick: () => {
       const open = node.classList.toggle("open");
@@ -368,7 +381,8 @@ function frameNode(f) {
     el("span", { class: "f-seq", text: "#" + f.seq }),
     el("span", { class: "f-time", text: time.toLocaleTimeString([], { hour12: false }) +
                  "." + String(time.getMilliseconds()).padStart(3, "0") }),
-    el("span", { class: `f-chan chan-${f.channel}`, text: f.channel }),
+    el("span", { class: `f-chan chan-${f.channel}`, title: `${faceOf(f.channel)}: ${f.channel}`,
+                 text: f.channel }),
     el("span", { class: "f-dir " + f.direction, title: t(f.direction === "in" ? "traffic.in_title" : "traffic.out_title"),
                  text: t(f.direction === "in" ? "traffic.in" : "traffic.out") }),
     el("span", { class: "f-sum" }, el("span", { class: "f-peer", text: f.peer || "" }),
@@ -424,7 +438,7 @@ function renderFilters() {
       if (state.channels.has(ch)) state.channels.delete(ch); else state.channels.add(ch);
       ev.currentTarget.classList.toggle("on", state.channels.has(ch));
       applyFilters();
-    } }, el("span", { class: `swatch chan-${ch}` }), ch)));
+    } }, el("span", { class: `swatch chan-${ch}` }), ch, el("small", { class: "face-tag", text: faceOf(ch) }))));
 }
 
 // --- the event form ------------------------------------------------------------------------
@@ -460,6 +474,9 @@ function renderEventFields() {
       input = el("span", { class: "field-input" }, el("input", { "data-field": field.name, "data-kind": "int", list: listId,
         inputmode: "numeric", placeholder: field.name }),
         el("datalist", { id: listId }, idOptions(field.name).map(([v, t]) => el("option", { value: v, label: t }))));
+    } else if (field.kind === "bool") {
+      input = el("select", { "data-field": field.name, "data-kind": "bool" },
+        ["", "true", "false"].map((c) => el("option", { value: c, text: c || "(default)" })));
     } else if (field.kind === "object") {
       input = el("input", { "data-field": field.name, "data-kind": "object",
         value: field.name === "file" ? '{"id": "abc", "name": "notes.txt", "size": 1024, "busid": 102}' : "{}" });
@@ -477,13 +494,15 @@ function renderEventFields() {
 function updateEventJson() {
   const kind = state.kinds.find((k) => k.name === $("event-kind").value);
   if (!kind) return;
-  const event = { post_type: kind.post_type, [kind.kind_key]: kind.kind };
+  // a Milky-only kind is {"kind": name, ...}; a OneBot 11 one a partial event
+  const event = kind.face === "milky" ? { kind: kind.name } : { post_type: kind.post_type, [kind.kind_key]: kind.kind };
   if (kind.sub_types.length === 1) event.sub_type = kind.sub_types[0];
   for (const node of $("event-fields").querySelectorAll("[data-field]")) {
     const raw = node.value;
     if (raw === "" && node.dataset.kind) continue;
     let value = raw;
     if (node.dataset.kind === "int") value = /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+    if (node.dataset.kind === "bool") value = raw === "true";
     if (node.dataset.kind === "object") { try { value = JSON.parse(raw); } catch (_) { value = raw; } }
     event[node.dataset.field] = value;
   }
@@ -502,7 +521,7 @@ async function sendEvent(ev) {
     box.className = "event-result ok";
     const hint = e.post_type === "request"
       ? t("events.pending", { action: `set_${e.request_type === "friend" ? "friend" : "group"}_add_request`, flag: e.flag })
-      : t("events.delivered");
+      : e.kind ? t("events.delivered_milky") : t("events.delivered");
     box.replaceChildren(el("b", { text: t("events.sent") }), hint, highlight(e));
     await loadWorld();
   } catch (err) {
@@ -619,7 +638,8 @@ async function main() {
       const kinds = await api("/kinds.json");
       state.kinds = kinds.kinds;
       $("event-kind").replaceChildren(...state.kinds.map((k) =>
-        el("option", { value: k.name, text: `${k.name}  (${k.post_type}.${k.kind})` })));
+        el("option", { value: k.name, text: k.face === "milky" ? t("events.milky_only", { name: k.name })
+                                                               : `${k.name}  (${k.post_type}.${k.kind})` })));
       await loadWorld();
       setStatus(true, null, "status.live");
       break;

@@ -2,13 +2,15 @@
 
 The Milky HTTP server (``POST /api/:api``, ``GET /event``) and the WebHook sink call these with
 the request's header values and query and act on the answer; the status codes themselves are
-envelope.HTTP_STATUS. The order of the /api checks is MLK-39.
+envelope.HTTP_STATUS. The order of the /api checks is MLK-39. :data:`REVISIONS` is the table of
+what the seed's draft transport (``milky_revision: seed``) answers differently.
 """
 
 from __future__ import annotations
 
 import hmac
 import re
+from dataclasses import dataclass
 
 # "协议端需要在请求头中检查 `Authorization` 字段，格式为 `Bearer {access_token}`" (MLK-10):
 # the scheme compared case-insensitively, as HTTP auth schemes are.
@@ -66,3 +68,35 @@ def webhook_headers(token: str) -> dict[str, str]:
     if token:
         headers["Authorization"] = f"Bearer {token}"
     return headers
+
+
+@dataclass(frozen=True)
+class Revision:
+    """What a transport revision answers where the two differ (``milky_revision``, MLK-36/54):
+    the API path, and the HTTP status of each refusal; ``bad_params`` None: HTTP 200 with the
+    -400 envelope."""
+
+    name: str
+    api_path: re.Pattern
+    missing_token: int
+    wrong_token: int
+    bad_content_type: int
+    bad_params: int | None
+
+
+REVISIONS = {
+    # guide/communication.md (1.2): "接受路径为 `/api/:api` 的 API 请求"; "`401`：鉴权凭据未提供或
+    # 不匹配。" "`415`：POST 请求的 Content-Type 不支持。" "剩下的所有情况 ... 状态码**都是 `200`**"
+    "1.2": Revision("1.2", re.compile(r"/api/([^/]*)"), 401, 401, 415, None),
+    # the seed (the May 2025 draft, MLK-54): "接受路径为 `/:api` 的 API 请求"; "`401`：鉴权凭据未提供。
+    # `403`：鉴权凭据不匹配。`406`：POST 请求的 Content-Type 不支持。`400`：参数格式不正确。"
+    "seed": Revision("seed", re.compile(r"/([^/]*)"), 401, 403, 406, 400),
+}
+
+
+def token_status(revision: Revision, expected: str, given: str | None) -> int | None:
+    """The refusal status of a request carrying ``given`` (None: no token), or None when it
+    passes: :func:`refused`, then the revision's status for a missing or a wrong token."""
+    if not refused(expected, given):
+        return None
+    return revision.missing_token if given is None else revision.wrong_token

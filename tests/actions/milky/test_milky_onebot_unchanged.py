@@ -1,9 +1,10 @@
 """The second face changes nothing a OneBot 11 bot sees: one scripted scenario (messages both
 ways, replies, group management, requests, a recall, the changes OneBot 11 has no event for),
-run twice over the real HTTP API, HTTP POST and reverse WebSocket, once with the Milky renderer
-subscribed to the bus and once without, gives byte-identical OneBot 11 answers, POST bodies,
-WebSocket frames and traffic journal (times, ports and the run's random flag prefix
-normalised; MLK-46). The Milky side, meanwhile, saw every change, facts-only items included."""
+run twice over the real HTTP API, HTTP POST and reverse WebSocket, once with the Milky face on
+(``use_milky``, a Milky client connected to ``/event`` over WebSocket and one over SSE) and once
+without, gives byte-identical OneBot 11 answers, POST bodies, WebSocket frames and OneBot 11
+traffic journal (times, ports and the run's random flag prefix normalised; MLK-46). The Milky
+clients, meanwhile, saw every change, facts-only items included."""
 
 from __future__ import annotations
 
@@ -13,9 +14,13 @@ import re
 import requests
 
 from helpers import HTTP_TIMEOUT, start_runner
+from milky_client import SseReader, joined, ws_events
 from milky_world import ALICE, BOB, CAROL, OWNED, WORLD
-from onebot_ref.actions.milky import MilkyActions
 from onebot_ref.protocol.milky import conform
+from onebot_ref.traffic import CHANNELS
+
+#: the OneBot 11 face's channels of the journal (and the console's)
+ONEBOT_CHANNELS = [c for c in CHANNELS if not c.startswith("milky")]
 
 #: What differs between two runs by nature: clocks, ports, the random part of a flag.
 _VARYING = [(re.compile(r'"(\w*time)": ?[0-9.]+'), r'"\1": 0'),
@@ -84,7 +89,7 @@ def _scenario(runner, fakebot, connections: int) -> dict:
     events(1, lambda: api("set_group_kick", group_id=OWNED, user_id=CAROL))
     seen["posts"] = [post.body.decode() for post in fakebot.posts]
     frames, _ = runner.traffic.since(0, 10**6)
-    for channel in {frame["channel"] for frame in frames}:
+    for channel in {frame["channel"] for frame in frames} & set(ONEBOT_CHANNELS):
         seen[f"journal {channel}"] = [{k: v for k, v in frame.items() if k != "seq"}
                                       for frame in frames if frame["channel"] == channel]
     return {name: [_normal(item) for item in items] for name, items in seen.items()}
@@ -93,19 +98,26 @@ def _scenario(runner, fakebot, connections: int) -> dict:
 def _run(tmp_path, fakebot, with_milky: bool):
     config = {"world": WORLD, "post_url": fakebot.post_url, "use_ws_reverse": True,
               "ws_reverse_url": fakebot.ws_url, "ws_reverse_use_universal_client": True}
+    if with_milky:
+        config |= {"use_milky": True, "milky_host": "127.0.0.1", "milky_port": 0,
+                   "milky_report_self_message": True}
     connections = len(fakebot.connections)
+    rendered, streamed = [], []
     with start_runner(tmp_path, **config) as runner:
-        rendered = []
         if with_milky:
-            milky = MilkyActions(runner.world, runner.config)
-
-            def sink(published):
-                if milky.text(published) is not None:
-                    rendered.append(milky.render(published))
-
-            runner.bus.add_sink(sink, "push", also_facts_only=True)
+            ws, sse = ws_events(runner), SseReader(runner)
+            assert joined(runner, ws, sse)
         seen = _scenario(runner, fakebot, connections)
+        if with_milky:
+            runner.bus.wait_idle(5)
+            count = sum(1 for f in runner.traffic.since(0, 10**6)[0]
+                        if f["channel"] == "milky_event" and f["direction"] == "out"
+                        and f.get("verdict", "").startswith("event pushed"))
+            rendered = [ws.receive() for _ in range(count)]
+            streamed = [sse.next_event() for _ in range(count)]
+            sse.close()
     fakebot.posts.clear()
+    assert rendered == streamed
     return seen, rendered
 
 

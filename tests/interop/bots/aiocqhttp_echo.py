@@ -14,7 +14,9 @@ types the two ways aiocqhttp offers, so that both paths are exercised:
   ``.handle_quick_operation_async`` over the reverse WebSocket, ACT-12).
 
 On stdout it prints ``WS <role>`` when aiocqhttp has registered a reverse WebSocket connection
-with that ``X-Client-Role`` (lower-cased: api, event, universal), and ``CONNECT <self_id>`` /
+with that ``X-Client-Role`` (lower-cased: api, event, universal), ``API-FAILED <exception
+class>: <message>`` when ``bot.send`` failed (the fault tests' no_answer makes it time out:
+give ``api_timeout_sec``), and ``CONNECT <self_id>`` /
 ``ENABLE <self_id>`` / ``DISABLE <self_id>`` when it has handled a lifecycle event of that
 sub_type. Over WebSocket the tests wait for ``WS api`` (an API connection gets no event, WSR-9)
 and for ``CONNECT``: onebot_ref adds an event connection to its fan-out before sending
@@ -42,7 +44,11 @@ def main() -> None:
 
     @bot.on_message("private")
     async def answer_private(event: Event) -> None:
-        await bot.send(event, MessageSegment.text("echo: " + event.message.extract_plain_text()))
+        try:
+            await bot.send(event, MessageSegment.text("echo: " +
+                                                      event.message.extract_plain_text()))
+        except Exception as err:  # what the fault tests wait for (no_answer: a timeout)
+            print(f"API-FAILED {type(err).__name__}: {err}", flush=True)
 
     @bot.on_message("group")
     async def answer_group(event: Event) -> dict:
