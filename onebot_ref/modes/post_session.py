@@ -1,5 +1,6 @@
-"""The HTTP POST worker's ``requests.Session``: each event sent as ``Session.post`` sends it,
-with what ``requests`` works out from the session and the environment done once per run.
+"""The POST worker's ``requests.Session`` (post_worker.py: HTTP POST and the Milky WebHooks):
+each event sent as ``Session.post`` sends it, with what ``requests`` works out from the session
+and the environment done once per run.
 
 ``Session.post(url, data=..., headers=...)`` prepares a new request every time: it merges the
 session's headers and cookies, looks for the URL's entry in ``~/.netrc``, reads the proxy and
