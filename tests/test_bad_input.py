@@ -88,7 +88,7 @@ def test_lone_surrogate_via_json_body_is_400_BAD_2(runner):
                              headers={"Content-Type": "application/json"}, timeout=HTTP_TIMEOUT)
     assert response.status_code == 400
     assert response.text.strip() == ("JSON body: lone surrogate \\ud800 at message[0].data.text "
-                                     "(RFC 8259 §8.2: not Unicode text)")
+                                     "(RFC 8259 §8.2: not Unicode text) (BAD-2)")
     assert stored_count(runner) == before
     journal_and_messages_answer(runner)
 
@@ -226,7 +226,7 @@ def test_get_status_with_a_nan_echo_over_websocket_is_1400_in_strict_json_BAD_2(
         raw = bot.ws.receive(HTTP_TIMEOUT)
         answer = strict_json(raw)  # JavaScript's JSON.parse would take it too
         assert answer == {"status": "failed", "retcode": 1400, "data": None,
-                          "message": "frame: NaN is not JSON (RFC 8259)"}
+                          "message": "frame: NaN is not JSON (RFC 8259) (BAD-2)"}
         bot.send_raw('{"action":"get_status","params":{"x":Infinity},"echo":7}')
         answer = strict_json(bot.ws.receive(HTTP_TIMEOUT))
         assert answer["retcode"] == 1400 and answer["echo"] == 7  # a readable echo is kept
