@@ -1,0 +1,267 @@
+"""Every refusal names the rule it applies (issue 12: error messages stay English and name the
+rule id, so that a reader can look the refusal up in docs/rules.md): the message, then
+`` (RULE-ID)`` or `` (RULE-1, RULE-2)`` at its end.
+
+Driven over real sockets on 127.0.0.1: the HTTP API's refusals in the order of HTTP-13 (token,
+Content-Type, body, action), the server's own framing and limits (BAD-6..8), data files
+(DATA-*), the forward WebSocket handshake (WSF-1/2, AUTH-*) and the 1400/1404 answers of the
+forward and the reverse WebSocket (WSF-6/7, BAD-2).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import socket
+
+import pytest
+
+from fakebot import FakeBot, connect
+from helpers import start_runner
+from test_rule_ids import RULES, parse_rules
+
+TOKEN = "s3cret-token"
+AUTH = f"Authorization: Bearer {TOKEN}\r\n"
+LIMIT = 4096
+TIMEOUT = 10  # seconds for one exchange with our own server
+#: `` (ID)`` or `` (ID, ID)`` at the very end of a message.
+CITED = re.compile(r" \((?P<ids>[A-Z]+-\d+(?:, [A-Z]+-\d+)*)\)$")
+KNOWN = parse_rules(RULES.read_text(encoding="utf-8"))[0]
+
+
+def cited(message: str) -> list[str]:
+    """The rule ids at the end of ``message``; fails unless there are some and each is real."""
+    match = CITED.search(message)
+    assert match, f"no rule id at the end of {message!r}"
+    ids = match["ids"].split(", ")
+    assert all(rule in KNOWN for rule in ids), f"{ids} not all in docs/rules.md"
+    return ids
+
+
+@pytest.fixture(scope="module", name="runner")
+def fixture_runner(tmp_path_factory):
+    """A token, data files, a small body limit, the forward WebSocket, and a reverse Universal
+    client dialling a FakeBot."""
+    bot = FakeBot().start()
+    try:
+        with start_runner(tmp_path_factory.mktemp("messages"), access_token=TOKEN,
+                          serve_data_files=True, max_body_bytes=LIMIT, use_ws=True,
+                          use_ws_reverse=True, ws_reverse_url=bot.ws_url,
+                          ws_reverse_use_universal_client=True) as runner:
+            runner.fakebot = bot
+            yield runner
+    finally:
+        bot.stop()
+
+
+def exchange(port: int, request: bytes) -> tuple[int, str]:
+    """One request sent byte for byte; the answer's status and its body's last line."""
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
+        sock.sendall(request)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(65536)
+            assert chunk, f"connection closed before an answer: {data!r}"
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+        assert length, f"no Content-Length in {head!r}"
+        while len(body) < int(length[1]):
+            chunk = sock.recv(65536)
+            assert chunk, "connection closed inside the body"
+            body += chunk
+    status = int(head.split(b" ", 2)[1])
+    return status, body.decode("utf-8").strip().splitlines()[-1]
+
+
+def http(runner, request: str | bytes) -> tuple[int, str]:
+    raw = request.encode("latin-1") if isinstance(request, str) else request
+    return exchange(runner.ports["http"], raw)
+
+
+HOST = "Host: 127.0.0.1\r\nConnection: close\r\n"
+
+HTTP_ROWS = [
+    # (request, status, the ids it cites)
+    pytest.param(f"GET /get_status HTTP/1.1\r\n{HOST}\r\n", 401, ["AUTH-2", "AUTH-3"],
+                 id="AUTH-4-401-nothing-sent"),
+    pytest.param(f"GET /get_status HTTP/1.1\r\n{HOST}Authorization: Basic x\r\n\r\n", 401,
+                 ["AUTH-6"], id="AUTH-6-401-other-scheme"),
+    pytest.param(f"GET /get_status HTTP/1.1\r\n{HOST}Authorization: Bearer no\r\n\r\n", 403,
+                 ["AUTH-4", "AUTH-7"], id="AUTH-4-403-header"),
+    pytest.param(f"GET /get_status?access_token=no HTTP/1.1\r\n{HOST}\r\n", 403,
+                 ["AUTH-4", "AUTH-7"], id="AUTH-4-403-query"),
+    pytest.param(f"GET /a/b HTTP/1.1\r\n{HOST}{AUTH}\r\n", 404, ["HTTP-3"], id="HTTP-3-path"),
+    pytest.param(f"PUT /get_status HTTP/1.1\r\n{HOST}{AUTH}Content-Length: 0\r\n\r\n", 405,
+                 ["HTTP-20"], id="HTTP-20-method"),
+    pytest.param(f"POST /get_status HTTP/1.1\r\n{HOST}{AUTH}Content-Type: text/plain\r\n"
+                 "Content-Length: 1\r\n\r\nx", 406, ["HTTP-8"], id="HTTP-8-content-type"),
+    pytest.param(f"POST /get_status HTTP/1.1\r\n{HOST}{AUTH}Content-Type: application/json\r\n"
+                 "Content-Length: 0\r\n\r\n", 400, ["HTTP-10"], id="HTTP-10-empty-json"),
+    pytest.param(f"POST /get_status HTTP/1.1\r\n{HOST}{AUTH}Content-Type: application/json\r\n"
+                 "Content-Length: 3\r\n\r\n[1]", 400, ["HTTP-10"], id="HTTP-10-not-an-object"),
+    pytest.param(f"POST /get_status HTTP/1.1\r\n{HOST}{AUTH}Content-Type: application/json\r\n"
+                 "Content-Length: 4\r\n\r\n{bad", 400, ["BAD-2"], id="BAD-2-does-not-parse"),
+    pytest.param(f"POST /get_status HTTP/1.1\r\n{HOST}{AUTH}Content-Type: application/json\r\n"
+                 "Content-Length: 9\r\n\r\n{\"a\":NaN}", 400, ["BAD-2"], id="BAD-2-nan"),
+    pytest.param(f"POST /get_status HTTP/1.1\r\n{HOST}{AUTH}Content-Type: application/x-www-"
+                 "form-urlencoded\r\nContent-Length: 5\r\n\r\na=%ff", 400, ["BAD-1"],
+                 id="BAD-1-form"),
+    pytest.param(f"POST /get_status HTTP/1.1\r\n{HOST}{AUTH}Content-Type: application/x-www-"
+                 "form-urlencoded\r\nContent-Length: 3\r\n\r\na=\xff", 400, ["BAD-1"],
+                 id="BAD-1-form-raw"),
+    pytest.param(f"GET /get_status?a=%ff HTTP/1.1\r\n{HOST}{AUTH}\r\n", 400, ["BAD-1"],
+                 id="BAD-1-query"),
+    pytest.param(f"GET /get_status?a=\xff HTTP/1.1\r\n{HOST}{AUTH}\r\n", 400, ["BAD-1"],
+                 id="BAD-1-query-raw"),
+    pytest.param(f"GET /\xff HTTP/1.1\r\n{HOST}{AUTH}\r\n", 400, ["BAD-1"], id="BAD-1-path"),
+    pytest.param(f"GET /no_such_action HTTP/1.1\r\n{HOST}{AUTH}\r\n", 404,
+                 ["HTTP-11", "WSF-7"], id="HTTP-11-action"),
+    pytest.param(f"POST /get_status HTTP/1.1\r\n{HOST}{AUTH}Content-Type: application/json\r\n"
+                 f"Content-Length: {LIMIT * 100}\r\n\r\n{{", 413, ["BAD-8"], id="BAD-8-413"),
+    pytest.param(f"POST /get_status HTTP/1.1\r\n{HOST}{AUTH}Content-Type: application/json\r\n"
+                 f"Content-Length: {'9' * 19}\r\n\r\n", 413, ["BAD-8"], id="BAD-8-413-digits"),
+    pytest.param(f"POST /get_status HTTP/1.1\r\n{HOST}{AUTH}Content-Type: application/json\r\n"
+                 "Transfer-Encoding: chunked\r\n\r\n"
+                 f"{LIMIT + 1:x}\r\n{'x' * (LIMIT + 1)}\r\n0\r\n\r\n", 413, ["BAD-8"],
+                 id="BAD-8-413-chunked"),
+    pytest.param(f"POST /get_status HTTP/1.1\r\n{HOST}{AUTH}Content-Type: application/json\r\n"
+                 "Content-Length: \u00b2\r\n\r\n", 400, ["BAD-6"], id="BAD-6-length"),
+    pytest.param(f"POST /get_status HTTP/1.1\r\n{HOST}{AUTH}Content-Type: application/json\r\n"
+                 "Transfer-Encoding: chunked\r\n\r\nzz\r\n", 400, ["BAD-6"], id="BAD-6-chunked"),
+    pytest.param("NONSENSE\r\n\r\n", 400, ["BAD-7"], id="BAD-7-request-line"),
+    pytest.param(f"GET /get_status HTTP/1.1\r\n{HOST}: x\r\n\r\n", 400, ["BAD-7"],
+                 id="BAD-7-header-line"),
+    pytest.param(f"GET /get_status HTTP/1.1\r\n{HOST} folded\r\n\r\n", 400, ["BAD-7"],
+                 id="BAD-7-line-folding"),
+    pytest.param("GET /get_status HTTP/1.1\r\nConnection: close\r\n\r\n", 400, ["BAD-7"],
+                 id="BAD-7-no-host"),
+    pytest.param("GET get_status HTTP/1.1\r\nHost: x\r\n\r\n", 400, ["BAD-7"],
+                 id="BAD-7-target"),
+    pytest.param(f"POST /get_status HTTP/1.1\r\n{HOST}Content-Length: 1\r\n"
+                 "Transfer-Encoding: chunked\r\n\r\n", 400, ["BAD-7"], id="BAD-7-length-and-te"),
+    pytest.param(f"POST /get_status HTTP/1.1\r\n{HOST}Content-Length: 1\r\nContent-Length: 2"
+                 "\r\n\r\n", 400, ["BAD-7"], id="BAD-7-lengths-differ"),
+    pytest.param(f"POST /get_status HTTP/1.1\r\n{HOST}Transfer-Encoding: chunked, gzip\r\n\r\n",
+                 400, ["BAD-7"], id="BAD-7-te-not-chunked-last"),
+    pytest.param(f"POST /get_status HTTP/1.1\r\n{HOST}Transfer-Encoding: gzip, chunked\r\n\r\n",
+                 501, ["BAD-7"], id="BAD-7-501-coding"),
+    pytest.param("POST /get_status HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 400,
+                 ["BAD-7"], id="BAD-7-te-in-1.0"),
+    pytest.param(f"GET /get_status HTTP/1.1\r\n{HOST}Expect: magic\r\n\r\n", 417, ["BAD-7"],
+                 id="BAD-7-417"),
+    pytest.param("GET /get_status HTTP/2.0\r\nHost: x\r\n\r\n", 505, ["BAD-7"], id="BAD-7-505"),
+    pytest.param(f"GET /get_status HTTP/1.1\r\n{HOST}X: {'a' * 70000}\r\n\r\n", 431, ["BAD-8"],
+                 id="BAD-8-431"),
+    # data files: the kind, the method, the token (header only), the path
+    pytest.param(f"GET /data/ HTTP/1.1\r\n{HOST}{AUTH}\r\n", 404, ["HTTP-3"], id="HTTP-3-data"),
+    pytest.param(f"GET /data/nope/x HTTP/1.1\r\n{HOST}{AUTH}\r\n", 404, ["DATA-1"],
+                 id="DATA-1-kind"),
+    pytest.param(f"POST /data/image/x HTTP/1.1\r\n{HOST}{AUTH}Content-Length: 0\r\n\r\n", 404,
+                 ["DATA-3"], id="DATA-3-get-only"),
+    pytest.param(f"GET /data/image/x?access_token={TOKEN} HTTP/1.1\r\n{HOST}\r\n", 401,
+                 ["AUTH-12"], id="AUTH-12-header-only"),
+    pytest.param(f"GET /data/image/../x HTTP/1.1\r\n{HOST}{AUTH}\r\n", 403, ["DATA-3"],
+                 id="DATA-3-leaves"),
+    pytest.param(f"GET /data/image/missing.png HTTP/1.1\r\n{HOST}{AUTH}\r\n", 404, ["DATA-3"],
+                 id="DATA-3-no-file"),
+    pytest.param(f"GET /data/image/\xff HTTP/1.1\r\n{HOST}{AUTH}\r\n", 404, ["BAD-1"],
+                 id="BAD-1-file-name"),
+]
+
+
+@pytest.mark.parametrize("request_text, status, ids", HTTP_ROWS)
+def test_http_api_refusals_end_with_their_rule(runner, request_text, status, ids):
+    answered, message = http(runner, request_text)
+    assert answered == status, message
+    assert cited(message) == ids
+
+
+def test_the_journal_verdict_is_the_message_with_its_rule(runner):
+    status, message = http(runner, f"GET /get_status HTTP/1.1\r\n{HOST}\r\n")
+    frames, _ = runner.traffic.since(0, limit=10**6)
+    verdict = next(frame["verdict"] for frame in reversed(frames)
+                   if frame["channel"] == "http" and frame["direction"] == "out")
+    assert verdict == f"{status}: {message}" and cited(verdict) == ["AUTH-2", "AUTH-3"]
+
+
+def test_a_request_head_not_complete_in_time_is_408_BAD_8(tmp_path):
+    with start_runner(tmp_path, http_idle_timeout=1) as runner:
+        with socket.create_connection(("127.0.0.1", runner.ports["http"]),
+                                      timeout=TIMEOUT) as sock:
+            sock.sendall(b"GET /get_status HTTP/1.1\r\nHost: x\r\n")  # never ends its head
+            data = b""
+            while chunk := sock.recv(4096):
+                data += chunk
+    assert data.startswith(b"HTTP/1.1 408 "), data
+    assert cited(data.decode().strip().splitlines()[-1]) == ["BAD-8"]
+
+
+# --- the forward WebSocket handshake ----------------------------------------------------------
+
+def handshake(runner, target: str, extra: str = "", version: str = "13") -> tuple[int, str]:
+    key = base64.b64encode(os.urandom(16)).decode()
+    return exchange(runner.ports["ws"], (
+        f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+        f"Sec-WebSocket-Version: {version}\r\n{extra}\r\n").encode())
+
+
+@pytest.mark.parametrize("target, extra, status, ids", [
+    pytest.param("/nope", AUTH, 404, ["WSF-2"], id="WSF-2-path"),
+    pytest.param("/api", "", 401, ["AUTH-2", "AUTH-3"], id="AUTH-9-401"),
+    pytest.param("/api", "Authorization: Token\r\n", 401, ["AUTH-6"], id="AUTH-9-401-empty"),
+    pytest.param("/api", "Authorization: Bearer no\r\n", 403, ["AUTH-4", "AUTH-7"],
+                 id="AUTH-9-403"),
+    pytest.param("/api?access_token=no", "", 403, ["AUTH-4", "AUTH-7"], id="AUTH-9-403-query"),
+])
+def test_forward_handshake_refusals_end_with_their_rule(runner, target, extra, status, ids):
+    answered, message = handshake(runner, target, extra)
+    assert answered == status, message
+    assert cited(message) == ids
+
+
+def test_a_bad_upgrade_and_a_plain_request_end_with_WSF_1(runner):
+    status, message = handshake(runner, "/api", AUTH, version="12")
+    assert 400 <= status < 500, message
+    assert cited(message) == ["WSF-1"]
+    status, message = exchange(runner.ports["ws"], (
+        f"GET /api HTTP/1.1\r\n{HOST}{AUTH}\r\n").encode())
+    assert status == 400, message
+    assert cited(message) == ["WSF-1"]
+
+
+# --- 1400 and 1404, forward and reverse -------------------------------------------------------
+
+FRAME_ROWS = [
+    pytest.param("{bad", 1400, ["BAD-2"], id="BAD-2-not-json"),
+    pytest.param('{"action": "get_status", "echo": NaN}', 1400, ["BAD-2"], id="BAD-2-nan"),
+    pytest.param("[1]", 1400, ["WSF-6"], id="WSF-6-not-an-object"),
+    pytest.param('{"echo": 1}', 1400, ["WSF-6"], id="WSF-6-no-action"),
+    pytest.param('{"action": "no_such_action", "echo": 2}', 1404, ["HTTP-11", "WSF-7"],
+                 id="WSF-7-unknown-action"),
+]
+
+
+@pytest.mark.parametrize("frame, retcode, ids", FRAME_ROWS)
+def test_forward_websocket_answers_end_with_their_rule(runner, frame, retcode, ids):
+    bot = connect(runner.url("ws") + "/api", {"Authorization": f"Bearer {TOKEN}"})
+    try:
+        bot.send_raw(frame)
+        answer = bot.receive(TIMEOUT)
+    finally:
+        bot.close()
+    assert answer["retcode"] == retcode
+    assert cited(answer["message"]) == ids
+
+
+@pytest.mark.parametrize("frame, retcode, ids", FRAME_ROWS)
+def test_reverse_websocket_answers_end_with_their_rule(runner, frame, retcode, ids):
+    conn = runner.fakebot.wait_connection(role="Universal")
+    conn.send_raw(frame)
+    answer = conn.receive(TIMEOUT)
+    while "post_type" in answer:  # the lifecycle connect, a heartbeat
+        answer = conn.receive(TIMEOUT)
+    assert answer["retcode"] == retcode
+    assert cited(answer["message"]) == ids
