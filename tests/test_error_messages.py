@@ -265,3 +265,10 @@ def test_reverse_websocket_answers_end_with_their_rule(runner, frame, retcode, i
         answer = conn.receive(TIMEOUT)
     assert answer["retcode"] == retcode
     assert cited(answer["message"]) == ids
+
+
+def test_a_handshake_while_the_forward_websocket_stops_is_503_SUP_3(tmp_path):
+    with start_runner(tmp_path, use_ws=True) as runner:
+        runner.modes["ws"].stop()  # its server still answers until the runner stops it
+        status, message = handshake(runner, "/api")
+    assert status == 503 and message == "server stopping (SUP-3)"
