@@ -151,7 +151,8 @@ def test_reply_id_of_10_to_the_30_is_100_naming_the_segment_BAD_3(runner, how):
     envelope = strict_json(response.content)
     assert response.status_code == 200 and envelope["retcode"] == 100
     assert envelope["message"] == ("segment 0 (reply): field 'id': expected a message id within "
-                                   "int32 (at most 2147483647), got '" + str(10**30) + "'")
+                                   "int32 (at most 2147483647), got '" + str(10**30)
+                                   + "' (SEG-16, BAD-3)")
     assert stored_count(runner) == before
     journal_and_messages_answer(runner)
 
@@ -183,7 +184,7 @@ def test_set_restart_with_a_huge_delay_is_100_and_the_async_worker_runs_on_BAD_3
         if action == "set_restart":
             assert envelope["retcode"] == 100
             assert envelope["message"] == ("parameter 'delay': expected at most 2147483647 ms, "
-                                           "got " + str(10**30))
+                                           "got " + str(10**30) + " (BAD-3)")
         else:  # queued; refused by the worker, which goes on
             assert envelope["status"] == "async"
     # The next _async call still runs: the worker is alive and takes it.
@@ -210,7 +211,7 @@ def test_a_50000_character_file_is_100_once_a_message_is_stored_BAD_4(runner, ac
     envelope = strict_json(response.content)
     assert envelope["retcode"] == 100
     assert envelope["message"] == ("parameter 'file': expected at most 4096 characters, got "
-                                   "50000")
+                                   "50000 (BAD-4)")
     # At the bound the file is looked up (no such media: 102), never sqlite3's "too complex".
     response = requests.post(f"{http(runner)}/{action}", timeout=HTTP_TIMEOUT,
                              json={"file": "%_\\" * 1365 + "x", **extra})

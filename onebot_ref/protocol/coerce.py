@@ -36,7 +36,7 @@ import typing
 from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 
 from . import wire
-from .ranges import Integer, out_of_range
+from .ranges import Integer, out_of_range, range_rule
 from .response import ActionError, Retcode
 
 __all__ = ["File", "Id", "Int32", "Int64", "Integer", "Message", "MessageId", "Milliseconds",
@@ -81,7 +81,12 @@ class Params:
 
 
 class _Invalid(Exception):
-    """A value that is present but not of the declared type; ``bind`` adds the names."""
+    """A value that is present but not of the declared type: what was expected and the rule
+    that says so (``PARAM-3``); ``bind`` adds the names."""
+
+    def __init__(self, expected: str, rule: str):
+        super().__init__(expected)
+        self.rule = rule
 
 
 def _shown(value: Any) -> str:
@@ -134,7 +139,7 @@ def _to_int(value: Any, from_text: bool) -> tuple[int, bool]:
         number = parse_int(value)
         if number is not None:
             return number, True
-    raise _Invalid("an integer")
+    raise _Invalid("an integer", "PARAM-3" if isinstance(value, str) else "PARAM-2")
 
 
 def _to_bool(value: Any, from_text: bool) -> tuple[bool, bool]:
@@ -147,7 +152,8 @@ def _to_bool(value: Any, from_text: bool) -> tuple[bool, bool]:
         word = parse_bool(value)
         if word is not None:
             return word, True
-    raise _Invalid("a boolean (true/false, yes/no or 1/0)")
+    raise _Invalid("a boolean (true/false, yes/no or 1/0)",
+                   "PARAM-5" if isinstance(value, str) else "PARAM-4")
 
 
 def _to_str(value: Any, from_text: bool) -> tuple[str, bool]:
@@ -156,7 +162,7 @@ def _to_str(value: Any, from_text: bool) -> tuple[str, bool]:
     # PARAM-6 [REC]: a JSON number given for a string parameter becomes its decimal string.
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value), True
-    raise _Invalid("a string")
+    raise _Invalid("a string", "PARAM-6")
 
 
 def _to_object(value: Any, from_text: bool) -> tuple[dict, bool]:
@@ -171,7 +177,7 @@ def _to_object(value: Any, from_text: bool) -> tuple[dict, bool]:
             parsed = None
         if isinstance(parsed, dict):
             return parsed, True
-    raise _Invalid("a JSON object")
+    raise _Invalid("a JSON object", "PARAM-10")
 
 
 def _to_message(value: Any, from_text: bool) -> tuple[str | list | dict, bool]:
@@ -192,7 +198,8 @@ def _to_message(value: Any, from_text: bool) -> tuple[str | list | dict, bool]:
     if isinstance(value, (list, dict)):
         return value, False
     # PARAM-8: any other JSON type is no message at all.
-    raise _Invalid("a message (a CQ string, an array of segments or one segment object)")
+    raise _Invalid("a message (a CQ string, an array of segments or one segment object)",
+                   "PARAM-8")
 
 
 def _as_is(value: Any, from_text: bool) -> tuple[Any, bool]:
@@ -261,8 +268,8 @@ def bind(fn: Callable, params: Params) -> dict[str, Any]:
     """Keyword arguments for ``fn`` from ``params``: the given parameters, typed (absent ones
     are left to the signature's defaults). Raises ``ActionError(100)`` naming the parameter
     when a required one is missing, a given one has the wrong type, or a value is outside the
-    range of its type (an id that is not positive, BAD-3/4). Unknown parameters are ignored
-    (HTTP-18)."""
+    range of its type (an id that is not positive, BAD-3/4), the message ending with the rule
+    it applies (``(PARAM-14)``). Unknown parameters are ignored (HTTP-18)."""
     plan = _plan(fn)
     values = params.values
     text_keys = params.text_keys
@@ -274,20 +281,21 @@ def bind(fn: Callable, params: Params) -> dict[str, Any]:
             # PARAM-14: "没有给出默认值的参数均为必填项" (legacy API docs) → retcode 100.
             if default is _REQUIRED:
                 raise ActionError(Retcode.BAD_PARAMS,
-                                  f"missing parameter '{name}' ({expected})")
+                                  f"missing parameter '{name}' ({expected}) (PARAM-14)")
             continue
         try:
             kwargs[name], coerced = convert(value, name in text_keys)
         except _Invalid as invalid:
-            raise ActionError(Retcode.BAD_PARAMS,
-                              f"parameter '{name}': expected {invalid}, got {_shown(value)}") from None
+            raise ActionError(Retcode.BAD_PARAMS, f"parameter '{name}': expected {invalid}, got "
+                                                  f"{_shown(value)} ({invalid.rule})") from None
         if coerced:
             params.notes.append(f"coerced {name} from {_shown(value)}")
     for name, annotation in plan.ranges:
         # PARAM-15: ids are positive; BAD-3: every integer within its spec type; BAD-4: File.
         problem = out_of_range(annotation, kwargs[name]) if name in kwargs else None
         if problem is not None:
-            raise ActionError(Retcode.BAD_PARAMS, f"parameter '{name}': expected {problem}")
+            rule = range_rule(annotation, kwargs[name])
+            raise ActionError(Retcode.BAD_PARAMS, f"parameter '{name}': expected {problem} ({rule})")
     return kwargs
 
 
