@@ -11,6 +11,7 @@ forward and the reverse WebSocket (WSF-6/7, BAD-2).
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import socket
@@ -23,7 +24,7 @@ from test_rule_ids import RULES, parse_rules
 
 TOKEN = "s3cret-token"
 AUTH = f"Authorization: Bearer {TOKEN}\r\n"
-LIMIT = 4096
+LIMIT = 8192
 TIMEOUT = 10  # seconds for one exchange with our own server
 #: `` (ID)`` or `` (ID, ID)`` at the very end of a message.
 CITED = re.compile(r" \((?P<ids>[A-Z]+-\d+(?:, [A-Z]+-\d+)*)\)$")
@@ -272,3 +273,60 @@ def test_a_handshake_while_the_forward_websocket_stops_is_503_SUP_3(tmp_path):
         runner.modes["ws"].stop()  # its server still answers until the runner stops it
         status, message = handshake(runner, "/api")
     assert status == 503 and message == "server stopping (SUP-3)"
+
+
+# --- retcode 100: the parameters (PARAM-*, BAD-3/4) and the segments (MSG-*, SEG-*) ------------
+
+def post(runner, action: str, body: str) -> dict:
+    status, text = http(runner, (
+        f"POST /{action} HTTP/1.1\r\n{HOST}{AUTH}Content-Type: application/json\r\n"
+        f"Content-Length: {len(body.encode())}\r\n\r\n{body}").encode())
+    assert status == 200, text
+    return json.loads(text)
+
+
+@pytest.mark.parametrize("action, body, ids", [
+    pytest.param("send_private_msg", '{"message": "hi"}', ["PARAM-14"], id="PARAM-14"),
+    pytest.param("send_private_msg", '{"user_id": 1.5, "message": "hi"}', ["PARAM-2"],
+                 id="PARAM-2"),
+    pytest.param("send_private_msg", '{"user_id": "12abc", "message": "hi"}', ["PARAM-3"],
+                 id="PARAM-3"),
+    pytest.param("send_private_msg", '{"user_id": 10001, "message": "hi", "auto_escape": 7}',
+                 ["PARAM-4"], id="PARAM-4"),
+    pytest.param("send_private_msg", '{"user_id": 10001, "message": "hi", '
+                 '"auto_escape": "maybe"}', ["PARAM-5"], id="PARAM-5"),
+    pytest.param("send_private_msg", '{"user_id": 10001, "message": 5}', ["PARAM-8"],
+                 id="PARAM-8"),
+    pytest.param("set_group_anonymous_ban", '{"group_id": 20001, "anonymous": "[1]"}',
+                 ["PARAM-10"], id="PARAM-10"),
+    pytest.param("send_private_msg", '{"user_id": 0, "message": "hi"}', ["PARAM-15"],
+                 id="PARAM-15"),
+    pytest.param("set_group_ban", '{"group_id": 20001, "user_id": 10001, "duration": 1e30}',
+                 ["PARAM-2"], id="PARAM-2-float"),
+    pytest.param("set_group_ban", '{"group_id": 20001, "user_id": 10001, "duration": '
+                 '10000000000}', ["BAD-3"], id="BAD-3"),
+    pytest.param("get_image", f'{{"file": "{"x" * 5000}"}}', ["BAD-4"], id="BAD-4"),
+    pytest.param("send_private_msg", '{"user_id": 10001, "message": [1]}', ["MSG-2"],
+                 id="MSG-2"),
+    pytest.param("send_private_msg", '{"user_id": 10001, "message": [{"type": "face", '
+                 '"data": 1}]}', ["MSG-22"], id="MSG-22"),
+    pytest.param("send_private_msg", '{"user_id": 10001, "message": ""}', ["MSG-19"],
+                 id="MSG-19"),
+    pytest.param("send_private_msg", '{"user_id": 10001, "message": "[CQ:nope]"}',
+                 ["SEG-21"], id="SEG-21"),
+    pytest.param("send_private_msg", '{"user_id": 10001, "message": "[CQ:face]"}', ["SEG-3"],
+                 id="SEG-3-missing"),
+    pytest.param("send_private_msg", '{"user_id": 10001, "message": "[CQ:reply,id=0]"}',
+                 ["SEG-16", "BAD-3"], id="SEG-16-range"),
+    pytest.param("send_private_msg", '{"user_id": 10001, "message": "[CQ:record,file=a,'
+                 'magic=2]"}', ["SEG-5", "PARAM-5"], id="SEG-5-flag"),
+    pytest.param("send_private_msg", '{"user_id": 10001, "message": "[CQ:contact,type=x,id=1]"}',
+                 ["SEG-13"], id="SEG-13-table"),
+    pytest.param("send_private_msg", '{"user_id": 10001, "message": [{"type": "node", '
+                 '"data": {"id": 1}}, {"type": "text", "data": {"text": "x"}}]}', ["A-44"],
+                 id="A-44"),
+])
+def test_retcode_100_ends_with_its_rule(runner, action, body, ids):
+    envelope = post(runner, action, body)
+    assert envelope["retcode"] == 100, envelope
+    assert cited(envelope["message"]) == ids
