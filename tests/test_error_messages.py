@@ -330,3 +330,91 @@ def test_retcode_100_ends_with_its_rule(runner, action, body, ids):
     envelope = post(runner, action, body)
     assert envelope["retcode"] == 100, envelope
     assert cited(envelope["message"]) == ids
+
+
+# --- the fault API's 400s (FAULT-*) and the Milky face's refusals (MLK-*) ----------------------
+
+@pytest.fixture(scope="module", name="faces")
+def fixture_faces(tmp_path_factory):
+    """The console (its fault API) and the Milky 1.2 face, with a Milky token."""
+    with start_runner(tmp_path_factory.mktemp("faces"), use_console=True, use_milky=True,
+                      milky_host="127.0.0.1", milky_port=0, milky_access_token=TOKEN,
+                      max_body_bytes=LIMIT) as runner:
+        yield runner
+
+
+@pytest.mark.parametrize("body, ids", [
+    pytest.param('{"type": "explode"}', ["FAULT-1"], id="FAULT-1-type"),
+    pytest.param('{"type": "delay_answer", "ms": -1}', ["FAULT-1"], id="FAULT-1-range"),
+    pytest.param('{"type": "drop", "target": {"chanel": "ws"}}', ["FAULT-2"], id="FAULT-2"),
+    pytest.param('{"type": "http_status", "status": 503, "times": 0}', ["FAULT-3"],
+                 id="FAULT-3-times"),
+    pytest.param('{"type": "http_status", "status": 503, "probability": 2}', ["FAULT-3"],
+                 id="FAULT-3-probability"),
+    pytest.param('{"type": "close", "code": 1006}', ["FAULT-6"], id="FAULT-6"),
+    pytest.param('{"type": "bad_answer", "kind": "twice", "target": {"channel": "http"}}',
+                 ["FAULT-14"], id="FAULT-14"),
+])
+def test_fault_requests_refused_end_with_their_rule(faces, body, ids):
+    status, text = exchange(faces.ports["console"], (
+        f"POST /sim/faults HTTP/1.1\r\n{HOST}Content-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n{body}").encode())
+    assert status == 400, text
+    assert cited(json.loads(text)["error"]) == ids
+
+
+def milky(runner, request: str) -> tuple[int, str]:
+    return exchange(runner.ports["milky"], request.encode())
+
+
+MILKY_AUTH = f"Authorization: Bearer {TOKEN}\r\n"
+JSON_TYPE = "Content-Type: application/json\r\n"
+
+
+@pytest.mark.parametrize("request_text, status, ids", [
+    pytest.param(f"GET /nope HTTP/1.1\r\n{HOST}\r\n", 404, ["MLK-39"], id="MLK-39-path"),
+    pytest.param(f"GET /api/get_login_info HTTP/1.1\r\n{HOST}{MILKY_AUTH}\r\n", 405,
+                 ["MLK-2"], id="MLK-2-method"),
+    pytest.param(f"POST /api/get_login_info HTTP/1.1\r\n{HOST}{JSON_TYPE}Content-Length: 2"
+                 "\r\n\r\n{}", 401, ["MLK-4", "MLK-10"], id="MLK-4-token"),
+    pytest.param(f"POST /api/get_login_info HTTP/1.1\r\n{HOST}{MILKY_AUTH}Content-Type: "
+                 "text/plain\r\nContent-Length: 2\r\n\r\n{}", 415, ["MLK-5"], id="MLK-5"),
+    pytest.param(f"POST /api/get_login_info HTTP/1.1\r\n{HOST}{MILKY_AUTH}{JSON_TYPE}"
+                 f"Content-Length: {LIMIT * 100}\r\n\r\n{{", 413, ["MLK-39"], id="MLK-39-413"),
+    pytest.param(f"POST /api/nope HTTP/1.1\r\n{HOST}{MILKY_AUTH}{JSON_TYPE}Content-Length: 2"
+                 "\r\n\r\n{}", 404, ["MLK-3"], id="MLK-3"),
+    pytest.param(f"GET /event HTTP/1.1\r\n{HOST}\r\n", 401, ["MLK-12"], id="MLK-12"),
+    pytest.param(f"POST /event HTTP/1.1\r\n{HOST}{MILKY_AUTH}Content-Length: 0\r\n\r\n", 405,
+                 ["MLK-11"], id="MLK-11-method"),
+    pytest.param(f"POST /res/image/x HTTP/1.1\r\n{HOST}Content-Length: 0\r\n\r\n", 405,
+                 ["MLK-50"], id="MLK-50-method"),
+    pytest.param(f"GET /res/image/nope.png HTTP/1.1\r\n{HOST}\r\n", 404, ["MLK-50"],
+                 id="MLK-50-missing"),
+])
+def test_milky_refusals_end_with_their_rule(faces, request_text, status, ids):
+    answered, message = milky(faces, request_text)
+    assert answered == status, message
+    assert cited(message) == ids
+
+
+def test_a_milky_body_that_is_not_strict_json_ends_with_MLK_40(faces):
+    status, text = milky(faces, f"POST /api/get_login_info HTTP/1.1\r\n{HOST}{MILKY_AUTH}"
+                                f"{JSON_TYPE}Content-Length: 4\r\n\r\n{{bad")
+    envelope = json.loads(text)
+    assert status == 200 and envelope["retcode"] == -400
+    assert cited(envelope["message"]) == ["MLK-40"]
+
+
+def test_a_bad_milky_event_upgrade_ends_with_MLK_11(faces):
+    key = base64.b64encode(os.urandom(16)).decode()
+    status, message = milky(faces, (
+        f"GET /event HTTP/1.1\r\nHost: 127.0.0.1\r\n{MILKY_AUTH}Upgrade: websocket\r\n"
+        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 12\r\n\r\n"))
+    assert 400 <= status < 500 and cited(message) == ["MLK-11"]
+
+
+def test_milky_events_while_the_face_stops_are_503_MLK_58(tmp_path):
+    with start_runner(tmp_path, use_milky=True, milky_host="127.0.0.1", milky_port=0) as runner:
+        runner.modes["milky"].streams.stop()  # its server still answers until the runner stops
+        status, message = milky(runner, f"GET /event HTTP/1.1\r\n{HOST}\r\n")
+    assert status == 503 and message == "server stopping (MLK-58)"
