@@ -1,6 +1,6 @@
 """Every refusal names the rule it applies (issue 12: error messages stay English and name the
 rule id, so that a reader can look the refusal up in docs/rules.md): the message, then
-`` (RULE-ID)`` or `` (RULE-1, RULE-2)`` at its end.
+`` (HTTP-3)`` or `` (AUTH-4, AUTH-7)`` at its end.
 
 Driven over real sockets on 127.0.0.1: the HTTP API's refusals in the order of HTTP-13 (token,
 Content-Type, body, action), the server's own framing and limits (BAD-6..8), data files
@@ -418,3 +418,25 @@ def test_milky_events_while_the_face_stops_are_503_MLK_58(tmp_path):
         runner.modes["milky"].streams.stop()  # its server still answers until the runner stops
         status, message = milky(runner, f"GET /event HTTP/1.1\r\n{HOST}\r\n")
     assert status == 503 and message == "server stopping (MLK-58)"
+
+
+# --- the console's strict input (BAD-1..3) -----------------------------------------------------
+
+@pytest.mark.parametrize("request_text, ids", [
+    pytest.param(f"GET /sim/traffic?after=%ff HTTP/1.1\r\n{HOST}\r\n", ["BAD-1"],
+                 id="BAD-1-query"),
+    pytest.param(f"GET /sim/traffic?after=\xff HTTP/1.1\r\n{HOST}\r\n", ["BAD-1"],
+                 id="BAD-1-query-raw"),
+    pytest.param(f"POST /sim/private_message HTTP/1.1\r\n{HOST}{JSON_TYPE}Content-Length: 9\r\n"
+                 "\r\n{\"a\":NaN}", ["BAD-2"], id="BAD-2-body"),
+    pytest.param(f"POST /sim/private_message HTTP/1.1\r\n{HOST}{JSON_TYPE}Content-Length: 4\r\n"
+                 "\r\n{bad", ["BAD-2"], id="BAD-2-body-syntax"),
+    pytest.param(f"POST /sim/private_message HTTP/1.1\r\n{HOST}{JSON_TYPE}Content-Length: 34\r\n"
+                 "\r\n{\"user_id\": true, \"message\": \"hi\"}", ["BAD-3"], id="BAD-3-type"),
+    pytest.param(f"POST /sim/private_message HTTP/1.1\r\n{HOST}{JSON_TYPE}Content-Length: 31\r\n"
+                 "\r\n{\"user_id\": 0, \"message\": \"hi\"}", ["BAD-3"], id="BAD-3-range"),
+])
+def test_console_strict_input_ends_with_its_rule(faces, request_text, ids):
+    status, text = exchange(faces.ports["console"], request_text.encode("latin-1"))
+    assert status == 400, text
+    assert cited(json.loads(text)["error"]) == ids
