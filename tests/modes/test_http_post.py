@@ -249,10 +249,15 @@ def test_retries_after_5xx_then_delivered(make_runner, fakebot):
 
 def test_event_is_dropped_after_the_last_attempt(make_runner, fakebot):
     """POST-12 [LEGACY] default: one attempt; the journal says the event was not delivered."""
-    fakebot.respond(500)
+    fakebot.respond(500)  # to the lifecycle event too: its answer is journalled the same way
     with make_runner(post_url=fakebot.post_url) as runner:
         runner.world.receive_private_message(ALICE, "hi")
-        answered(runner, "receiver answered 500; event not delivered by HTTP POST")
+        fakebot.wait_post(is_message)
+        sent = runner.traffic.find(lambda f: f["channel"] == "http_post" and f["direction"] ==
+                                   "out" and (f.get("data") or {}).get("post_type") == "message", 5)
+        assert runner.traffic.find(lambda f: f["seq"] > sent["seq"] and f["direction"] == "in" and
+                                   "receiver answered 500; event not delivered by HTTP POST" in
+                                   (f.get("verdict") or ""), 5)
     assert len([p for p in fakebot.posts if is_message(p)]) == 1
 
 

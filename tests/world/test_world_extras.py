@@ -8,34 +8,21 @@ from __future__ import annotations
 
 import pytest
 
-from onebot_ref.bus import Bus
-from onebot_ref.protocol.response import ActionError
-from onebot_ref.world import World
 from onebot_ref.world.core import LOG_KEPT
-
-ALICE, BOB, CAROL, DAVE, MALLORY = 10001, 10002, 10003, 10004, 10009
-OWNED, MEMBER_OF, ADMINED = 20001, 20002, 20003
-TEXT_FILE = "base64://aGVsbG8gZmlsZQ=="
-
-
-@pytest.fixture
-def world(tmp_path):
-    w = World(None, Bus(), data_dir=str(tmp_path / "data"))
-    w.items = []
-    w.bus.add_sink(w.items.append, "push", also_facts_only=True)
-    yield w
-    w.close()
-
-
-def _kinds(world):
-    return [(i.event is not None, i.facts["kind"]) for i in world.items if i.facts]
-
-
-def _refused(retcode, fn, *args, **kwargs) -> str:
-    with pytest.raises(ActionError) as err:
-        fn(*args, **kwargs)
-    assert err.value.retcode == retcode, err.value.message
-    return err.value.message
+from world_extras_kit import (  # noqa: F401 (the fixture)
+    ADMINED,
+    ALICE,
+    BOB,
+    CAROL,
+    DAVE,
+    MALLORY,
+    MEMBER_OF,
+    OWNED,
+    TEXT_FILE,
+    fixture_world,
+    kinds,
+    refused,
+)
 
 
 def _request(world, **fields):
@@ -53,7 +40,7 @@ def test_a_request_is_kept_after_it_is_handled_with_its_state(world):
     assert [(r["user_id"], r["state"], r["operator_id"], r["reason"]) for r in listed] == [
         (20050, "rejected", world.self_id, "no thanks"), (MALLORY, "accepted", world.self_id, "")]
     assert listed[1]["seq"] < listed[0]["seq"] and world.requests == {}
-    assert _refused(102, world.handle_friend_request, second["flag"], True, "")  # EVT-29
+    assert refused(102, world.handle_friend_request, second["flag"], True, "")  # EVT-29
     assert world.friend_requests(10, True) == []  # the simulated QQ filters none
 
 
@@ -82,17 +69,17 @@ def test_handling_by_seq_checks_every_part_of_the_reference(world):
     seq = next(iter(world.request_log))
     for args in ((seq + 1, "join_request", OWNED), (seq, "invited_join_request", OWNED),
                  (seq, "join_request", ADMINED)):
-        _refused(102, world.handle_group_notification, *args, False, True)
-    assert "is unfiltered" in _refused(102, world.handle_group_notification, seq,
+        refused(102, world.handle_group_notification, *args, False, True)
+    assert "is unfiltered" in refused(102, world.handle_group_notification, seq,
                                        "join_request", OWNED, True, True)
     world.handle_group_notification(seq, "join_request", OWNED, False, False, "full")
-    assert "already handled (rejected)" in _refused(
+    assert "already handled (rejected)" in refused(
         102, world.handle_group_notification, seq, "join_request", OWNED, False, True)
 
 
 def test_an_invited_join_needs_an_admin_and_lets_the_user_in(world):
     request = world.inject_invited_join_request(MEMBER_OF, BOB, 20052)  # the bot: a member
-    _refused(103, world.handle_group_notification, request["seq"], "invited_join_request",
+    refused(103, world.handle_group_notification, request["seq"], "invited_join_request",
              MEMBER_OF, False, True)
     request = world.inject_invited_join_request(OWNED, ALICE, 20052)
     world.handle_group_notification(request["seq"], "invited_join_request", OWNED, False, True)
@@ -105,7 +92,7 @@ def test_an_invited_join_needs_an_admin_and_lets_the_user_in(world):
 def test_an_invitation_of_the_bot_by_seq(world):
     _request(world, request_type="group", sub_type="invite", group_id=29999, user_id=ALICE)
     seq = next(iter(world.request_log))
-    _refused(102, world.handle_invitation, 29998, seq, True)
+    refused(102, world.handle_invitation, 29998, seq, True)
     world.handle_invitation(29999, seq, True)
     assert 29999 in world.groups and world.request_log[seq].state == "accepted"
 
@@ -126,8 +113,8 @@ def test_announcements_newest_first_and_the_groups_preview(world):
         ("two", "https://example.org/a.png"), ("one", "")]
     assert world.group_facts(OWNED)["announcement"] == "two"
     world.delete_announcement(OWNED, first)
-    _refused(102, world.delete_announcement, OWNED, first)
-    _refused(103, world.send_announcement, MEMBER_OF, "x", None)
+    refused(102, world.delete_announcement, OWNED, first)
+    refused(103, world.send_announcement, MEMBER_OF, "x", None)
 
 
 def test_essence_pages_and_who_set_them(world):
@@ -141,8 +128,8 @@ def test_essence_pages_and_who_set_them(world):
     assert ([e["message_seq"] for e in page], is_end) == ([seqs[2], seqs[1]], False)
     assert page[0]["operator_name"] == "Alice (admin)" and page[0]["record"]["user_id"] == BOB
     assert world.essence_page(OWNED, 1, 2)[1] is True
-    assert _kinds(world).count((False, "essence")) == 3
-    _refused(103, world.inject_essence, OWNED, BOB, seqs[0])  # a plain member
+    assert kinds(world).count((False, "essence")) == 3
+    refused(103, world.inject_essence, OWNED, BOB, seqs[0])  # a plain member
 
 
 def test_reactions_are_given_once_and_taken_back(world):
@@ -157,8 +144,8 @@ def test_reactions_are_given_once_and_taken_back(world):
     facts = [i.facts for i in world.items if i.facts["kind"] == "reaction"]
     assert [(f["user_id"], f["is_add"]) for f in facts] == [
         (world.self_id, True), (BOB, True), (world.self_id, False)]
-    _refused(100, world.react, OWNED, seq, "76", "sticker", True)
-    _refused(102, world.react, OWNED, seq + 9, "76", "face", True)
+    refused(100, world.react, OWNED, seq, "76", "sticker", True)
+    refused(102, world.react, OWNED, seq + 9, "76", "face", True)
 
 
 # --- files ----------------------------------------------------------------------------------------
@@ -175,12 +162,12 @@ def test_the_group_file_tree(world, tmp_path):
         == (10, b"hello file")
     assert world.groups[OWNED].files.files[inside].stored == "https://example.org/b.zip"
     world.move_group_file(OWNED, in_root, "/", folder)
-    _refused(102, world.move_group_file, OWNED, in_root, "/", folder)  # not in / any more
+    refused(102, world.move_group_file, OWNED, in_root, "/", folder)  # not in / any more
     world.rename_group_file(OWNED, in_root, folder, "c.txt")
     world.rename_group_folder(OWNED, folder, "papers")
     assert [f["file_name"] for f in world.group_files(OWNED, folder)[0]] == ["c.txt", "b.zip"]
-    _refused(100, world.create_group_folder, OWNED, "papers")
-    _refused(100, world.delete_group_folder, OWNED, "/")
+    refused(100, world.create_group_folder, OWNED, "papers")
+    refused(100, world.delete_group_folder, OWNED, "/")
     world.delete_group_folder(OWNED, folder)
     assert world.group_files(OWNED, "/") == ([], [])
     upload = next(i for i in world.items if i.facts["kind"] == "group_upload")
@@ -191,14 +178,14 @@ def test_who_may_manage_a_group_file(world):
     mine = world.upload_group_file(MEMBER_OF, "/", TEXT_FILE, "mine.txt")
     bobs = world.inject_file_upload(BOB, "bob.txt", TEXT_FILE, group_id=MEMBER_OF)
     world.rename_group_file(MEMBER_OF, mine, "/", "still-mine.txt")  # its own: any role
-    _refused(103, world.delete_group_file, MEMBER_OF, bobs)  # the bot is a plain member
-    _refused(103, world.create_group_folder, MEMBER_OF, "x")
+    refused(103, world.delete_group_file, MEMBER_OF, bobs)  # the bot is a plain member
+    refused(103, world.create_group_folder, MEMBER_OF, "x")
     assert world.groups[MEMBER_OF].files.files[bobs].uploader_id == BOB
 
 
 @pytest.mark.parametrize("name", ["", " ", "a/b", "a\\b", "a\0b", "x" * 256])
 def test_file_names_are_checked(world, name):
-    assert _refused(100, world.upload_group_file, OWNED, "/", TEXT_FILE, name)
+    assert refused(100, world.upload_group_file, OWNED, "/", TEXT_FILE, name)
     assert world.groups[OWNED].files.files == {}
 
 
@@ -207,14 +194,14 @@ def test_private_files_by_id_and_hash(world):
     received = world.inject_file_upload(ALICE, "b.txt", "file:///etc/hosts")
     sha1 = world.private_files[file_id].sha1
     assert world.private_file(ALICE, file_id, sha1)["size"] == 10
-    _refused(102, world.private_file, ALICE, file_id, "0" * 40)
-    _refused(102, world.private_file, BOB, file_id, sha1)
+    refused(102, world.private_file, ALICE, file_id, "0" * 40)
+    refused(102, world.private_file, BOB, file_id, sha1)
     assert world.private_files[received].stored == "file:///etc/hosts"  # recorded, never read
     facts = [i.facts for i in world.items if i.facts["kind"] == "private_file"]
     assert [(f["from_self"], f["file"]["uploader_id"]) for f in facts] == [
         (True, world.self_id), (False, ALICE)]
-    _refused(102, world.upload_private_file, MALLORY, TEXT_FILE, "a.txt")
-    _refused(100, world.upload_private_file, ALICE, "ftp://x/y", "a.txt")
+    refused(102, world.upload_private_file, MALLORY, TEXT_FILE, "a.txt")
+    refused(100, world.upload_private_file, ALICE, "ftp://x/y", "a.txt")
 
 
 # --- profile, nudges ------------------------------------------------------------------------------
@@ -225,17 +212,17 @@ def test_the_bots_profile_changes_everywhere(world):
     assert world.login_info()["nickname"] == "新名字"
     assert world.member_info(OWNED, world.self_id)["nickname"] == "新名字"
     assert world.profile(world.self_id)["bio"] == "hello"
-    assert _kinds(world) == [(False, "profile"), (False, "profile")]
-    _refused(100, world.set_nickname, "")
+    assert kinds(world) == [(False, "profile"), (False, "profile")]
+    refused(100, world.set_nickname, "")
 
 
 def test_nudges(world):
     world.nudge_friend(ALICE, False)
     world.nudge_member(OWNED, ALICE)
     world.inject_friend_nudge(BOB, to_self=False)
-    assert _kinds(world) == [(False, "friend_nudge"), (True, "poke"), (False, "friend_nudge")]
+    assert kinds(world) == [(False, "friend_nudge"), (True, "poke"), (False, "friend_nudge")]
     poke = world.items[1].event
     assert (poke["sub_type"], poke["user_id"], poke["target_id"]) == ("poke", world.self_id,
                                                                        ALICE)
-    _refused(102, world.nudge_friend, MALLORY, False)
-    _refused(102, world.nudge_member, OWNED, DAVE)
+    refused(102, world.nudge_friend, MALLORY, False)
+    refused(102, world.nudge_member, OWNED, DAVE)

@@ -9,32 +9,8 @@ import copy
 import pytest
 
 from onebot_ref.bus import Bus
-from onebot_ref.protocol.response import ActionError
 from onebot_ref.world import World
-
-ALICE, BOB, DAVE, MALLORY = 10001, 10002, 10004, 10009
-OWNED = 20001
-TEXT_FILE = "base64://aGVsbG8gZmlsZQ=="
-
-
-@pytest.fixture
-def world(tmp_path):
-    w = World(None, Bus(), data_dir=str(tmp_path / "data"))
-    w.items = []
-    w.bus.add_sink(w.items.append, "push", also_facts_only=True)
-    yield w
-    w.close()
-
-
-def _kinds(world):
-    return [(i.event is not None, i.facts["kind"]) for i in world.items if i.facts]
-
-
-def _refused(retcode, fn, *args, **kwargs) -> str:
-    with pytest.raises(ActionError) as err:
-        fn(*args, **kwargs)
-    assert err.value.retcode == retcode, err.value.message
-    return err.value.message
+from world_extras_kit import ALICE, BOB, DAVE, MALLORY, OWNED, TEXT_FILE, fixture_world, kinds, refused  # noqa: F401 (fixture_world: the fixture)
 
 
 @pytest.mark.parametrize("call, retcode, words", [
@@ -61,7 +37,7 @@ def _refused(retcode, fn, *args, **kwargs) -> str:
 def test_a_refused_console_operation_changes_nothing(world, call, retcode, words):
     before = (copy.deepcopy(world.groups), copy.deepcopy(world.request_log),
               copy.deepcopy(world.private_files), world.store.count(), len(world.items))
-    assert words in _refused(retcode, call, world)
+    assert words in refused(retcode, call, world)
     assert (world.groups, world.request_log, world.private_files, world.store.count(),
             len(world.items)) == before
 
@@ -76,7 +52,7 @@ def test_the_console_operations_publish_facts_only_items(world):
     world.inject_file_upload(ALICE, "a.txt", TEXT_FILE)
     world.inject_invited_join_request(OWNED, ALICE, 20050)
     world.inject_file_upload(ALICE, "g.txt", TEXT_FILE, group_id=OWNED)
-    assert _kinds(world) == [(True, "message"), (False, "group_name"), (False, "reaction"),
+    assert kinds(world) == [(True, "message"), (False, "group_name"), (False, "reaction"),
                              (False, "friend_nudge"), (False, "essence"),
                              (False, "private_file"), (False, "invited_join_request"),
                              (True, "group_upload")]
