@@ -117,7 +117,7 @@ def test_lone_surrogate_via_sim_body_is_400_BAD_1(runner):
     assert response.status_code == 400
     assert strict_json(response.content)["error"] == (
         "body: expected a JSON object: lone surrogate \\ud800 at message (RFC 8259 §8.2: not "
-        "Unicode text)")
+        "Unicode text) (BAD-2)")
     assert stored_count(runner) == before
     frames = journal_and_messages_answer(runner)
     assert frames[-1]["channel"] == "console" and frames[-1]["verdict"].startswith("400: body")
@@ -171,7 +171,7 @@ def test_injected_user_id_of_2_to_the_63_is_400_BAD_3(runner):
     assert response.status_code == 400
     assert strict_json(response.content)["error"] == (
         "user_id: expected an id within int64 (at most 9223372036854775807), got "
-        "9223372036854775808")
+        "9223372036854775808 (BAD-3)")
 
 
 # --- 3. a poisoned job must not kill the actions-async worker ---------------------------------
@@ -291,7 +291,7 @@ def test_a_content_length_of_5000_digits_is_413_BAD_6(runner):
     ("wait=inf", "wait: expected a number, got 'inf'"),
     (f"after={2**63}", "after: expected 0 to 9223372036854775807, got 9223372036854775808"),
     ("wait=61", "wait: expected 0 to 60, got 61"),
-    ("after=%ED%A0%80", "query string: not valid UTF-8 (after %-decoding)"),
+    ("after=%ED%A0%80", "query string: not valid UTF-8 (after %-decoding) (BAD-1)"),
 ])
 def test_console_page_queries_are_read_strictly_BAD_1(runner, query, error):
     for path in ("/sim/messages", "/sim/traffic"):
