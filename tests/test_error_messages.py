@@ -440,3 +440,25 @@ def test_console_strict_input_ends_with_its_rule(faces, request_text, ids):
     status, text = exchange(faces.ports["console"], request_text.encode("latin-1"))
     assert status == 400, text
     assert cited(json.loads(text)["error"]) == ids
+
+
+@pytest.mark.parametrize("api, body, ids", [
+    pytest.param("get_friend_info", "[]", ["MLK-40"], id="MLK-40-not-an-object"),
+    pytest.param("get_friend_info", "{}", ["MLK-7"], id="MLK-7-missing"),
+    pytest.param("get_friend_info", '{"user_id": "10001"}', ["MLK-22"], id="MLK-22"),
+    pytest.param("get_friend_info", '{"user_id": 10000}', ["MLK-20"], id="MLK-20"),
+    pytest.param("get_message", '{"message_scene": "group", "peer_id": 20001, '
+                 '"message_seq": -1}', ["MLK-21"], id="MLK-21"),
+    pytest.param("get_message", '{"message_scene": "Group", "peer_id": 20001, '
+                 '"message_seq": 1}', ["MLK-24"], id="MLK-24"),
+    # the wire refuses a lone surrogate before any field is read (MLK-27 via MLK-40)
+    pytest.param("set_bio", '{"new_bio": "\\ud800"}', ["MLK-40"], id="MLK-27-on-the-wire"),
+    pytest.param("send_group_message", '{"group_id": 20001, "message": [{"type": "at"}]}',
+                 ["MLK-24"], id="MLK-24-segment-type"),
+])
+def test_milky_bad_parameters_end_with_their_rule(faces, api, body, ids):
+    status, text = milky(faces, f"POST /api/{api} HTTP/1.1\r\n{HOST}{MILKY_AUTH}{JSON_TYPE}"
+                                f"Content-Length: {len(body)}\r\n\r\n{body}")
+    envelope = json.loads(text)
+    assert status == 200 and envelope["retcode"] == -400, envelope
+    assert cited(envelope["message"]) == ids
