@@ -455,6 +455,12 @@ def test_console_strict_input_ends_with_its_rule(faces, request_text, ids):
     pytest.param("set_bio", '{"new_bio": "\\ud800"}', ["MLK-40"], id="MLK-27-on-the-wire"),
     pytest.param("send_group_message", '{"group_id": 20001, "message": [{"type": "at"}]}',
                  ["MLK-24"], id="MLK-24-segment-type"),
+    pytest.param("send_private_message", '{"user_id": 10001, "message": [{"type": "image", '
+                 '"data": {"uri": "ftp://x"}}]}', ["MLK-30"], id="MLK-30"),
+    pytest.param("send_private_message", '{"user_id": 10001, "message": [{"type": "text", '
+                 '"data": {"text": ""}}]}', ["MLK-34"], id="MLK-34"),
+    pytest.param("send_private_message", '{"user_id": 10001, "message": [{"type": "forward", '
+                 '"data": {"messages": []}}]}', ["MLK-31"], id="MLK-31"),
 ])
 def test_milky_bad_parameters_end_with_their_rule(faces, api, body, ids):
     status, text = milky(faces, f"POST /api/{api} HTTP/1.1\r\n{HOST}{MILKY_AUTH}{JSON_TYPE}"
@@ -462,3 +468,13 @@ def test_milky_bad_parameters_end_with_their_rule(faces, api, body, ids):
     envelope = json.loads(text)
     assert status == 200 and envelope["retcode"] == -400, envelope
     assert cited(envelope["message"]) == ids
+
+
+def test_a_milky_reply_to_no_message_is_404_MLK_32(faces):
+    body = ('{"user_id": 10001, "message": [{"type": "reply", "data": {"message_seq": 999}}, '
+            '{"type": "text", "data": {"text": "x"}}]}')
+    status, text = milky(faces, f"POST /api/send_private_message HTTP/1.1\r\n{HOST}{MILKY_AUTH}"
+                                f"{JSON_TYPE}Content-Length: {len(body)}\r\n\r\n{body}")
+    envelope = json.loads(text)
+    assert status == 200 and envelope["retcode"] == -404, envelope
+    assert cited(envelope["message"]) == ["MLK-32"]
