@@ -13,8 +13,8 @@ and :func:`call` runs it with the merged request values, typed by :func:`bind`. 
 (BAD-3/4): the integers of the spec's types (``int`` = :class:`Int64`, :class:`Int32`,
 :class:`Id`, :class:`MessageId`, :class:`Seconds`, :class:`Milliseconds`) and :class:`File`.
 A parameter without a default is required (PARAM-14). :func:`parse_int`,
-:func:`parse_decimal` and :func:`parse_bool` are the one reading of an integer, a decimal and
-a boolean written as text (also for the config, CFG-22, the console and segment fields).
+:func:`parse_decimal` and :func:`parse_bool` (from :mod:`.text_values`, named here too) are the
+one reading of an integer, a decimal and a boolean written as text.
 
 onebot_ref choices where the rules leave room (for the README):
 
@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import re
 import types
 import typing
 from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
@@ -38,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 from . import wire
 from .ranges import Integer, out_of_range, range_rule
 from .response import ActionError, Retcode
+from .text_values import parse_bool, parse_decimal, parse_int
 
 __all__ = ["File", "Id", "Int32", "Int64", "Integer", "Message", "MessageId", "Milliseconds",
            "Params", "Seconds", "bind", "call", "parse_bool", "parse_decimal", "parse_int"]
@@ -96,37 +96,6 @@ def _shown(value: Any) -> str:
     except (TypeError, ValueError, RecursionError):
         text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-# PARAM-3 [REC] / A-4: an integer string is digits with an optional sign.
-_INTEGER = re.compile(r"\s*[+-]?\d+\s*", re.ASCII)  # ASCII: not "١٢", which int() reads
-
-# PARAM-5: "true"/"yes"/"1" → true; "false"/"no"/"0" → false, case-insensitive. message/segment.md
-# allows the same spellings for 0/1 segment params: "也可以使用 no 和 yes、false 和 true"
-_BOOLEAN_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
-
-
-def parse_int(text: str) -> int | None:
-    """The integer ``text`` spells, or None: decimal digits with one optional sign, spaces
-    around allowed (``" -42 "``); not ``"+-5"``, ``"1.0"``, ``"1_000"`` or ``"0x10"``."""
-    try:  # ValueError: more digits than Python converts (sys.get_int_max_str_digits)
-        return int(text) if _INTEGER.fullmatch(text) else None
-    except ValueError:
-        return None
-
-
-# Digits, one optional sign and fraction; no exponent, nan, inf or "1_0" (float() takes them).
-_DECIMAL = re.compile(r"\s*[+-]?\d{1,300}(?:\.\d{1,300})?\s*", re.ASCII)
-
-
-def parse_decimal(text: str) -> float | None:
-    """The number ``text`` spells as a decimal (``"0.25"``, ``" -3 "``), or None."""
-    return float(text) if _DECIMAL.fullmatch(text) else None
-
-
-def parse_bool(text: str) -> bool | None:
-    """The boolean ``text`` spells (true/yes/1, false/no/0, any case, spaces around), or None."""
-    return _BOOLEAN_WORDS.get(text.strip().lower())
 
 
 def _to_int(value: Any, from_text: bool) -> tuple[int, bool]:
