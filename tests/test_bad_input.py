@@ -88,7 +88,7 @@ def test_lone_surrogate_via_json_body_is_400_BAD_2(runner):
                              headers={"Content-Type": "application/json"}, timeout=HTTP_TIMEOUT)
     assert response.status_code == 400
     assert response.text.strip() == ("JSON body: lone surrogate \\ud800 at message[0].data.text "
-                                     "(RFC 8259 §8.2: not Unicode text)")
+                                     "(RFC 8259 §8.2: not Unicode text) (BAD-2)")
     assert stored_count(runner) == before
     journal_and_messages_answer(runner)
 
@@ -117,7 +117,7 @@ def test_lone_surrogate_via_sim_body_is_400_BAD_1(runner):
     assert response.status_code == 400
     assert strict_json(response.content)["error"] == (
         "body: expected a JSON object: lone surrogate \\ud800 at message (RFC 8259 §8.2: not "
-        "Unicode text)")
+        "Unicode text) (BAD-2)")
     assert stored_count(runner) == before
     frames = journal_and_messages_answer(runner)
     assert frames[-1]["channel"] == "console" and frames[-1]["verdict"].startswith("400: body")
@@ -151,7 +151,8 @@ def test_reply_id_of_10_to_the_30_is_100_naming_the_segment_BAD_3(runner, how):
     envelope = strict_json(response.content)
     assert response.status_code == 200 and envelope["retcode"] == 100
     assert envelope["message"] == ("segment 0 (reply): field 'id': expected a message id within "
-                                   "int32 (at most 2147483647), got '" + str(10**30) + "'")
+                                   "int32 (at most 2147483647), got '" + str(10**30)
+                                   + "' (SEG-16, BAD-3)")
     assert stored_count(runner) == before
     journal_and_messages_answer(runner)
 
@@ -170,7 +171,7 @@ def test_injected_user_id_of_2_to_the_63_is_400_BAD_3(runner):
     assert response.status_code == 400
     assert strict_json(response.content)["error"] == (
         "user_id: expected an id within int64 (at most 9223372036854775807), got "
-        "9223372036854775808")
+        "9223372036854775808 (BAD-3)")
 
 
 # --- 3. a poisoned job must not kill the actions-async worker ---------------------------------
@@ -183,7 +184,7 @@ def test_set_restart_with_a_huge_delay_is_100_and_the_async_worker_runs_on_BAD_3
         if action == "set_restart":
             assert envelope["retcode"] == 100
             assert envelope["message"] == ("parameter 'delay': expected at most 2147483647 ms, "
-                                           "got " + str(10**30))
+                                           "got " + str(10**30) + " (BAD-3)")
         else:  # queued; refused by the worker, which goes on
             assert envelope["status"] == "async"
     # The next _async call still runs: the worker is alive and takes it.
@@ -210,7 +211,7 @@ def test_a_50000_character_file_is_100_once_a_message_is_stored_BAD_4(runner, ac
     envelope = strict_json(response.content)
     assert envelope["retcode"] == 100
     assert envelope["message"] == ("parameter 'file': expected at most 4096 characters, got "
-                                   "50000")
+                                   "50000 (BAD-4)")
     # At the bound the file is looked up (no such media: 102), never sqlite3's "too complex".
     response = requests.post(f"{http(runner)}/{action}", timeout=HTTP_TIMEOUT,
                              json={"file": "%_\\" * 1365 + "x", **extra})
@@ -226,7 +227,7 @@ def test_get_status_with_a_nan_echo_over_websocket_is_1400_in_strict_json_BAD_2(
         raw = bot.ws.receive(HTTP_TIMEOUT)
         answer = strict_json(raw)  # JavaScript's JSON.parse would take it too
         assert answer == {"status": "failed", "retcode": 1400, "data": None,
-                          "message": "frame: NaN is not JSON (RFC 8259)"}
+                          "message": "frame: NaN is not JSON (RFC 8259) (BAD-2)"}
         bot.send_raw('{"action":"get_status","params":{"x":Infinity},"echo":7}')
         answer = strict_json(bot.ws.receive(HTTP_TIMEOUT))
         assert answer["retcode"] == 1400 and answer["echo"] == 7  # a readable echo is kept
@@ -290,7 +291,7 @@ def test_a_content_length_of_5000_digits_is_413_BAD_6(runner):
     ("wait=inf", "wait: expected a number, got 'inf'"),
     (f"after={2**63}", "after: expected 0 to 9223372036854775807, got 9223372036854775808"),
     ("wait=61", "wait: expected 0 to 60, got 61"),
-    ("after=%ED%A0%80", "query string: not valid UTF-8 (after %-decoding)"),
+    ("after=%ED%A0%80", "query string: not valid UTF-8 (after %-decoding) (BAD-1)"),
 ])
 def test_console_page_queries_are_read_strictly_BAD_1(runner, query, error):
     for path in ("/sim/messages", "/sim/traffic"):

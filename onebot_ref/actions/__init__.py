@@ -180,7 +180,7 @@ class Actions:
         resolved = self.resolve(action)
         if resolved is None:
             # communication/http.md / ws.md: "1404 | 404 | API 不存在" (the transport maps it)
-            return failed(Retcode.NOT_FOUND, f"unknown action {action!r}")
+            return failed(Retcode.NOT_FOUND, f"unknown action {action!r} (HTTP-11, WSF-7)")
         fn, mode = resolved
         if mode == "sync":
             return self.run(fn, params)

@@ -84,7 +84,7 @@ def _strict_query() -> None:
     except wire.WireError as err:
         raise BadInput(str(err)) from None
     except UnicodeDecodeError:
-        raise BadInput("query string: not valid UTF-8 (after %-decoding)") from None
+        raise BadInput("query string: not valid UTF-8 (after %-decoding) (BAD-1)") from None
 
 
 def _json_body() -> Any:
@@ -93,7 +93,7 @@ def _json_body() -> Any:
         try:
             g.body = wire.loads(request.get_data(cache=True), "body")
         except wire.WireError as err:
-            g.body_error = f"body: expected a JSON object: {err.problem}"
+            g.body_error = f"body: expected a JSON object: {err.problem} ({err.rule})"
             g.body = None
     if g.get("body_error"):
         raise BadInput(g.body_error)
@@ -122,10 +122,10 @@ def _int_field(data: dict, name: str, required: bool = True) -> int | None:
     # (read as an action parameter is: PARAM-3).
     number = parse_int(value) if isinstance(value, str) else value
     if not isinstance(number, int) or isinstance(number, bool):
-        raise BadInput(f"{name}: expected an integer, got {_short(value)}")
+        raise BadInput(f"{name}: expected an integer, got {_short(value)} (BAD-3)")
     problem = out_of_range(Id, number)  # BAD-3: a QQ or group number is a positive int64
     if problem is not None:
-        raise BadInput(f"{name}: expected {problem}")
+        raise BadInput(f"{name}: expected {problem} (BAD-3)")
     return number
 
 

@@ -55,7 +55,7 @@ def http_answer(api: HttpApi, environ: dict, start_response, action: str,
     if faults.down is not None:
         faults.journal(faults.down, f"answered {action} 503: restarting")
         return api._refuse(environ, start_response, None,
-                           Reject(503, f"restarting (fault {faults.down.id})"))
+                           Reject(503, f"restarting (fault {faults.down.id}) (FAULT-9)"))
     fault = faults.fire(ANSWERS, "http", None, environ.get("onebot_ref.connection"), action)
     if fault is None:
         return api._reply(environ, start_response, params,
@@ -69,7 +69,7 @@ def http_answer(api: HttpApi, environ: dict, start_response, action: str,
         status = fault.attrs["status"]
         faults.journal(fault, f"answered {action} with HTTP {status} without running it", peer)
         return api._refuse(environ, start_response, None,
-                           Reject(status, f"HTTP {status} from fault {fault.id}"))
+                           Reject(status, f"HTTP {status} from fault {fault.id} (FAULT-13)"))
     if kind == "no_answer":
         return _hold(api, environ, start_response, action, params, fault, peer)
     envelope = api.actions.call(action, params, channel="http")

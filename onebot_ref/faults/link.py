@@ -90,13 +90,13 @@ def refusal(faults: Faults, role: str, path: str) -> tuple[int, str] | None:
     down = faults.down
     if down is not None:
         faults.journal(down, f"refused a forward WebSocket handshake on {path}: restarting")
-        return 503, f"restarting (fault {down.id})"
+        return 503, f"restarting (fault {down.id}) (FAULT-9)"
     fault = faults.fire(("refuse",), "ws", ROLES[role])
     if fault is None:
         return None
     status = fault.attrs["status"]
     faults.journal(fault, f"refused a forward WebSocket handshake on {path} with {status}")
-    return status, f"refused by fault {fault.id}"
+    return status, f"refused by fault {fault.id} (FAULT-8)"
 
 
 def hold_dial(faults: Faults, role: str, stopping: Any) -> None:

@@ -31,7 +31,18 @@ REQUIRED = object()
 
 
 class FaultError(ValueError):
-    """A fault request that cannot be applied: the message starts with the field at fault."""
+    """A refused fault request: the field at fault first, the rule it breaks last (FAULT-1)."""
+    rule = "FAULT-1"
+
+    def __init__(self, message: str):
+        super().__init__(f"{message} ({self.rule})")
+
+
+#: FAULT-2: a target; FAULT-3: times, probability, seed; FAULT-6: a close; FAULT-14: bad_answer
+_TargetError = type("_TargetError", (FaultError,), {"rule": "FAULT-2"})
+_CountError = type("_CountError", (FaultError,), {"rule": "FAULT-3"})
+_CloseError = type("_CloseError", (FaultError,), {"rule": "FAULT-6"})
+_AnswerError = type("_AnswerError", (FaultError,), {"rule": "FAULT-14"})
 
 
 @dataclass(frozen=True)
@@ -178,20 +189,20 @@ def _target(row: FaultType, target: Any) -> dict[str, Any]:
     if target is None:
         return {}
     if not isinstance(target, dict):
-        raise FaultError(f"target: expected an object with {', '.join(TARGET_KEYS)}")
+        raise _TargetError(f"target: expected an object with {', '.join(TARGET_KEYS)}")
     out: dict[str, Any] = {}
     for key, value in target.items():
         if key not in TARGET_KEYS:
-            raise FaultError(f"target.{key}: unknown target (expected "
+            raise _TargetError(f"target.{key}: unknown target (expected "
                              f"{', '.join(TARGET_KEYS)})")
         if key not in row.targets:
             takes = ", ".join(row.targets) or "no target"
-            raise FaultError(f"target.{key}: {row.name} does not take it (it takes {takes})")
+            raise _TargetError(f"target.{key}: {row.name} does not take it (it takes {takes})")
         if value is None:
             continue
         if key == "channel":
             if value not in row.channels:
-                raise FaultError(f"target.channel: {row.name} acts on "
+                raise _TargetError(f"target.channel: {row.name} acts on "
                                  f"{', '.join(row.channels)}, not {value!r}")
             out[key] = value
         elif key == "role":
@@ -199,26 +210,26 @@ def _target(row: FaultType, target: Any) -> dict[str, Any]:
             if isinstance(value, str) and value in FORWARD_PATHS:  # the forward path: ws
                 role = FORWARD_PATHS[value]
                 if out.get("channel", target.get("channel", "ws")) != "ws":
-                    raise FaultError(f"target.role: {value!r} is a forward WebSocket path "
+                    raise _TargetError(f"target.role: {value!r} is a forward WebSocket path "
                                      "(channel ws)")
                 out["channel"] = "ws"
             if role is None:
-                raise FaultError(f"target.role: expected API, Event, Universal or a forward "
+                raise _TargetError(f"target.role: expected API, Event, Universal or a forward "
                                  f"path (/, /api, /event), got {value!r}")
             out[key] = role
         elif key == "connection":
             if not _is_int(value) or value < 1:
-                raise FaultError(f"target.connection: expected a connection id (GET "
+                raise _TargetError(f"target.connection: expected a connection id (GET "
                                  f"/sim/connections), got {value!r}")
             out[key] = value
         else:
             names = [value] if isinstance(value, str) else value
             if not isinstance(names, list) or not names or not all(
                     isinstance(n, str) and 0 < len(n) <= 100 for n in names):
-                raise FaultError("target.action: expected an action name or a list of them")
+                raise _TargetError("target.action: expected an action name or a list of them")
             out[key] = list(dict.fromkeys(names))
     if "role" in out and out.get("channel", "ws") not in WS:
-        raise FaultError(f"target.role: only WebSocket connections have roles, not "
+        raise _TargetError(f"target.role: only WebSocket connections have roles, not "
                          f"{out['channel']}")
     return out
 
@@ -249,17 +260,17 @@ def parse(body: Any) -> Spec:
     times, probability, seed = body.get("times"), body.get("probability", 1.0), body.get("seed")
     if times is not None:
         if not row.repeats:
-            raise FaultError(f"times: {name} does not take it (" + (
+            raise _CountError(f"times: {name} does not take it (" + (
                 "it acts once, on the connections open now)" if row.once else
                 "it lasts until it ends or is removed)"))
         if not _is_int(times) or not 1 <= times <= 10**9:
-            raise FaultError(f"times: expected an integer from 1 to 1000000000 or null, "
+            raise _CountError(f"times: expected an integer from 1 to 1000000000 or null, "
                              f"got {times!r}")
     if isinstance(probability, bool) or not isinstance(probability, (int, float)) or \
             not 0 <= probability <= 1:
-        raise FaultError(f"probability: expected a number from 0 to 1, got {probability!r}")
+        raise _CountError(f"probability: expected a number from 0 to 1, got {probability!r}")
     if seed is not None and (not _is_int(seed) or not -2**63 <= seed < 2**63):
-        raise FaultError(f"seed: expected an integer (int64) or null, got {seed!r}")
+        raise _CountError(f"seed: expected an integer (int64) or null, got {seed!r}")
     return Spec(row, target, attrs, times, float(probability), seed)
 
 
@@ -267,14 +278,14 @@ def _check(row: FaultType, attrs: dict[str, Any], target: dict[str, Any]) -> Non
     """The rules between a type's attributes (and its target)."""
     if row.name == "bad_answer" and attrs["kind"] != "not_json" and \
             target.get("channel") == "http":
-        raise FaultError(f"kind: {attrs['kind']} needs an echo: it acts on ws and ws_reverse, "
+        raise _AnswerError(f"kind: {attrs['kind']} needs an echo: it acts on ws and ws_reverse, "
                          "the HTTP API takes not_json only")
     if row.name == "close":
         if attrs["code"] not in SENDABLE_CLOSE_CODES:
-            raise FaultError(f"code: {attrs['code']} cannot be sent in a close frame (RFC 6455 "
+            raise _CloseError(f"code: {attrs['code']} cannot be sent in a close frame (RFC 6455 "
                              "7.4: 1000-1003, 1007-1013 or 3000-4999; for 1006 use drop)")
         if len(attrs["reason"].encode("utf-8", "replace")) > MAX_REASON_BYTES:
-            raise FaultError(f"reason: at most {MAX_REASON_BYTES} bytes of UTF-8 (RFC 6455 5.5)")
+            raise _CloseError(f"reason: at most {MAX_REASON_BYTES} bytes of UTF-8 (RFC 6455 5.5)")
 
 
 def body_of(type_name: str, **kwargs: Any) -> dict:

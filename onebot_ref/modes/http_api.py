@@ -150,7 +150,7 @@ class HttpApi(DataFiles):
             if raw_path == "/" and self.settings.root_path != "404":
                 return None
             # HTTP-3: any other path is 404.
-            raise Reject(404, f"no such path {raw_path}: the API is /:action")
+            raise Reject(404, f"no such path {raw_path}: the API is /:action (HTTP-3)")
         return match.group(1)
 
     def _check_method(self, environ: dict) -> None:
@@ -160,7 +160,7 @@ class HttpApi(DataFiles):
             raise Reject(200, "ok", _CORS)
         if method not in ("GET", "POST"):
             # HTTP-20 / A-41: other methods get 405.
-            raise Reject(405, f"method {method} not allowed: use GET or POST",
+            raise Reject(405, f"method {method} not allowed: use GET or POST (HTTP-20)",
                          (("Allow", "GET, POST, OPTIONS" if self.cors else "GET, POST"),))
 
     def _authorize(self, environ: dict, query: dict[str, str]) -> str | None:
@@ -196,7 +196,7 @@ class HttpApi(DataFiles):
         if envelope.get("retcode") == Retcode.NOT_FOUND and \
                 self.settings.unknown_action_http is None:
             return self._refuse(environ, start_response, None, Reject(
-                404, envelope.get("message") or "no such action"))
+                404, envelope.get("message") or "no such action (HTTP-11)"))
         if not self.settings.is_spec:  # the profile's retcode and keys (http_profile.py)
             envelope = answered(self.settings, envelope, params.notes)
         # communication/http.md: "剩下的所有情况，无论操作实际成功与否，状态码都是 200"

@@ -50,7 +50,7 @@ class DataFiles:
             _, args = _data_route().bind_to_environ(environ).match()
         except NotFound:  # "/data/", "/data//x", a newline in the path: no data-file path
             return self._refuse_data(environ, start_response, {"method": method, "action": None},
-                                     Reject(404, "no such path: the API is /:action"))
+                                     Reject(404, "no such path: the API is /:action (HTTP-3)"))
         frame = {"method": method, "data_file": args["rest"]}
         try:
             target, shown = self._data_target(environ, method)
@@ -78,9 +78,9 @@ class DataFiles:
         """The real path of the file a data-file request names, and ``kind/relative``."""
         match = _DATA_PATH.fullmatch(environ["PATH_INFO"])
         if match is None:  # DATA-1: only the four kinds
-            raise Reject(404, "data files are /data/<bface|image|record|show>/<path>")
+            raise Reject(404, "data files are /data/<bface|image|record|show>/<path> (DATA-1)")
         if method != "GET":  # DATA-3: GET only
-            raise Reject(404, "data files are served on GET only")
+            raise Reject(404, "data files are served on GET only (DATA-3)")
         kind, relative = match.groups()
         # AUTH-12: the query access_token is not consulted for data files.
         refusal = authorize(self.token, auth_headers(environ), {}, header_only=True)
@@ -89,16 +89,16 @@ class DataFiles:
         try:  # PATH_INFO is the WSGI latin-1 form of the UTF-8 bytes
             relative = relative.encode("latin-1").decode("utf-8")
         except UnicodeError:
-            raise Reject(404, "file name is not valid UTF-8") from None
+            raise Reject(404, "file name is not valid UTF-8 (BAD-1)") from None
         # DATA-3: "..", an absolute path, or a symlink leading out of the kind's folder → 403.
         if ".." in relative.split("/") or relative.startswith("/") or "\0" in relative:
-            raise Reject(403, "path leaves the data directory")
+            raise Reject(403, "path leaves the data directory (DATA-3)")
         base = os.path.join(self.data_dir, kind)
         target = os.path.realpath(os.path.join(base, relative))
         if os.path.commonpath([target, base]) != base:
-            raise Reject(403, "path leaves the data directory")
+            raise Reject(403, "path leaves the data directory (DATA-3)")
         if not os.path.isfile(target):
-            raise Reject(404, f"no file {kind}/{relative}")
+            raise Reject(404, f"no file {kind}/{relative} (DATA-3)")
         if not os.access(target, os.R_OK):
-            raise Reject(403, f"file {kind}/{relative} is not readable")
+            raise Reject(403, f"file {kind}/{relative} is not readable (DATA-3)")
         return target, f"{kind}/{relative}"

@@ -238,7 +238,7 @@ class _Connection:
         while True:
             end = http1.head_end(buf)
             if end > MAX_HEAD_BYTES or (end < 0 and len(buf) > MAX_HEAD_BYTES):
-                raise http1.BadRequest(431, f"request head over {MAX_HEAD_BYTES} bytes")
+                raise http1.BadRequest(431, f"request head over {MAX_HEAD_BYTES} bytes (BAD-8)")
             if end >= 0:
                 self.buf = buf[end:]
                 return buf[:end]
@@ -247,7 +247,7 @@ class _Connection:
                 if self.expired and buf.strip():
                     # RFC 9110 15.5.9: 408 "the server did not receive a complete request
                     # message within the time that it was prepared to wait"
-                    raise http1.BadRequest(408, "request head not complete in time")
+                    raise http1.BadRequest(408, "request head not complete in time (BAD-8)")
                 self.ended = not self.expired  # else: idle_timeout ends a silent connection
                 return None
             buf += data
@@ -265,7 +265,7 @@ class _Connection:
             self.busy = True
             head = http1.parse_head(raw)
             if self.refuse:
-                raise http1.BadRequest(503, "too many connections (http_max_connections)")
+                raise http1.BadRequest(503, "too many connections (http_max_connections) (BAD-8)")
             body = self._body(head)
         except http1.BadRequest as err:
             self.sock.sendall(refusal(err.status, err.reason))
@@ -289,7 +289,7 @@ class _Connection:
                     return io.BytesIO(body)
                 data = self.sock.recv(RECV_BYTES)
                 if not data:
-                    raise (http1.BadRequest(408, "chunked body not complete in time")
+                    raise (http1.BadRequest(408, "chunked body not complete in time (BAD-8)")
                            if self.expired else http1.chunk_error("the connection ended"))
                 self.buf += data
         length = head.content_length or 0

@@ -82,7 +82,8 @@ class MilkyApi:
             envelope = self.milky.call(name, params, channel=CHANNEL)
         except wire.WireError as err:
             frame["body"] = _as_read(body)
-            envelope = failed(BAD_REQUEST, f"the body is not strict JSON: {err.problem}")
+            envelope = failed(BAD_REQUEST, f"the body is not strict JSON: {err.problem} "
+                                           "(MLK-40)")
         self._journal_in(environ, frame)
         status = 200
         if envelope["retcode"] == BAD_REQUEST and self.revision.bad_params is not None:
@@ -100,29 +101,37 @@ class MilkyApi:
         """The request body once every check before the call passed (MLK-39)."""
         method = environ["REQUEST_METHOD"]
         if method != "POST":  # "请求使用 POST 方法"
-            raise Refusal(405, f"method {method} not allowed: an API is called with POST",
+            raise Refusal(405, f"method {method} not allowed: an API is called with POST "
+                               f"({self._rule('MLK-2')})",
                           (("Allow", "POST"),))
         # MLK-10: "协议端需要在请求头中检查 `Authorization` 字段，格式为 `Bearer {access_token}`"
         given = transport.bearer(environ.get("HTTP_AUTHORIZATION"))
         status = transport.token_status(self.revision, self.token, given)
         if status is not None:
             why = "no access token" if given is None else "wrong access token"
-            raise Refusal(status, f"{why} (Authorization: Bearer <token>)")
+            raise Refusal(status, f"{why} (Authorization: Bearer <token>) "
+                                  f"({self._rule('MLK-4, MLK-10')})")
         if not transport.is_json(environ.get("CONTENT_TYPE")):  # MLK-5
             raise Refusal(self.revision.bad_content_type,
                           f"Content-Type {environ.get('CONTENT_TYPE') or '(none)'} not "
-                          "supported: send application/json")
+                          f"supported: send application/json ({self._rule('MLK-5')})")
         length = environ.get("CONTENT_LENGTH")
         size = int(length) if length and length.isdigit() else None
         if size is not None and size > self.limit:
-            raise Refusal(413, f"body of {size} bytes is over max_body_bytes ({self.limit})")
+            raise Refusal(413, f"body of {size} bytes is over max_body_bytes ({self.limit}) "
+                               "(MLK-39)")
         if not self.milky.exists(name):  # MLK-3: "请求的 API 不存在"
-            raise Refusal(404, f"no API {name[:60]!r}: see the API list of Milky 1.2")
+            raise Refusal(404, f"no API {name[:60]!r}: see the API list of Milky 1.2 "
+                               f"({self._rule('MLK-3')})")
         stream = environ["wsgi.input"]
         body = stream.read(size) if size is not None else stream.read(self.limit + 1)
         if len(body) > self.limit:  # a chunked body: the server read it within its limit
-            raise Refusal(413, f"body over max_body_bytes ({self.limit})")
+            raise Refusal(413, f"body over max_body_bytes ({self.limit}) (MLK-39)")
         return body
+
+    def _rule(self, rules: str) -> str:
+        """The rules a refusal cites: 1.2's, or the seed revision's transport (MLK-54)."""
+        return "MLK-54" if self.revision.name == "seed" else rules
 
     # --- answering ---------------------------------------------------------------------------
     def refuse(self, environ: dict, start_response, refusal: Refusal) -> list[bytes]:
@@ -150,7 +159,7 @@ class MilkyApi:
         self._journal_in(environ, frame)
         if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
             return self.refuse(environ, start_response, Refusal(
-                405, "resources are read with GET", (("Allow", "GET, HEAD"),)))
+                405, "resources are read with GET (MLK-50)", (("Allow", "GET, HEAD"),)))
         raw = (environ.get("RAW_URI") or environ["PATH_INFO"]).partition("?")[0]
         kind, _, name = raw[len("/res/"):].partition("/")
         try:
@@ -160,7 +169,7 @@ class MilkyApi:
         path = self.milky.resource_path(kind, name) if name else None
         if path is None:
             return self.refuse(environ, start_response, Refusal(
-                404, f"no resource {kind}/{name[:80]}"))
+                404, f"no resource {kind}/{name[:80]} (MLK-50)"))
         size = os.path.getsize(path)
         if self.traffic is not None:
             self.traffic.record(CHANNEL, "out", peer(environ),

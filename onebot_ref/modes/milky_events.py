@@ -77,9 +77,9 @@ class EventStreams:
         if transport.refused(self.token, given):
             why = "no access token" if given is None else "wrong access token"
             return self.refuse(environ, start_response, 401, f"{why} (Authorization: Bearer "
-                                                             "<token> or ?access_token=)")
+                                                             "<token> or ?access_token=) (MLK-12)")
         if self._stopped:
-            return self.refuse(environ, start_response, 503, "server stopping")
+            return self.refuse(environ, start_response, 503, "server stopping (MLK-58)")
         if transport.wants_websocket(environ.get("HTTP_UPGRADE")):
             return self.websocket(environ, start_response)
         return self.server_sent_events(environ, start_response)
@@ -116,7 +116,7 @@ class EventStreams:
                         max_message_size=self.cfg.max_body_bytes)
         except HandshakeError as err:
             return self.refuse(environ, start_response, err.status_code or 400,
-                               f"not a valid WebSocket upgrade: {err.reason}", err.headers)
+                               f"not a valid WebSocket upgrade: {err.reason} (MLK-11)", err.headers)
         who = peer(environ)
         session = (make_session or self.session)(ws, who, environ["PATH_INFO"])
         with self._lock:

@@ -106,12 +106,13 @@ class MilkyFace:
         elif path == "/event":
             if environ["REQUEST_METHOD"] != "GET":
                 return self.streams.refuse(environ, start_response, 405, "events are read "
-                                           "with GET /event", (("Allow", "GET"),))
+                                           "with GET /event (MLK-11)", (("Allow", "GET"),))
             return self.streams.handle(environ, start_response)
         name = self.api.api_name(environ)
         if name is None:
             where = ("POST /:api, the WebSocket / and GET /res/" if self.seed else
                      "POST /api/:api, GET /event and GET /res/")
             return self.api.refuse(environ, start_response, Refusal(
-                404, f"no such path {path[:80]}: the Milky face serves {where}"))
+                404, f"no such path {path[:80]}: the Milky face serves {where} "
+                     f"({'MLK-54' if self.seed else 'MLK-39'})"))
         return self.api(environ, start_response, name)

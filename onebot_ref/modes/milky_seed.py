@@ -59,13 +59,13 @@ def answer(milky: MilkyActions, data: str | bytes, self_id: int) -> tuple[Any, d
         request = wire.loads(data, "frame")
     except wire.WireError as err:
         echo = err.field("echo")
-        envelope = failed(BAD_REQUEST, str(err))
+        envelope = failed(BAD_REQUEST, f"{err.what}: {err.problem} (MLK-54)")
         if echo is not wire.UNREAD:
             envelope["echo"] = echo
         return data, _response(self_id, envelope)
     if not isinstance(request, dict) or not isinstance(request.get("action"), str):
         envelope = failed(BAD_REQUEST, 'a request frame is {"action": name, "params": {...}, '
-                                       '"echo": any}')
+                                       '"echo": any} (MLK-54)')
     else:
         envelope = milky.call(request["action"], request.get("params", {}),
                               channel=API_CHANNEL)
@@ -113,10 +113,11 @@ def connect(environ: dict, start_response, milky: MilkyActions, streams: EventSt
     if status is not None:
         why = "no access_token in the query" if status == 401 else "wrong access_token"
         return streams.refuse(environ, start_response, status, f"{why} (ws://host:port/"
-                                                               "?access_token=<token>)")
+                                                               "?access_token=<token>) (MLK-54)")
     if not transport.wants_websocket(environ.get("HTTP_UPGRADE")):
         return streams.refuse(environ, start_response, 426, "the seed revision's / is a "
-                                                            "WebSocket (Upgrade: websocket)",
+                                                            "WebSocket (Upgrade: websocket) "
+                                                            "(MLK-54)",
                               (("Upgrade", "websocket"),))
     return streams.websocket(environ, start_response, lambda ws, who, path: SeedSession(
         ws, who, path, milky=milky, streams=streams))

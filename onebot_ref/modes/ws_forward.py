@@ -100,11 +100,11 @@ class WsForward:
             # wrong path is the commonest mistake: the journal and the sequence view show it)
             raw_path = request.environ.get("RAW_URI", request.path).partition("?")[0]
             return self._refuse(request.environ, 404, f"no such path {raw_path}: the "
-                                "WebSocket endpoints are /, /api and /event")
+                                "WebSocket endpoints are /, /api and /event (WSF-2)")
 
         @app.errorhandler(400)
         def not_websocket(_error) -> Response:
-            return Response("expected a WebSocket upgrade (Upgrade: websocket)\n", 400,
+            return Response("expected a WebSocket upgrade (Upgrade: websocket) (WSF-1)\n", 400,
                             mimetype="text/plain")
 
         return app
@@ -144,10 +144,10 @@ class WsForward:
         raw_path = environ.get("RAW_URI", path).partition("?")[0]
         if raw_path not in ROLES:
             return self._refuse(environ, 404, f"no such path {raw_path}: the WebSocket "
-                                              "endpoints are /, /api and /event")
+                                              "endpoints are /, /api and /event (WSF-2)")
         role = ROLES[path]
         if self._stopped:
-            return self._refuse(environ, 503, "server stopping")
+            return self._refuse(environ, 503, "server stopping (SUP-3)")
         # communication/authorization.md: the token from the Authorization header or the
         # access_token query parameter; AUTH-9 / A-8: checked before the upgrade (or, as the
         # profile's Settings.ws_auth_refusal says, refused after it).
@@ -174,7 +174,7 @@ class WsForward:
                         max_message_size=self.cfg.max_body_bytes)
         except HandshakeError as err:
             return self._refuse(environ, err.status_code or 400,
-                                f"not a valid WebSocket upgrade: {err.reason}", err.headers)
+                                f"not a valid WebSocket upgrade: {err.reason} (WSF-1)", err.headers)
         peer = _peer(environ)
         if refusal is not None:
             return self._refuse_upgraded(ws, environ, peer, refusal[1])

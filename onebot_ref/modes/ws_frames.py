@@ -70,11 +70,11 @@ def answer(actions: Actions, data: str | bytes,
         return data, *_frame_error(str(err), None if echo is wire.UNREAD else {"echo": echo},
                                    settings)
     if not isinstance(request, dict):
-        return request, *_frame_error("frame is not a JSON object {action, params, echo}",
+        return request, *_frame_error("frame is not a JSON object {action, params, echo} (WSF-6)",
                                       request, settings)
     action = request.get("action")
     if not isinstance(action, str) or not action:
-        return request, *_frame_error("frame has no 'action' string", request, settings)
+        return request, *_frame_error("frame has no 'action' string (WSF-6)", request, settings)
     # communication/ws.md: "params 用于传入参数，如果要调用的 API 不需要参数，则可以不加";
     # WSF-8 / A-13: a params that is not an object counts as {}.
     values = request.get("params")

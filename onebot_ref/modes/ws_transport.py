@@ -160,7 +160,7 @@ class WebSocket:
             self._parts, self._size = [], 0
             # RFC 6455 7.4.1: "1009 indicates that an endpoint is terminating the connection
             # because it has received a message that is too big for it to process."
-            self._reply(self.frame_close(1009, f"message over {self.max_message_size} bytes"))
+            self._reply(self.frame_close(1009, f"message over {self.max_message_size} bytes (BAD-8)"))
             self._close_deadline = time.monotonic() + CLOSE_TIMEOUT
             return
         self._parts.append(data)

@@ -106,18 +106,19 @@ def check_token(expected: str, given: str | None) -> int | None:
 
 
 #: The one wording of each refusal, by status and by what was sent: the 4xx body and the
-#: journal's verdict on every server.
+#: journal's verdict on every server. Each ends with the rule it applies, ``(AUTH-N)``, so that
+#: an English refusal can be looked up in docs/rules.md.
 REASONS = {
     (401, "none"): 'no token: access token missing, send "Authorization: Bearer <token>" or '
-                   '"?access_token=<token>"',
+                   '"?access_token=<token>" (AUTH-2, AUTH-3)',
     # AUTH-6: a header of another scheme, or without a token, counts as missing.
-    (401, "header"): "no token: the Authorization header must be 'Bearer <token>'",
-    (403, "header"): "wrong token (from the header)",
-    (403, "query"): "wrong token (from the query)",
+    (401, "header"): "no token: the Authorization header must be 'Bearer <token>' (AUTH-6)",
+    (403, "header"): "wrong token (from the header) (AUTH-4, AUTH-7)",
+    (403, "query"): "wrong token (from the query) (AUTH-4, AUTH-7)",
 }
 #: Data files read the header only (AUTH-12), so their "nothing sent" names the header alone.
 MISSING_HEADER_ONLY = ('no token: access token missing, send "Authorization: Bearer <token>" '
-                       "(data files do not read ?access_token=)")
+                       "(data files do not read ?access_token=) (AUTH-12)")
 
 
 def authorize(expected: str, headers: Lookup, query: Lookup, *, header_only: bool = False,

@@ -13,8 +13,8 @@ and :func:`call` runs it with the merged request values, typed by :func:`bind`. 
 (BAD-3/4): the integers of the spec's types (``int`` = :class:`Int64`, :class:`Int32`,
 :class:`Id`, :class:`MessageId`, :class:`Seconds`, :class:`Milliseconds`) and :class:`File`.
 A parameter without a default is required (PARAM-14). :func:`parse_int`,
-:func:`parse_decimal` and :func:`parse_bool` are the one reading of an integer, a decimal and
-a boolean written as text (also for the config, CFG-22, the console and segment fields).
+:func:`parse_decimal` and :func:`parse_bool` (from :mod:`.text_values`, named here too) are the
+one reading of an integer, a decimal and a boolean written as text.
 
 onebot_ref choices where the rules leave room (for the README):
 
@@ -30,14 +30,14 @@ from __future__ import annotations
 
 import functools
 import inspect
-import re
 import types
 import typing
 from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 
 from . import wire
-from .ranges import Integer, out_of_range
+from .ranges import Integer, out_of_range, range_rule
 from .response import ActionError, Retcode
+from .text_values import parse_bool, parse_decimal, parse_int
 
 __all__ = ["File", "Id", "Int32", "Int64", "Integer", "Message", "MessageId", "Milliseconds",
            "Params", "Seconds", "bind", "call", "parse_bool", "parse_decimal", "parse_int"]
@@ -81,7 +81,12 @@ class Params:
 
 
 class _Invalid(Exception):
-    """A value that is present but not of the declared type; ``bind`` adds the names."""
+    """A value that is present but not of the declared type: what was expected and the rule
+    that says so (``PARAM-3``); ``bind`` adds the names."""
+
+    def __init__(self, expected: str, rule: str):
+        super().__init__(expected)
+        self.rule = rule
 
 
 def _shown(value: Any) -> str:
@@ -91,37 +96,6 @@ def _shown(value: Any) -> str:
     except (TypeError, ValueError, RecursionError):
         text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-# PARAM-3 [REC] / A-4: an integer string is digits with an optional sign.
-_INTEGER = re.compile(r"\s*[+-]?\d+\s*", re.ASCII)  # ASCII: not "١٢", which int() reads
-
-# PARAM-5: "true"/"yes"/"1" → true; "false"/"no"/"0" → false, case-insensitive. message/segment.md
-# allows the same spellings for 0/1 segment params: "也可以使用 no 和 yes、false 和 true"
-_BOOLEAN_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
-
-
-def parse_int(text: str) -> int | None:
-    """The integer ``text`` spells, or None: decimal digits with one optional sign, spaces
-    around allowed (``" -42 "``); not ``"+-5"``, ``"1.0"``, ``"1_000"`` or ``"0x10"``."""
-    try:  # ValueError: more digits than Python converts (sys.get_int_max_str_digits)
-        return int(text) if _INTEGER.fullmatch(text) else None
-    except ValueError:
-        return None
-
-
-# Digits, one optional sign and fraction; no exponent, nan, inf or "1_0" (float() takes them).
-_DECIMAL = re.compile(r"\s*[+-]?\d{1,300}(?:\.\d{1,300})?\s*", re.ASCII)
-
-
-def parse_decimal(text: str) -> float | None:
-    """The number ``text`` spells as a decimal (``"0.25"``, ``" -3 "``), or None."""
-    return float(text) if _DECIMAL.fullmatch(text) else None
-
-
-def parse_bool(text: str) -> bool | None:
-    """The boolean ``text`` spells (true/yes/1, false/no/0, any case, spaces around), or None."""
-    return _BOOLEAN_WORDS.get(text.strip().lower())
 
 
 def _to_int(value: Any, from_text: bool) -> tuple[int, bool]:
@@ -134,7 +108,7 @@ def _to_int(value: Any, from_text: bool) -> tuple[int, bool]:
         number = parse_int(value)
         if number is not None:
             return number, True
-    raise _Invalid("an integer")
+    raise _Invalid("an integer", "PARAM-3" if isinstance(value, str) else "PARAM-2")
 
 
 def _to_bool(value: Any, from_text: bool) -> tuple[bool, bool]:
@@ -147,7 +121,8 @@ def _to_bool(value: Any, from_text: bool) -> tuple[bool, bool]:
         word = parse_bool(value)
         if word is not None:
             return word, True
-    raise _Invalid("a boolean (true/false, yes/no or 1/0)")
+    raise _Invalid("a boolean (true/false, yes/no or 1/0)",
+                   "PARAM-5" if isinstance(value, str) else "PARAM-4")
 
 
 def _to_str(value: Any, from_text: bool) -> tuple[str, bool]:
@@ -156,7 +131,7 @@ def _to_str(value: Any, from_text: bool) -> tuple[str, bool]:
     # PARAM-6 [REC]: a JSON number given for a string parameter becomes its decimal string.
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value), True
-    raise _Invalid("a string")
+    raise _Invalid("a string", "PARAM-6")
 
 
 def _to_object(value: Any, from_text: bool) -> tuple[dict, bool]:
@@ -171,7 +146,7 @@ def _to_object(value: Any, from_text: bool) -> tuple[dict, bool]:
             parsed = None
         if isinstance(parsed, dict):
             return parsed, True
-    raise _Invalid("a JSON object")
+    raise _Invalid("a JSON object", "PARAM-10")
 
 
 def _to_message(value: Any, from_text: bool) -> tuple[str | list | dict, bool]:
@@ -192,7 +167,8 @@ def _to_message(value: Any, from_text: bool) -> tuple[str | list | dict, bool]:
     if isinstance(value, (list, dict)):
         return value, False
     # PARAM-8: any other JSON type is no message at all.
-    raise _Invalid("a message (a CQ string, an array of segments or one segment object)")
+    raise _Invalid("a message (a CQ string, an array of segments or one segment object)",
+                   "PARAM-8")
 
 
 def _as_is(value: Any, from_text: bool) -> tuple[Any, bool]:
@@ -261,8 +237,8 @@ def bind(fn: Callable, params: Params) -> dict[str, Any]:
     """Keyword arguments for ``fn`` from ``params``: the given parameters, typed (absent ones
     are left to the signature's defaults). Raises ``ActionError(100)`` naming the parameter
     when a required one is missing, a given one has the wrong type, or a value is outside the
-    range of its type (an id that is not positive, BAD-3/4). Unknown parameters are ignored
-    (HTTP-18)."""
+    range of its type (an id that is not positive, BAD-3/4), the message ending with the rule
+    it applies (``(PARAM-14)``). Unknown parameters are ignored (HTTP-18)."""
     plan = _plan(fn)
     values = params.values
     text_keys = params.text_keys
@@ -274,20 +250,21 @@ def bind(fn: Callable, params: Params) -> dict[str, Any]:
             # PARAM-14: "没有给出默认值的参数均为必填项" (legacy API docs) → retcode 100.
             if default is _REQUIRED:
                 raise ActionError(Retcode.BAD_PARAMS,
-                                  f"missing parameter '{name}' ({expected})")
+                                  f"missing parameter '{name}' ({expected}) (PARAM-14)")
             continue
         try:
             kwargs[name], coerced = convert(value, name in text_keys)
         except _Invalid as invalid:
-            raise ActionError(Retcode.BAD_PARAMS,
-                              f"parameter '{name}': expected {invalid}, got {_shown(value)}") from None
+            raise ActionError(Retcode.BAD_PARAMS, f"parameter '{name}': expected {invalid}, got "
+                                                  f"{_shown(value)} ({invalid.rule})") from None
         if coerced:
             params.notes.append(f"coerced {name} from {_shown(value)}")
     for name, annotation in plan.ranges:
         # PARAM-15: ids are positive; BAD-3: every integer within its spec type; BAD-4: File.
         problem = out_of_range(annotation, kwargs[name]) if name in kwargs else None
         if problem is not None:
-            raise ActionError(Retcode.BAD_PARAMS, f"parameter '{name}': expected {problem}")
+            rule = range_rule(annotation, kwargs[name])
+            raise ActionError(Retcode.BAD_PARAMS, f"parameter '{name}': expected {problem} ({rule})")
     return kwargs
 
 

@@ -38,7 +38,8 @@ class BadRequest(Exception):
 
 def chunk_error(detail: str) -> BadRequest:
     """A malformed chunked body, in the HTTP API's words for it (modes/http_params.py)."""
-    return BadRequest(400, f"chunked body is malformed or cut short (RFC 9112 §7.1): {detail}")
+    return BadRequest(400, f"chunked body is malformed or cut short (RFC 9112 §7.1): {detail} "
+                           "(BAD-6)")
 
 
 @dataclass(slots=True)
@@ -93,11 +94,11 @@ def parse_head(raw: bytes) -> Head:
     lines = text.replace("\r\n", "\n").split("\n")
     match = _REQUEST_LINE.fullmatch(lines[0])
     if match is None:
-        raise BadRequest(400, "malformed request line")
+        raise BadRequest(400, "malformed request line (BAD-7)")
     method, target, major, minor = match.groups()
     if major != "1":
         # RFC 9110 15.6.6: 505 "the server does not support [...] the major version of HTTP"
-        raise BadRequest(505, f"HTTP/{major} is not supported: use HTTP/1.1")
+        raise BadRequest(505, f"HTTP/{major} is not supported: use HTTP/1.1 (BAD-7)")
     head = Head(method, target, int(minor), [])
     seen, headers = head.seen, head.headers
     for line in lines[1:]:
@@ -109,16 +110,16 @@ def parse_head(raw: bytes) -> Head:
             if line[0] in " \t":
                 # RFC 9112 5.2: "A server that receives an obs-fold in a request message [...]
                 # MUST either reject the message by sending a 400 (Bad Request) [...] or replace"
-                raise BadRequest(400, "obsolete line folding in a header field")
+                raise BadRequest(400, "obsolete line folding in a header field (BAD-7)")
             # RFC 9112 5.1: "A server MUST reject, with a response status code of 400 (Bad
             # Request), any received request message that contains whitespace between a header
             # field name and colon."
-            raise BadRequest(400, f"malformed header line {line[:40]!r}")
+            raise BadRequest(400, f"malformed header line {line[:40]!r} (BAD-7)")
         value = value.strip(" \t")
         if "\r" in value or "\0" in value:
             # RFC 9110 5.5: "a recipient of CR, LF, or NUL within a field value MUST either
             # reject the message or replace each of those characters with SP"
-            raise BadRequest(400, f"CR or NUL in the value of {name}")
+            raise BadRequest(400, f"CR or NUL in the value of {name} (BAD-7)")
         headers.append((name, value))
         if lower in _FRAMING_FIELDS:
             seen.setdefault(lower, []).append(value)
@@ -134,7 +135,7 @@ def _target(head: Head) -> None:
             # RFC 9112 3.2.2: "A server MUST accept the absolute-form in requests"
             target = "/" + target.split("/", 3)[3] if target.count("/") >= 3 else "/"
         elif not (target == "*" and head.method == "OPTIONS"):  # 3.2.4, asterisk-form
-            raise BadRequest(400, f"request target {head.target[:40]!r} is not a path")
+            raise BadRequest(400, f"request target {head.target[:40]!r} is not a path (BAD-7)")
     head.path, _, head.query = target.partition("?")
 
 
@@ -151,13 +152,13 @@ def _framing(head: Head) -> None:
         # RFC 9112 3.2: "A server MUST respond with a 400 (Bad Request) status code to any
         # HTTP/1.1 request message that lacks a Host header field and to any request message
         # that contains more than one Host header field line"
-        raise BadRequest(400, "an HTTP/1.1 request needs exactly one Host header")
+        raise BadRequest(400, "an HTTP/1.1 request needs exactly one Host header (BAD-7)")
     expect = _tokens(seen["expect"]) if "expect" in seen else ()
     if expect and minor >= 1:  # RFC 9110 10.1.1: an HTTP/1.0 expectation "MUST" be ignored
         if expect != ["100-continue"]:
             # RFC 9110 10.1.1: "A server that receives an Expect field value containing a member
             # other than 100-continue MAY respond with a 417 (Expectation Failed)"
-            raise BadRequest(417, f"unsupported expectation {', '.join(expect)}")
+            raise BadRequest(417, f"unsupported expectation {', '.join(expect)} (BAD-7)")
         head.expect_continue = True
     codings = _tokens(seen["transfer-encoding"]) if "transfer-encoding" in seen else ()
     lengths = seen.get("content-length", ())
@@ -167,20 +168,20 @@ def _framing(head: Head) -> None:
         if minor == 0:
             # RFC 9112 6.1: "A server or client that receives an HTTP/1.0 message containing a
             # Transfer-Encoding header field MUST treat the message as if the framing is faulty"
-            raise BadRequest(400, "Transfer-Encoding in an HTTP/1.0 request")
+            raise BadRequest(400, "Transfer-Encoding in an HTTP/1.0 request (BAD-7)")
         if lengths:
             # RFC 9112 6.1: "A server MAY reject a request that contains both Content-Length
             # and Transfer-Encoding [...]. Regardless, the server MUST close the connection"
-            raise BadRequest(400, "both Content-Length and Transfer-Encoding")
+            raise BadRequest(400, "both Content-Length and Transfer-Encoding (BAD-7)")
         if codings[-1] != "chunked":
             # RFC 9112 6.3: "If a Transfer-Encoding header field is present in a request and the
             # chunked transfer coding is not the final encoding, [...] the server MUST respond
             # with the 400 (Bad Request) status code and then close the connection."
-            raise BadRequest(400, "Transfer-Encoding does not end with chunked")
+            raise BadRequest(400, "Transfer-Encoding does not end with chunked (BAD-7)")
         if len(codings) > 1:
             # RFC 9112 6.1: "A server that receives a request message with a transfer coding it
             # does not understand SHOULD respond with 501 (Not Implemented)."
-            raise BadRequest(501, f"transfer coding {codings[0]} is not supported")
+            raise BadRequest(501, f"transfer coding {codings[0]} is not supported (BAD-7)")
         head.chunked = True
     elif lengths:
         # RFC 9110 8.6: Content-Length = 1*DIGIT (ASCII digits: "١٢" or "²" is no length);
@@ -188,12 +189,13 @@ def _framing(head: Head) -> None:
         # with a 400 (Bad Request) status code and then close the connection"
         bad = [v for v in lengths if not (v.isascii() and v.isdigit())]
         if bad:  # the HTTP API's words for it (modes/http_params.py)
-            raise BadRequest(400, f"Content-Length {bad[0][:40]!r} is not a number")
+            raise BadRequest(400, f"Content-Length {bad[0][:40]!r} is not a number (BAD-6)")
         if len(set(lengths)) > 1:
-            raise BadRequest(400, f"Content-Length values differ: {', '.join(lengths)[:40]}")
+            raise BadRequest(400, f"Content-Length values differ: "
+                                  f"{', '.join(lengths)[:40]} (BAD-7)")
         if len(lengths[0]) > 18:  # past any body size (and int() refuses 4301 digits or more)
             raise BadRequest(413, f"Content-Length of {len(lengths[0])} digits is over any "
-                                  "limit (max_body_bytes)")
+                                  "limit (max_body_bytes) (BAD-8)")
         head.content_length = int(lengths[0])
 
 
@@ -235,7 +237,7 @@ def parse_chunked(buf: bytes, start: int, limit: int) -> tuple[bytes, int] | Non
         length = int(match.group(1), 16)
         size += length
         if size > limit:
-            raise BadRequest(413, f"body is over the limit of {limit} bytes (max_body_bytes)")
+            raise BadRequest(413, f"body is over the limit of {limit} bytes (max_body_bytes) (BAD-8)")
         pos = line_end + 1
         if length == 0:
             break

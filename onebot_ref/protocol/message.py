@@ -16,7 +16,7 @@ from . import cqcode
 from .coerce import parse_bool, parse_decimal, parse_int
 from .ranges import out_of_range
 from .response import ActionError, Retcode
-from .segments import FLAG, LATITUDE, LONGITUDE, Field, form_of, forms_of
+from .segments import FLAG, LATITUDE, LONGITUDE, RULES, Field, Form, form_of, forms_of
 
 
 def normalize(value: Any, auto_escape: bool = False) -> list[dict]:
@@ -44,7 +44,7 @@ def _normalize(value: Any, auto_escape: bool, where: str) -> list[dict]:
     # PARAM-8: "any other JSON type → empty message, which fails validation with retcode 100"
     raise ActionError(Retcode.BAD_PARAMS,
                       f"{where}message must be a CQ string, an array of segments or one segment "
-                      f"object, not {_json_kind(value)}")
+                      f"object, not {_json_kind(value)} (PARAM-8)")
 
 
 def _segments(items: list, where: str) -> list[dict]:
@@ -52,12 +52,13 @@ def _segments(items: list, where: str) -> list[dict]:
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise ActionError(Retcode.BAD_PARAMS,
-                              f"{where}segment {index} must be an object, not {_json_kind(item)}")
+                              f"{where}segment {index} must be an object, not {_json_kind(item)} "
+                              "(MSG-2)")
         kind = item.get("type")
         # message/array.md: "type 字段的类型为字符串"
         if not isinstance(kind, str) or not kind:
             raise ActionError(Retcode.BAD_PARAMS,
-                              f"{where}segment {index} needs a non-empty string 'type'")
+                              f"{where}segment {index} needs a non-empty string 'type' (MSG-2)")
         raw = item.get("data")
         # message/array.md: "data 字段的类型为对象 ... 此字段可为 null" (MSG-22: null is {})
         if raw is None:
@@ -65,7 +66,7 @@ def _segments(items: list, where: str) -> list[dict]:
         elif not isinstance(raw, dict):
             raise ActionError(Retcode.BAD_PARAMS,
                               f"{where}segment {index} ({kind}): 'data' must be an object or "
-                              f"null, not {_json_kind(raw)}")
+                              f"null, not {_json_kind(raw)} (MSG-22)")
         label = f"{where}segment {index} ({kind})"
         if kind == "text":
             text = cqcode.value_text(raw.get("text", ""))
@@ -123,7 +124,7 @@ def validate_outgoing(segments: list[dict]) -> None:
 def _validate(segments: list[dict], where: str) -> None:
     if not segments:
         # MSG-19: "Sending an empty message (empty string, [], or only empty text) → retcode 100"
-        raise ActionError(Retcode.BAD_PARAMS, f"{where}message is empty")
+        raise ActionError(Retcode.BAD_PARAMS, f"{where}message is empty (MSG-19)")
     first_is_node = segments[0]["type"] == "node"
     for index, segment in enumerate(segments):
         kind, data = segment["type"], segment.get("data") or {}
@@ -132,34 +133,34 @@ def _validate(segments: list[dict], where: str) -> None:
             # A-44: a message made only of node segments is a merged forward; mixing is refused.
             raise ActionError(Retcode.BAD_PARAMS,
                               f"{label}: node segments cannot be mixed with other segments "
-                              f"(a merged forward is a message of node segments only)")
+                              f"(a merged forward is a message of node segments only) (A-44)")
         forms = forms_of(kind)
         if not forms:
             raise ActionError(Retcode.BAD_PARAMS,
-                              f"{label}: unknown segment type (see message/segment.md)")
+                              f"{label}: unknown segment type (see message/segment.md) (SEG-21)")
         if not any(form.send for form in forms):
             raise ActionError(Retcode.BAD_PARAMS,
                               f"{label}: a receive-only segment cannot be sent "
-                              f"(message/segment.md: {forms[0].heading} <收>)")
+                              f"(message/segment.md: {forms[0].heading} <收>) (SEG-21)")
         form = form_of(kind, data)
         if form is None:  # contact or music whose discriminating field names no table
             key = forms[0].when[0]
             allowed = ", ".join(v for f in forms for v in f.when[1])
             raise ActionError(Retcode.BAD_PARAMS,
                               f"{label}: field '{key}' must be one of {allowed}, "
-                              f"got {data.get(key)!r}")
+                              f"got {data.get(key)!r} ({RULES[forms[0].heading]})")
         for field in form.fields:
             value = data.get(field.name)
             if field.required and (value is None or value == "" and kind != "text"):
                 raise ActionError(Retcode.BAD_PARAMS,
                                   f"{label}: missing required field '{field.name}' "
-                                  f"(message/segment.md: {form.heading})")
+                                  f"(message/segment.md: {form.heading}) ({RULES[form.heading]})")
             if field.kind is not None and value not in (None, "") and value not in field.also:
                 problem = _value_problem(field, value)
                 if problem is not None:
                     raise ActionError(Retcode.BAD_PARAMS,
                                       f"{label}: field '{field.name}': expected {problem}, got "
-                                      f"{_shown(value)}")
+                                      f"{_shown(value)} ({_value_rule(field, form)})")
         if kind == "node" and isinstance(data.get("content"), list):
             _validate(data["content"], f"{label} field 'content': ")
 
@@ -184,6 +185,13 @@ def _value_problem(field: Field, value: str) -> str | None:
         return " or ".join(("a number",) + tuple(field.also))
     problem = out_of_range(field.kind, number)
     return None if problem is None else problem.rpartition(", got ")[0]
+
+
+def _value_rule(field: Field, form: Form) -> str:
+    """The rules a refused field value breaks: the segment's table, and PARAM-5 for a 0/1 flag
+    or BAD-3 for a number outside its range."""
+    extra = "PARAM-5" if field.kind == FLAG else None if field.kind in _DEGREE_LIMITS else "BAD-3"
+    return RULES[form.heading] + (f", {extra}" if extra else "")
 
 
 def _shown(value: str) -> str:

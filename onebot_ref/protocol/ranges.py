@@ -20,9 +20,11 @@ INT64 = (-2**63, 2**63 - 1)
 
 class Integer:
     """Annotation marker: an integer parameter, refused with 100 outside ``low``..``high``
-    (BAD-3). ``below`` / ``above``: what the refusal says was expected."""
+    (BAD-3). ``below`` / ``above``: what the refusal says was expected; ``rule_below``: the
+    rule a value too small breaks (PARAM-15 for ids and durations, BAD-3 otherwise)."""
 
     low, high = INT64
+    rule_below = "BAD-3"
     below = above = f"an integer within int64 ({INT64[0]} to {INT64[1]})"
 
 
@@ -45,6 +47,7 @@ class Id(Integer):
 
     low, high = 1, INT64[1]
     below, above = "a positive id", f"an id within int64 (at most {INT64[1]})"
+    rule_below = "PARAM-15"
 
 
 class MessageId(Integer):
@@ -53,6 +56,7 @@ class MessageId(Integer):
 
     low, high = 1, INT32[1]
     below, above = "a positive id", f"a message id within int32 (at most {INT32[1]})"
+    rule_below = "PARAM-15"
 
 
 class FaceId(Integer):
@@ -69,6 +73,7 @@ class Seconds(Integer):
 
     low, high = 0, INT32[1]
     below, above = "seconds >= 0", f"at most {INT32[1]} seconds"
+    rule_below = "PARAM-15"  # "a negative ban duration"
 
 
 class Milliseconds(Integer):
@@ -98,3 +103,11 @@ def out_of_range(annotation: Any, value: Any) -> str | None:
     if value > annotation.high:
         return f"{annotation.above}, got {value}"
     return None
+
+
+def range_rule(annotation: Any, value: Any) -> str:
+    """The rule a value :func:`out_of_range` refuses breaks: BAD-4 for a File, PARAM-15 for an
+    id or a duration below its range, BAD-3 for any other integer outside its type."""
+    if annotation is File:
+        return "BAD-4"
+    return annotation.rule_below if value < annotation.low else "BAD-3"

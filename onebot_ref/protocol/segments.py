@@ -170,6 +170,17 @@ FORMS: tuple[Form, ...] = (
     )),
 )
 
+#: The rule of docs/rules.md that describes each table (by heading), which a refused segment
+#: names at the end of its message (issue 12: English errors name the rule id).
+RULES: dict[str, str] = {
+    "纯文本": "SEG-2", "QQ 表情": "SEG-3", "图片": "SEG-4", "语音": "SEG-5", "短视频": "SEG-6",
+    "@某人": "SEG-7", "猜拳魔法表情": "SEG-8", "掷骰子魔法表情": "SEG-8", "窗口抖动（戳一戳）": "SEG-9",
+    "戳一戳": "SEG-10", "匿名发消息": "SEG-11", "链接分享": "SEG-12", "推荐好友": "SEG-13",
+    "推荐群": "SEG-13", "位置": "SEG-14", "音乐分享": "SEG-15", "音乐自定义分享": "SEG-15",
+    "回复": "SEG-16", "合并转发": "SEG-17", "合并转发节点": "SEG-18", "合并转发自定义节点": "SEG-19",
+    "XML 消息": "SEG-20", "JSON 消息": "SEG-20",
+}
+
 #: Every segment type, in the spec's order.
 TYPES: tuple[str, ...] = tuple(dict.fromkeys(form.type for form in FORMS))
 

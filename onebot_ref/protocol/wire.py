@@ -74,13 +74,15 @@ UNREAD = object()
 
 
 class WireError(ValueError):
-    """Input that is not strict UTF-8 text or strict JSON: ``"<what>: <the problem>"``.
-    ``value``: what the text reads as when only strictness failed (NaN, a lone surrogate).
+    """Input that is not strict UTF-8 text or strict JSON: ``"<what>: <the problem> (BAD-N)"``,
+    the rule it breaks at the end (BAD-1: not UTF-8, BAD-2: not strict JSON), so that the 400,
+    the 1400 and the journal name it. ``problem`` is without the rule (the Milky face cites its
+    own). ``value``: what the text reads as when only strictness failed (NaN, a lone surrogate).
     """
 
-    def __init__(self, what: str, problem: str, value: Any = UNREAD):
-        super().__init__(f"{what}: {problem}")
-        self.what, self.problem, self.value = what, problem, value
+    def __init__(self, what: str, problem: str, value: Any = UNREAD, rule: str = "BAD-2"):
+        super().__init__(f"{what}: {problem} ({rule})")
+        self.what, self.problem, self.value, self.rule = what, problem, value, rule
 
     def field(self, key: str) -> Any:
         """``value[key]`` when the refused text was an object with that key and its value is
@@ -106,7 +108,7 @@ def text(data: bytes, what: str = "text") -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise WireError(what, f"not valid UTF-8 (byte 0x{data[err.start]:02x} at offset "
-                              f"{err.start})") from None
+                              f"{err.start})", rule="BAD-1") from None
 
 
 def _no_constant(name: str) -> Any:

@@ -116,6 +116,7 @@ def test_http_status_and_not_json(stack):
     status = fault(runner, type="http_status", status=503, times=1)
     response = http(runner, "get_login_info")
     assert response.status_code == 503 and "fault" in response.text
+    assert response.text == f"HTTP 503 from fault {status['id']} (FAULT-13)\n"
     broken = fault(runner, type="bad_answer", kind="not_json", target={"channel": "http"},
                    times=1)
     response = http(runner, "get_login_info")

@@ -126,6 +126,9 @@ def test_refuse_refuses_forward_handshakes_while_it_lasts(stack):
         connect(runner.url("ws") + "/")
     assert refused.value.status_code == 429
     wait_fault(runner, "refused a forward WebSocket handshake on / with 429", after)
+    # the refusal names its rule (issue 12), in the handshake's journal verdict
+    assert runner.traffic.find(lambda f: f.get("verdict") == (
+        f"429: refused by fault {refusal['id']} (FAULT-8)"), 2, after) is not None
     remove(runner, refusal["id"])
     forward(runner).close()
 

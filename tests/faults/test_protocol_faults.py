@@ -173,10 +173,14 @@ def test_restart_closes_everything_waits_and_comes_back(tmp_path):
         assert sorted(c["channel"] for c in restart["connections"]) == ["ws", "ws_reverse"]
         assert sock.wait_closed(3) == 1001 and reverse.wait_closed(3) == 1001
         bot.wait_post(lambda p: (p.json or {}).get("sub_type") == "disable")
-        assert requests.get(runner.url("http") + "/get_status", timeout=5).status_code == 503
+        down = requests.get(runner.url("http") + "/get_status", timeout=5)
+        assert down.status_code == 503
+        assert down.text == f"restarting (fault {restart['id']}) (FAULT-9)\n"
         with pytest.raises(HandshakeError) as refused:
             connect(runner.url("ws") + "/")
         assert refused.value.status_code == 503
+        assert runner.traffic.find(lambda f: f.get("verdict") == (
+            f"503: restarting (fault {restart['id']}) (FAULT-9)"), 2, after) is not None
         assert len(bot.connections) == before  # not dialling while down
         back = bot.wait_connection("Universal", after=before, timeout=5)
         assert back.receive()["sub_type"] == "connect"

@@ -90,6 +90,7 @@ def test_past_max_connections_a_new_client_gets_503():
         status, headers, body, closed = exchange(server, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         assert status == "HTTP/1.1 503 Service Unavailable" and closed
         assert headers["retry-after"] == "1" and b"http_max_connections" in body
+        assert body == b"too many connections (http_max_connections) (BAD-8)\n"
         held.pop().close()
         deadline = time.monotonic() + TIMEOUT
         while server.connections >= 2:  # the closed one's thread notices the end

@@ -6,6 +6,7 @@ echo}`` answered as ``action_response`` and events as ``post_type: event``, the 
 from __future__ import annotations
 
 import pytest
+import requests
 
 from fakebot import HandshakeError
 from milky_client import ALICE, BOT, joined, milky_runner, post, ws_events
@@ -95,3 +96,33 @@ def test_the_websocket_answers_actions_and_pushes_events(runner, module_fakebot)
              and f["data"].get("post_type") == "action_response"]
     assert len(calls) == 4
     ws.close()
+
+
+@pytest.mark.parametrize("args", [
+    {}, {"token": "wrong"}, {"token": TOKEN, "content_type": "text/plain"},
+    {"token": TOKEN, "path": "/nope"}, {"token": TOKEN, "path": "/x/y"}],
+    ids=["401", "403", "406", "404-api", "404-path"])
+def test_the_seed_refusals_name_MLK_54(runner, args):
+    """Issue 12: an English refusal names its rule; the seed's transport is MLK-54's."""
+    args = dict(args)
+    response = post(runner, "", b"{}", path=args.pop("path", "/get_login_info"), **args)
+    assert response.status_code in (401, 403, 404, 406)
+    assert response.text.rstrip("\n").endswith(" (MLK-54)"), response.text
+
+
+def test_the_seed_websocket_refusals_name_MLK_54(runner):
+    plain = requests.get(runner.url("milky") + f"/?access_token={TOKEN}", timeout=10)
+    assert plain.status_code == 426 and plain.text == (
+        "the seed revision's / is a WebSocket (Upgrade: websocket) (MLK-54)\n")
+    missing = requests.get(runner.url("milky") + "/", headers={"Upgrade": "websocket"},
+                           timeout=10)
+    assert missing.status_code == 401 and missing.text.endswith(" (MLK-54)\n")
+    ws = ws_events(runner, TOKEN, query=True, path="/")
+    try:
+        ws.send_raw("[1]")
+        assert ws.receive()["data"]["message"] == (
+            'a request frame is {"action": name, "params": {...}, "echo": any} (MLK-54)')
+        ws.send_raw("{bad")
+        assert ws.receive()["data"]["message"].endswith(" (MLK-54)")
+    finally:
+        ws.close()

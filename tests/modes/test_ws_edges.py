@@ -42,6 +42,7 @@ def test_a_message_over_max_body_bytes_closes_with_1009(make_runner):
         closed = runner.traffic.find(lambda f: (f.get("verdict") or "").startswith(
             "closed by server: 1009"), 2)
         assert closed is not None and closed["channel"] == "ws"
+        assert closed["verdict"] == "closed by server: 1009 message over 1000 bytes (BAD-8)"
 
 
 @pytest.mark.parametrize("headers, status", [

@@ -57,12 +57,12 @@ def two_ids(ctx, group_id: Id, user_id: Id, duration: int = 0):
 
 @pytest.mark.parametrize("values, message", [
     pytest.param({"group_id": 0, "user_id": 1}, "parameter 'group_id': expected a positive id, "
-                 "got 0", id="PARAM-15-zero"),
+                 "got 0 (PARAM-15)", id="PARAM-15-zero"),
     pytest.param({"group_id": 1, "user_id": " -3 "}, "parameter 'user_id': expected a positive "
-                 "id, got -3", id="PARAM-15-negative-text"),
+                 "id, got -3 (PARAM-15)", id="PARAM-15-negative-text"),
     pytest.param({"group_id": 0, "user_id": "x"}, "parameter 'user_id': expected an integer, "
-                 'got "x"', id="PARAM-15-a-wrong-type-is-reported-first"),
-    pytest.param({"user_id": 1}, "missing parameter 'group_id' (an integer)",
+                 'got "x" (PARAM-3)', id="PARAM-15-a-wrong-type-is-reported-first"),
+    pytest.param({"user_id": 1}, "missing parameter 'group_id' (an integer) (PARAM-14)",
                  id="PARAM-14-a-missing-id"),
 ])
 def test_id_must_be_positive(values, message):
@@ -85,26 +85,28 @@ def ranged(ctx, i: int = 0, i32: Int32 = 0, uid: Id = 1, mid: MessageId = 1, s: 
 
 @pytest.mark.parametrize("values, message", [
     pytest.param({"i": 2**63}, "parameter 'i': expected an integer within int64 "
-                 "(-9223372036854775808 to 9223372036854775807), got 9223372036854775808",
+                 "(-9223372036854775808 to 9223372036854775807), got 9223372036854775808 (BAD-3)",
                  id="BAD-3-int-is-int64"),
     pytest.param({"i": -2**63 - 1}, "parameter 'i': expected an integer within int64 "
-                 "(-9223372036854775808 to 9223372036854775807), got -9223372036854775809",
+                 "(-9223372036854775808 to 9223372036854775807), got -9223372036854775809 (BAD-3)",
                  id="BAD-3-int64-below"),
     pytest.param({"i32": 2**31}, "parameter 'i32': expected an integer within int32 "
-                 "(-2147483648 to 2147483647), got 2147483648", id="BAD-3-int32"),
+                 "(-2147483648 to 2147483647), got 2147483648 (BAD-3)", id="BAD-3-int32"),
     pytest.param({"uid": str(2**63)}, "parameter 'uid': expected an id within int64 (at most "
-                 "9223372036854775807), got 9223372036854775808", id="BAD-3-qq-number-int64"),
+                 "9223372036854775807), got 9223372036854775808 (BAD-3)", id="BAD-3-qq-number-int64"),
     pytest.param({"mid": 2**31}, "parameter 'mid': expected a message id within int32 (at most "
-                 "2147483647), got 2147483648", id="BAD-3-message-id-int32"),
-    pytest.param({"mid": 0}, "parameter 'mid': expected a positive id, got 0",
+                 "2147483647), got 2147483648 (BAD-3)", id="BAD-3-message-id-int32"),
+    pytest.param({"mid": 0}, "parameter 'mid': expected a positive id, got 0 (PARAM-15)",
                  id="PARAM-15-message-id-zero"),
-    pytest.param({"s": -1}, "parameter 's': expected seconds >= 0, got -1",
+    pytest.param({"s": -1}, "parameter 's': expected seconds >= 0, got -1 (PARAM-15)",
                  id="PARAM-15-negative-duration"),
     pytest.param({"s": 10**30}, f"parameter 's': expected at most 2147483647 seconds, got "
-                 f"{10**30}", id="BAD-3-seconds"),
-    pytest.param({"ms": 2**31}, "parameter 'ms': expected at most 2147483647 ms, got 2147483648",
+                 f"{10**30} (BAD-3)", id="BAD-3-seconds"),
+    pytest.param({"ms": 2**31}, "parameter 'ms': expected at most 2147483647 ms, got 2147483648 "
+                 "(BAD-3)",
                  id="BAD-3-milliseconds"),
-    pytest.param({"f": "x" * 4097}, "parameter 'f': expected at most 4096 characters, got 4097",
+    pytest.param({"f": "x" * 4097}, "parameter 'f': expected at most 4096 characters, got 4097 "
+                 "(BAD-4)",
                  id="BAD-4-file"),
 ])
 def test_values_outside_their_spec_type_are_100_naming_the_parameter(values, message):

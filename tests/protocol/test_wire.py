@@ -63,8 +63,12 @@ def test_strict_json_is_read(text, value):
 def test_what_is_not_strict_json_is_one_error_naming_the_problem(data, problem):
     with pytest.raises(WireError) as caught:
         loads(data, "frame")
-    assert str(caught.value) == f"frame: {problem}"
+    # the message ends with the rule it applies (BAD-1: UTF-8, BAD-2: strict JSON); problem
+    # is without it
+    rule = "BAD-1" if problem.startswith("not valid UTF-8") else "BAD-2"
+    assert str(caught.value) == f"frame: {problem} ({rule})"
     assert caught.value.what == "frame" and caught.value.problem == problem
+    assert caught.value.rule == rule
 
 
 @pytest.mark.parametrize("text, echo", [
@@ -91,7 +95,7 @@ def test_the_encoder_refuses_what_is_not_json_BAD_5():
 
 def test_text_is_strict_utf_8_BAD_1():
     assert wire.text("中文".encode()) == "中文"
-    with pytest.raises(WireError, match=r"^path: not valid UTF-8 \(byte 0xc3 at offset 1\)$"):
+    with pytest.raises(WireError, match=r"^path: not valid UTF-8 \(byte 0xc3 at offset 1\) \(BAD-1\)$"):
         wire.text(b"/\xc3(", "path")
 
 

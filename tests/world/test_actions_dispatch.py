@@ -25,7 +25,7 @@ from onebot_ref.config import Config
                          ids=["A-9", "A-10", "ACT-3", "ACT-3-mixed", "PARAM-12-case"])
 def test_unknown_actions_are_1404(actions, action):
     assert call(actions, action) == {"status": "failed", "retcode": 1404, "data": None,
-                                     "message": f"unknown action '{action}'"}
+                                     "message": f"unknown action '{action}' (HTTP-11, WSF-7)"}
     assert not actions.exists(action)
 
 

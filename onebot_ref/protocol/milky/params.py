@@ -55,7 +55,7 @@ def bind(api: Api | str, body: Any) -> dict[str, Any]:
     row = APIS[api] if isinstance(api, str) else api
     if type(body) is not dict:
         raise MilkyError(BAD_REQUEST, f"the request body must be a JSON object ({{}} when the "
-                                      f"API has no parameters), got {_got(body)}")
+                                      f"API has no parameters), got {_got(body)} (MLK-40)")
     return bind_fields(row.inputs, body, "", 0)
 
 
@@ -71,7 +71,8 @@ def bind_fields(fields: tuple[Field, ...], obj: dict, where: str, depth: int) ->
             elif field.optional:
                 out[field.name] = None
             else:
-                raise MilkyError(BAD_REQUEST, f"{path}: missing (expected {field.describe()})")
+                raise MilkyError(BAD_REQUEST, f"{path}: missing (expected {field.describe()}) "
+                                              "(MLK-7)")
             continue
         out[field.name] = _value(field, value, path, depth)
     return out
@@ -81,9 +82,10 @@ def bind_struct(name: str, value: Any, where: str, depth: int = 0) -> dict[str, 
     """``value`` read as the struct ``name`` (a key of structs.STRUCTS)."""
     struct = STRUCTS[name]
     if depth >= MAX_DEPTH:
-        raise MilkyError(BAD_REQUEST, f"{where}: nested more than {MAX_DEPTH} structs deep")
+        raise MilkyError(BAD_REQUEST, f"{where}: nested more than {MAX_DEPTH} structs deep (MLK-26)")
     if type(value) is not dict:
-        raise MilkyError(BAD_REQUEST, f"{where}: expected {name}, an object, got {_got(value)}")
+        raise MilkyError(BAD_REQUEST, f"{where}: expected {name}, an object, got {_got(value)} "
+                                      "(MLK-22)")
     if isinstance(struct, Struct):
         return bind_fields(struct.fields, value, where, depth + 1)
     return _bind_union(struct, value, where, depth + 1)
@@ -95,7 +97,7 @@ def _bind_union(union: Union, value: dict, where: str, depth: int) -> dict[str, 
     if variant is None:
         tags = ", ".join(f'"{t}"' for t in union.tags)
         raise MilkyError(BAD_REQUEST, f"{where}.{union.tag}: expected one of {tags}, "
-                                      f"got {_got(tag)}")
+                                      f"got {_got(tag)} (MLK-24)")
     out = {union.tag: tag}
     out.update(bind_fields(union.base, value, where, depth))
     if not union.with_data:  # a plain union: the variant's fields beside the tag
@@ -105,7 +107,7 @@ def _bind_union(union: Union, value: dict, where: str, depth: int) -> dict[str, 
     if variant.ref:
         out["data"] = bind_struct(variant.ref, data, path, depth)
     elif type(data) is not dict:
-        raise MilkyError(BAD_REQUEST, f"{path}: expected an object, got {_got(data)}")
+        raise MilkyError(BAD_REQUEST, f"{path}: expected an object, got {_got(data)} (MLK-22)")
     else:
         out["data"] = bind_fields(variant.fields, data, path, depth)
     return out
@@ -115,7 +117,8 @@ def _value(field: Field, value: Any, path: str, depth: int) -> Any:
     if not field.array:
         return _one(field, value, path, depth)
     if type(value) is not list:
-        raise MilkyError(BAD_REQUEST, f"{path}: expected {field.describe()}, got {_got(value)}")
+        raise MilkyError(BAD_REQUEST, f"{path}: expected {field.describe()}, got {_got(value)} "
+                                      "(MLK-22)")
     return [_one(field, item, f"{path}[{index}]", depth) for index, item in enumerate(value)]
 
 
@@ -127,23 +130,26 @@ def _one(field: Field, value: Any, path: str, depth: int) -> Any:
     if kind in INT_RANGES:
         # type() and not isinstance(): a JSON boolean is a Python int (MLK-22).
         if type(value) is not int:
-            raise MilkyError(BAD_REQUEST, f"{path}: expected {expected}, got {_got(value)}")
+            raise MilkyError(BAD_REQUEST, f"{path}: expected {expected}, got {_got(value)} "
+                                          "(MLK-22)")
         low, high = INT_RANGES[kind]
         if not low <= value <= high:
             raise MilkyError(BAD_REQUEST, f"{path}: {_show(value)} is out of range "
-                                          f"(expected {expected})")
+                                          f"(expected {expected}) "
+                                          f"({'MLK-20' if kind == 'uin' else 'MLK-21'})")
         return value
     if kind == "bool":
         if type(value) is not bool:
-            raise MilkyError(BAD_REQUEST, f"{path}: expected {expected}, got {_got(value)}")
+            raise MilkyError(BAD_REQUEST, f"{path}: expected {expected}, got {_got(value)} "
+                                          "(MLK-22)")
         return value
     if type(value) is not str:
-        raise MilkyError(BAD_REQUEST, f"{path}: expected {expected}, got {_got(value)}")
+        raise MilkyError(BAD_REQUEST, f"{path}: expected {expected}, got {_got(value)} (MLK-22)")
     if not _is_unicode(value):  # a lone surrogate (JSON "\ud800") is no text (MLK-27)
         raise MilkyError(BAD_REQUEST, f"{path}: the string is not valid Unicode "
-                                      f"(a lone surrogate)")
+                                      f"(a lone surrogate) (MLK-27)")
     if kind == "enum" and value not in field.values:
-        raise MilkyError(BAD_REQUEST, f"{path}: expected {expected}, got {_got(value)}")
+        raise MilkyError(BAD_REQUEST, f"{path}: expected {expected}, got {_got(value)} (MLK-24)")
     return value
 
 

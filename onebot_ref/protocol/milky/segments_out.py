@@ -51,7 +51,7 @@ def check_uri(path: str, uri: str) -> str:
     if not uri.startswith(URI_SCHEMES):
         shown = uri if len(uri) <= 40 else uri[:40] + "..."
         raise MilkyError(BAD_REQUEST, f"{path}: expected a file://, http(s):// or base64:// URI, "
-                                      f"got {shown!r}")
+                                      f"got {shown!r} (MLK-30)")
     return uri
 
 
@@ -69,7 +69,7 @@ def to_onebot(segments: list[dict], reply_id: ReplyId, where: str = "message") -
         if kind == "forward" and len(segments) > 1:
             # MLK-31: a merged forward is a message of its own (as A-44 for OneBot 11)
             raise MilkyError(BAD_REQUEST, f"{path}: a forward segment must be the only segment "
-                                          f"of its message (this one has {len(segments)})")
+                                          f"of its message (this one has {len(segments)}) (MLK-31)")
         out.extend(_CONVERT[kind](data, f"{path}.data", reply_id))
     try:
         canonical = normalize(out)
@@ -78,7 +78,7 @@ def to_onebot(segments: list[dict], reply_id: ReplyId, where: str = "message") -
     if not canonical:
         # MLK-34: as MSG-19, nothing to send is a bad request
         raise MilkyError(BAD_REQUEST, f"{where}: nothing to send (no segments, or only empty "
-                                      f"text)")
+                                      f"text) (MLK-34)")
     return canonical
 
 
@@ -107,7 +107,7 @@ def _reply(data: dict, path: str, reply_id: ReplyId) -> list[dict]:
     message_id = reply_id(data["message_seq"])
     if message_id is None:
         raise MilkyError(NOT_FOUND, f"{path}.message_seq: no message {data['message_seq']} in "
-                                    f"this conversation")
+                                    f"this conversation (MLK-32)")
     return [{"type": "reply", "data": {"id": str(message_id)}}]
 
 
@@ -134,12 +134,13 @@ def _video(data: dict, path: str, reply_id: ReplyId) -> list[dict]:
 def _forward(data: dict, path: str, reply_id: ReplyId) -> list[dict]:
     messages = data["messages"]
     if not messages:
-        raise MilkyError(BAD_REQUEST, f"{path}.messages: a forward needs at least one message")
+        raise MilkyError(BAD_REQUEST, f"{path}.messages: a forward needs at least one message "
+                                      "(MLK-31)")
     preview = data["preview"]
     # "合并转发预览文本，若提供，至少 1 条，至多 4 条" (MLK-31)
     if preview is not None and not 1 <= len(preview) <= 4:
         raise MilkyError(BAD_REQUEST, f"{path}.preview: 1 to 4 lines when given, got "
-                                      f"{len(preview)}")
+                                      f"{len(preview)} (MLK-31)")
     nodes = []
     for index, message in enumerate(messages):
         content = to_onebot(message["segments"], reply_id, f"{path}.messages[{index}].segments")

@@ -39,7 +39,7 @@ def test_no_parameters_take_an_empty_object_MLK_2():
 ])
 def test_no_string_coercion_nor_any_other_MLK_22(value, said):
     message = error_of("get_friend_info", {"user_id": value})
-    assert message == f"user_id: expected uin, an integer 10001..4294967295, {said}"
+    assert message == f"user_id: expected uin, an integer 10001..4294967295, {said} (MLK-22)"
 
 
 @pytest.mark.parametrize("body, problem", [
@@ -79,7 +79,7 @@ def test_defaults_and_optionals_absent_or_null_MLK_23():
     assert bind("upload_group_file", {"group_id": 20001, "file_uri": "file:///a",
                                       "file_name": "a"})["parent_folder_id"] == "/"
     assert error_of("get_friend_info", {"user_id": None}) == (
-        "user_id: missing (expected uin, an integer 10001..4294967295)")
+        "user_id: missing (expected uin, an integer 10001..4294967295) (MLK-7)")
 
 
 def test_order_and_unknown_fields_MLK_19():
@@ -90,17 +90,18 @@ def test_order_and_unknown_fields_MLK_19():
 def test_nested_segments_named_by_path_MLK_25():
     message = [text("a"), text("b"), {"type": "image", "data": {"uri": 5}}]
     assert error_of("send_group_message", {"group_id": 20001, "message": message}) == (
-        "message[2].data.uri: expected string, got number 5")
+        "message[2].data.uri: expected string, got number 5 (MLK-22)")
     assert error_of("send_group_message", {"group_id": 20001, "message": [{"type": "at"}]}
                     ).startswith('message[0].type: expected one of "text", "mention"')
     assert error_of("send_group_message", {"group_id": 20001, "message": [
-        {"type": "mention_all"}]}) == "message[0].data: expected an object, got null"
+        {"type": "mention_all"}]}) == "message[0].data: expected an object, got null (MLK-22)"
     forward = {"type": "forward", "data": {"messages": [
         {"user_id": 10001, "sender_name": "A", "segments": [{"type": "face", "data": {}}]}]}}
     assert error_of("send_private_message", {"user_id": 10001, "message": [forward]}) == (
-        "message[0].data.messages[0].segments[0].data.face_id: missing (expected string)")
+        "message[0].data.messages[0].segments[0].data.face_id: missing (expected string) "
+        "(MLK-7)")
     assert error_of("send_private_message", {"user_id": 10001, "message": text("a")}) == (
-        "message: expected an array, each OutgoingSegment, an object, got an object")
+        "message: expected an array, each OutgoingSegment, an object, got an object (MLK-22)")
 
 
 def test_what_nonebot_adapter_milky_sends_binds_MLK_38():
@@ -121,7 +122,7 @@ def test_what_nonebot_adapter_milky_sends_binds_MLK_38():
 
 def test_lone_surrogates_are_no_text_MLK_27():
     assert error_of("set_bio", json.loads('{"new_bio": "\\ud800"}')) == (
-        "new_bio: the string is not valid Unicode (a lone surrogate)")
+        "new_bio: the string is not valid Unicode (a lone surrogate) (MLK-27)")
 
 
 def test_nesting_is_bounded_MLK_26():
