@@ -1,5 +1,6 @@
-"""The five ways issue 15 broke the first version, each a regression test over the real sockets,
-plus the HTTP framing faults that answered werkzeug's 500 (BAD-1..6; README "Bad input").
+"""The five ways issue 15 broke the first version, each a regression test over the real sockets
+(BAD-1..5; README "Bad input"; the HTTP framing faults and the console's queries are in
+test_bad_input_framing.py).
 
 1. a lone surrogate through a query string, a form, a WebSocket frame, a /sim body and an
    HTTP POST quick-operation answer;
@@ -14,49 +15,26 @@ After each, the journal and the message list still answer (they used to answer 5
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 
 import pytest
 import requests
 
+from bad_input_kit import (  # noqa: F401
+    ALICE,
+    SURROGATE_JSON,
+    console,
+    fixture_runner,
+    http,
+    journal_and_messages_answer,
+    stored_count,
+)
 from fakebot import connect
 from helpers import HTTP_TIMEOUT, start_runner, strict_json
 
-ALICE = 10001
-SURROGATE_JSON = '"a\\ud800b"'  # JSON text: a valid escape of no Unicode character
-
-
-@pytest.fixture(scope="module")
-def runner(tmp_path_factory):
-    with start_runner(tmp_path_factory.mktemp("bad-input"), use_ws=True,
-                      use_console=True) as runner:
-        yield runner
-
-
-def http(runner) -> str:
-    return runner.url("http")
-
-
-def console(runner) -> str:
-    return runner.url("console")
-
-
-def journal_and_messages_answer(runner) -> list[dict]:
-    """BAD-5: /sim/traffic and /sim/messages answer strict JSON; returns the journal."""
-    for path in ("/sim/messages?limit=5000", "/sim/traffic?limit=5000"):
-        response = requests.get(console(runner) + path, timeout=HTTP_TIMEOUT)
-        assert response.status_code == 200, response.text[:300]
-        value = strict_json(response.content)
-    return value["frames"]
-
-
-def stored_count(runner) -> int:
-    return runner.world.store.count()
-
-
 # --- 1. lone surrogates ------------------------------------------------------------------------
+
 
 def test_lone_surrogate_via_query_string_is_400_BAD_1(runner):
     before = stored_count(runner)
@@ -244,57 +222,3 @@ def test_non_strict_json_over_http_is_400_naming_the_problem_BAD_2(runner, body)
     assert response.status_code == 400
     word = json.loads(body.replace(b"1e400", b'"1e400"'), parse_constant=str)["user_id"]
     assert response.text.startswith("JSON body: ") and word in response.text
-
-
-# --- HTTP framing faults: 400, not werkzeug's 500 -----------------------------------------------
-
-def _raw_http(runner, request: bytes) -> bytes:
-    host, port = http(runner).removeprefix("http://").rsplit(":", 1)
-    with socket.create_connection((host, int(port)), timeout=HTTP_TIMEOUT) as sock:
-        sock.sendall(request)
-        sock.shutdown(socket.SHUT_WR)  # all sent: a body cut short ends here
-        answer = b""
-        while chunk := sock.recv(65536):
-            answer += chunk
-    return answer
-
-
-@pytest.mark.parametrize("head, body, words", [
-    pytest.param(b"Content-Length: \xb2\r\n", b"{}", b"is not a number", id="superscript-two"),
-    pytest.param(b"Transfer-Encoding: chunked\r\n", b"zz\r\n{}\r\n0\r\n\r\n",
-                 b"chunked body is malformed", id="bad-chunk-size"),
-    pytest.param(b"Transfer-Encoding: chunked\r\n", b"10\r\n{}", b"chunked body is malformed",
-                 id="chunked-body-cut-short"),
-])
-def test_http_framing_faults_are_400_BAD_6(runner, head, body, words):
-    answer = _raw_http(runner, b"POST /get_status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                               b"Content-Type: application/json\r\n" + head + b"\r\n" + body)
-    assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
-    assert words in answer
-    journal_and_messages_answer(runner)
-
-
-def test_a_content_length_of_5000_digits_is_413_BAD_6(runner):
-    answer = _raw_http(runner, b"POST /get_status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                               b"Content-Type: application/json\r\nContent-Length: "
-                               + b"9" * 5000 + b"\r\n\r\n{}")
-    assert answer.startswith(b"HTTP/1.1 413 "), answer[:200]
-
-
-# --- the console's queries: the one reader of numbers, strict UTF-8 ---------------------------
-
-@pytest.mark.parametrize("query, error", [
-    ("after=1_000", "after: expected an integer, got '1_000'"),
-    ("after=١٢", "after: expected an integer, got '١٢'"),
-    ("limit=²", "limit: expected an integer, got '²'"),
-    ("wait=nan", "wait: expected a number, got 'nan'"),
-    ("wait=inf", "wait: expected a number, got 'inf'"),
-    (f"after={2**63}", "after: expected 0 to 9223372036854775807, got 9223372036854775808"),
-    ("wait=61", "wait: expected 0 to 60, got 61"),
-    ("after=%ED%A0%80", "query string: not valid UTF-8 (after %-decoding) (BAD-1)"),
-])
-def test_console_page_queries_are_read_strictly_BAD_1(runner, query, error):
-    for path in ("/sim/messages", "/sim/traffic"):
-        response = requests.get(f"{console(runner)}{path}?{query}", timeout=HTTP_TIMEOUT)
-        assert response.status_code == 400
-        assert strict_json(response.content) == {"error": error}

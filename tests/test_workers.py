@@ -1,6 +1,6 @@
 """The supervised-thread mechanism itself (onebot_ref/workers.py, SUP-1..3): real threads, a real
 traffic journal; every wait bounded. The threads of the modes are poisoned through their own
-entry points in tests/test_supervised.py."""
+entry points in tests/test_supervised_workers.py and tests/test_supervised_connections.py."""
 
 from __future__ import annotations
 

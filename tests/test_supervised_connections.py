@@ -1,7 +1,9 @@
 """Every long-lived thread survives a job that raises (SUP-1, SUP-4; issue 15 case 3 at the
-worker level): each is poisoned through its own entry point over real sockets (an `_async`
-call, a bus sink, a POST receiver's answer, a reverse-WebSocket peer, a WebSocket frame), and
-the next job must run on the same, still living thread.
+worker level), the connections' threads here: the reverse-WebSocket clients (a wait that
+raises, a peer's lone-surrogate echo), a forward API connection, the heartbeat, a connection's
+own sender thread, and the HTTP server under every port. Each is poisoned over real sockets,
+and the next job must run on the same, still living thread (the job queues' workers are in
+test_supervised_workers.py).
 
 Several poisons are a wait the platform cannot do (``Event.wait(1e27)`` raises OverflowError:
 what case 3's ``set_restart`` delay did): the parameter and config layers are to refuse such
@@ -16,141 +18,13 @@ import os
 import socket
 import struct
 import threading
-import time
 
 from fakebot import connect
-from helpers import http_call, http_data
-
-GROUP, MEMBER, ALICE = 20001, 10001, 10001
-WAIT = 5.0
-HUGE = 10**30  # ms: beyond what threading can wait
-
-
-def thread_names() -> set[str]:
-    return {t.name for t in threading.enumerate()}
-
-
-def eventually(check, what: str, timeout: float = WAIT):
-    """Poll ``check()`` until it is truthy (bounded): for state with no event to await."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout} s: {what}")
-        time.sleep(0.02)
-
-
-def failure(runner, thread: str, words: str = "failed") -> dict:
-    frame = runner.traffic.find(lambda f: f["channel"] == "server" and f["peer"] == thread
-                                and words in f.get("verdict", ""), timeout=WAIT)
-    assert frame is not None, f"no server frame: {thread} ... {words}"
-    return frame
-
-
-def card(runner) -> str:
-    return http_data(runner, "get_group_member_info", group_id=GROUP, user_id=MEMBER)["card"]
-
-
-# --- the action workers ---------------------------------------------------------------------
-
-def test_set_restart_with_a_huge_delay_never_ends_actions_async(make_runner):
-    """Case 3 over the HTTP API: whether the delay is refused (100) or reaches the worker and
-    raises there, every later `_async` call still runs."""
-    with make_runner() as runner:
-        envelope = http_call(runner, "set_restart", delay=HUGE)
-        assert envelope["retcode"] in (1, 100), envelope
-        http_call(runner, "set_group_card_async", group_id=GROUP, user_id=MEMBER, card="after")
-        eventually(lambda: card(runner) == "after", "the _async call after set_restart ran")
-        assert "actions-async" in thread_names()
-
-
-def test_a_scheduled_job_that_raises_is_reported_and_the_next_async_call_runs(make_runner):
-    def restart_too_late():
-        threading.Event().wait(HUGE / 1000)
-
-    with make_runner() as runner:
-        runner.actions.schedule(restart_too_late)
-        frame = failure(runner, "actions-async")
-        assert frame["data"]["job"].endswith("restart_too_late")
-        assert frame["data"]["error"].startswith("OverflowError")
-        assert http_call(runner, "set_group_card_async", group_id=GROUP, user_id=MEMBER,
-                         card="next")["status"] == "async"
-        eventually(lambda: card(runner) == "next", "the next _async call ran")
-        assert "actions-async" in thread_names()
-
-
-def test_the_rate_limited_worker_survives_a_wait_that_raises(make_runner):
-    """ACT-8's interval is waited after each call; a wait that raises is that job's failure."""
-    with make_runner(rate_limit_interval=0) as runner:
-        runner.config.rate_limit_interval = HUGE
-        http_call(runner, "set_group_card_rate_limited", group_id=GROUP, user_id=MEMBER,
-                  card="one")
-        frame = failure(runner, "actions-rate-limited")
-        assert (frame["data"]["job"], frame["data"]["error"][:13]) == (
-            "set_group_card", "OverflowError")
-        runner.config.rate_limit_interval = 0
-        assert card(runner) == "one"
-        http_call(runner, "set_group_card_rate_limited", group_id=GROUP, user_id=MEMBER,
-                  card="two")
-        eventually(lambda: card(runner) == "two", "the next rate-limited call ran")
-        assert "actions-rate-limited" in thread_names()
-
-
-# --- the event bus and HTTP POST -------------------------------------------------------------
-
-def test_a_sink_that_raises_is_reported_and_every_event_still_reaches_the_others(make_runner):
-    def broken_sink(published):
-        raise KeyError("no such field")
-
-    with make_runner(use_ws=True) as runner:
-        ws = connect(runner.url("ws") + "/event")
-        ws.next_event()  # lifecycle connect
-        runner.bus.add_sink(broken_sink, stage="post")  # before the WebSocket push
-        for text in ("one", "two"):
-            runner.world.receive_private_message(ALICE, text)
-            assert ws.next_event(lambda e: e["post_type"] == "message")["raw_message"] == text
-        frame = failure(runner, "event-bus")
-        assert frame["data"]["job"].endswith("broken_sink")
-        assert frame["verdict"].endswith("the thread goes on with the next job")
-        assert "event-bus" in thread_names()
-        ws.close()
-
-
-def test_http_post_survives_a_failed_job_and_posts_the_next_event(make_runner, fakebot):
-    """The receiver answers 500, so the worker waits ``post_retry_interval``; that wait raises
-    (the job fails, reported). The next event is POSTed and its quick operation applied."""
-    with make_runner(post_url=fakebot.post_url, post_max_retries=1) as runner:
-        fakebot.wait_event_post(lambda e: e.get("sub_type") == "enable")
-        fakebot.respond(500)
-        runner.config.post_retry_interval = HUGE
-        runner.world.receive_private_message(ALICE, "poison")
-        frame = failure(runner, "http-post")
-        assert frame["data"]["job"] == "the POST of event message.private.friend"
-        assert frame["data"]["error"].startswith("OverflowError")
-        runner.config.post_retry_interval = 0
-        fakebot.respond(json={"reply": "pong"})
-        runner.world.receive_private_message(ALICE, "next")
-        fakebot.wait_event_post(lambda e: e.get("raw_message") == "next")
-        assert runner.traffic.find(lambda f: f["channel"] == "http_post" and "quick operation "
-                                   "applied: reply" in f.get("verdict", ""), timeout=WAIT)
-        assert "http-post" in thread_names()
-
-
-def test_http_post_survives_a_receiver_answer_nested_beyond_recursion(make_runner, fakebot):
-    """A quick-operation answer 100,000 arrays deep (json's RecursionError, or a refusal)."""
-    with make_runner(post_url=fakebot.post_url) as runner:
-        fakebot.respond(200, body=b"[" * 100_000 + b"]" * 100_000)
-        runner.world.receive_private_message(ALICE, "deep")
-        fakebot.wait_event_post(lambda e: e.get("raw_message") == "deep")
-        fakebot.respond(204)
-        runner.world.receive_private_message(ALICE, "after")
-        fakebot.wait_event_post(lambda e: e.get("raw_message") == "after")
-        assert "http-post" in thread_names()
-
+from helpers import http_data
+from supervised_kit import HUGE, WAIT, eventually, failure, thread_names
 
 # --- the reverse WebSocket clients and the heartbeat -----------------------------------------
+
 
 def reverse_config(fakebot, **keys) -> dict:
     return {"use_ws_reverse": True, "ws_reverse_url": fakebot.ws_url,
