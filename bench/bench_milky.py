@@ -32,7 +32,7 @@ import time
 
 import harness
 import load
-from bench_ws import raw_connect
+from ws_clients import raw_connect
 
 HEADING = "## Milky"
 GROUP, ALICE = 20001, 10001

@@ -21,23 +21,19 @@ the servers, not the clients, are what is measured. onebot_ref runs with the tra
 and ``ws_send_queue_size`` raised to 100000, because the benchmark bursts events far faster than
 any chat does (with the default 1000 a burst of 20000 would, by design, drop the client).
 The figures go into BENCHMARKS.md under "## WebSocket" (other sections are left alone).
+The two servers (the children's side) are in ws_servers.py, the clients in ws_clients.py.
 """
 
 from __future__ import annotations
 
-import base64
-import json
-import os
-import selectors
-import socket
 import statistics
-import struct
-import threading
 import time
 from dataclasses import dataclass
 
 import harness
 import load
+from ws_clients import drain, frame_size, latencies, raw_connect, round_trips
+from ws_servers import serve
 
 HEADING = "## WebSocket"
 
@@ -55,304 +51,14 @@ FULL = Sizes(fanout=[(1, 20000), (10, 4000), (100, 600), (500, 150)], latency_cl
              idle=200)
 SMOKE = Sizes(fanout=[(1, 50), (10, 10)], latency_clients=10, idle=5)
 
-#: The event of the fan-out runs, as the world would publish it (message as segments).
-EVENT = {"time": 1700000000, "self_id": 10000, "post_type": "message", "message_type": "group",
-         "sub_type": "normal", "message_id": 4242, "group_id": 20001, "user_id": 10001,
-         "anonymous": None,
-         "message": [{"type": "text", "data": {"text": "hello everyone, a benchmark message"}}],
-         "raw_message": "hello everyone, a benchmark message", "font": 0,
-         "sender": {"user_id": 10001, "nickname": "Alice", "card": "", "sex": "female",
-                    "age": 20, "area": "", "level": "1", "role": "member", "title": ""}}
-
-
-def dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def string_form(event: dict) -> dict:
-    return dict(event, message=event["raw_message"])
-
-
-# --- the servers (child processes) ---------------------------------------------------------
-def rss_kb() -> int:
-    with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
-
-
-class Bare:
-    """The bare stack: simple-websocket in Flask routes; a producer thread broadcasting."""
-
-    def __init__(self):
-        from flask import Flask, Response, request
-        from simple_websocket import ConnectionClosed, Server
-
-        class Upgraded(Response):
-            def __call__(self, environ, start_response):
-                raise ConnectionError
-
-        self.clients, self.lock = [], threading.Lock()
-        app = Flask("bare")
-
-        @app.route("/echo", websocket=True)
-        def echo():
-            ws = Server.accept(request.environ)
-            try:
-                while True:
-                    ws.send(ws.receive())
-            except ConnectionClosed:
-                pass
-            return Upgraded()
-
-        @app.route("/event", websocket=True)
-        def event():
-            ws = Server.accept(request.environ)
-            with self.lock:
-                self.clients.append(ws)
-            ws.thread.join()
-            with self.lock:
-                self.clients.remove(ws)
-            return Upgraded()
-
-        self.server = harness.WerkzeugServer("bare-ws", app).start()
-        self.port, self.api_path = self.server.port, "/echo"
-
-    def connected(self) -> int:
-        return len(self.clients)
-
-    def publish(self, count: int, paced_rate: float = 0) -> int:
-        began = time.monotonic()
-
-        def produce():
-            clients = list(self.clients)
-            for n in range(count):
-                # serialised once per event, as any server must (and as onebot_ref does)
-                body = dumps(dict(string_form(EVENT), sent=stamp()) if paced_rate
-                             else string_form(EVENT))
-                for ws in clients:
-                    ws.send(body)
-                if paced_rate:
-                    wait_until(began + (n + 1) / paced_rate)
-
-        threading.Thread(target=produce, name="bare-producer", daemon=True).start()
-        return len(dumps(dict(string_form(EVENT), sent=stamp()) if paced_rate
-                         else string_form(EVENT)).encode())
-
-
-class Ours:
-    def __init__(self):
-        self.runner = harness.start_runner(use_http=False, use_ws=True,
-                                           ws_send_queue_size=100000)
-        self.port, self.api_path = self.runner.ports["ws"], "/api"
-
-    def connected(self) -> int:
-        return len(self.runner.modes["ws"].fanout.sessions)
-
-    def publish(self, count: int, paced_rate: float = 0) -> int:
-        from onebot_ref.bus import Published
-
-        bus = self.runner.bus
-        if not paced_rate:
-            for _ in range(count):
-                bus.publish(dict(EVENT))
-        else:
-            def produce():
-                began = time.monotonic()
-                for n in range(count):
-                    bus.publish(dict(EVENT, sent=stamp()))
-                    wait_until(began + (n + 1) / paced_rate)
-
-            threading.Thread(target=produce, name="ours-producer", daemon=True).start()
-        return len(Published(dict(EVENT, sent=stamp()) if paced_rate else dict(EVENT))
-                   .body("string"))
-
-
-def stamp() -> int:
-    """The publish time in µs: a fixed-width number, so every paced frame has the same size."""
-    return int(time.time() * 1e6)
-
-
-def wait_until(moment: float) -> None:
-    left = moment - time.monotonic()
-    if left > 0:
-        time.sleep(left)
-
-
-def serve(kind: str) -> None:
-    """Child: one server; JSON commands on stdin, one JSON answer line each on stdout."""
-    baseline = rss_kb()
-    server = Ours() if kind == "ours" else Bare()
-
-    def handle(cmd: dict) -> dict:
-        if cmd["cmd"] == "publish":
-            return {"payload": server.publish(cmd["count"], cmd.get("rate", 0))}
-        if cmd["cmd"] == "connected":
-            return {"connected": server.connected()}
-        if cmd["cmd"] == "rss":
-            return {"rss_kb": rss_kb(), "threads": threading.active_count()}
-        return {"error": f"unknown command {cmd!r}"}
-
-    harness.answer_parent({"port": server.port, "api_path": server.api_path, "pid": os.getpid(),
-                           "rss_kb": rss_kb(), "import_rss_kb": baseline}, handle)
-    if kind == "ours":
-        server.runner.stop()
-
 
 class Child(harness.Child):
-    """One server process; ``port`` and ``api_path`` from its hello."""
+    """One server process (``ws_servers.serve``, reached through this script's ``--child``);
+    ``port`` and ``api_path`` from its hello."""
 
     def __init__(self, kind: str):
         super().__init__(__file__, kind)
         self.port, self.api_path = self.hello["port"], self.hello["api_path"]
-
-
-# --- raw clients (parent) ---------------------------------------------------------------------
-def frame_size(payload: int) -> int:
-    """Bytes of one unmasked server frame with ``payload`` bytes (RFC 6455 §5.2)."""
-    return payload + (2 if payload < 126 else 4 if payload < 65536 else 10)
-
-
-def read_frame(sock: socket.socket) -> bytes:
-    def exactly(n: int) -> bytes:
-        data = b""
-        while len(data) < n:
-            chunk = sock.recv(n - len(data))
-            if not chunk:
-                raise ConnectionError("closed")
-            data += chunk
-        return data
-
-    length = exactly(2)[1] & 0x7F
-    if length == 126:
-        length = struct.unpack("!H", exactly(2))[0]
-    elif length == 127:
-        length = struct.unpack("!Q", exactly(8))[0]
-    return exactly(length)
-
-
-def raw_connect(port: int, path: str, first_frame: bool) -> socket.socket:
-    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-    key = base64.b64encode(os.urandom(16)).decode()
-    sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
-                  f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-                  "Sec-WebSocket-Version: 13\r\n\r\n").encode())
-    head = b""
-    while not head.endswith(b"\r\n\r\n"):
-        head += sock.recv(1)
-    assert head.startswith(b"HTTP/1.1 101"), head
-    if first_frame:  # onebot_ref's lifecycle connect
-        assert b'"connect"' in read_frame(sock)
-    return sock
-
-
-def drain(socks: list[socket.socket], expected: int, timeout: float = 60) -> float:
-    """Read until every socket got ``expected`` bytes; the seconds it took."""
-    began = time.perf_counter()
-    selector = selectors.DefaultSelector()
-    got = {}
-    for sock in socks:
-        sock.setblocking(False)
-        selector.register(sock, selectors.EVENT_READ)
-        got[sock] = 0
-    pending = len(socks)
-    deadline = time.monotonic() + timeout
-    try:
-        while pending:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{pending} clients short of {expected} bytes")
-            for key, _ in selector.select(1.0):
-                data = key.fileobj.recv(1 << 18)
-                if not data:
-                    raise ConnectionError("a fan-out client was disconnected")
-                before = got[key.fileobj]
-                got[key.fileobj] = before + len(data)
-                if before < expected <= got[key.fileobj]:
-                    pending -= 1
-    finally:
-        selector.close()
-        for sock in socks:
-            sock.setblocking(True)
-    return time.perf_counter() - began
-
-
-def latencies(socks: list[socket.socket], count: int, payload: int, sampled: int = 10,
-              timeout: float = 60) -> list[float]:
-    """Read ``count`` paced frames on every socket; parse them on the first ``sampled``
-    sockets only (the others are byte-counted, so the reader keeps up); latency in ms."""
-    out = []
-    bufs = {sock: b"" for sock in socks[:sampled]}
-    need = {sock: count for sock in socks[:sampled]}
-    counted = {sock: 0 for sock in socks[sampled:]}
-    selector = selectors.DefaultSelector()
-    for sock in socks:
-        sock.setblocking(False)
-        selector.register(sock, selectors.EVENT_READ)
-    pending = len(socks)
-    deadline = time.monotonic() + timeout
-    try:
-        while pending and time.monotonic() < deadline:
-            for key, _ in selector.select(1.0):
-                sock = key.fileobj
-                data = sock.recv(1 << 18)
-                now = time.time()
-                if sock in counted:
-                    before = counted[sock]
-                    counted[sock] += len(data)
-                    if before < count * frame_size(payload) <= counted[sock]:
-                        pending -= 1
-                    continue
-                buf = bufs[sock] + data
-                while len(buf) >= 2:
-                    length, start = buf[1] & 0x7F, 2
-                    if length == 126:
-                        if len(buf) < 4:
-                            break
-                        length, start = struct.unpack("!H", buf[2:4])[0], 4
-                    if len(buf) < start + length:
-                        break
-                    out.append((now - json.loads(buf[start:start + length])["sent"] / 1e6) * 1000)
-                    buf = buf[start + length:]
-                    need[sock] -= 1
-                    if need[sock] == 0:
-                        pending -= 1
-                bufs[sock] = buf
-    finally:
-        selector.close()
-        for sock in socks:
-            sock.setblocking(True)
-    if pending:
-        raise TimeoutError(f"{pending} clients short of {count} frames")
-    return out
-
-
-def round_trips(port: int, path: str, connections: int, duration: float) -> int:
-    """API round trips done by ``connections`` client threads in ``duration`` seconds."""
-    from simple_websocket import Client
-
-    frame = dumps({"action": "get_login_info", "params": {}, "echo": 1})
-    clients = [Client.connect(f"ws://127.0.0.1:{port}{path}") for _ in range(connections)]
-    counts = [0] * connections
-    gate = threading.Barrier(connections + 1)
-
-    def loop(i: int) -> None:
-        ws = clients[i]
-        gate.wait()
-        deadline = time.perf_counter() + duration
-        while time.perf_counter() < deadline:
-            ws.send(frame)
-            answer = ws.receive(timeout=10)
-            assert answer and '"echo":1' in answer, answer
-            counts[i] += 1
-
-    threads = [threading.Thread(target=loop, args=(i,), name=f"rtt-{i}")
-               for i in range(connections)]
-    for thread in threads:
-        thread.start()
-    gate.wait()
-    for thread in threads:
-        thread.join(duration + 30)
-    for ws in clients:
-        ws.close()
-    return sum(counts)
 
 
 # --- the runs -----------------------------------------------------------------------------------

@@ -91,8 +91,8 @@ def http(repeat: int) -> list[list[str]]:
 
 def websocket(repeat: int) -> list[str]:
     runner = harness.start_runner(use_http=False, use_ws=True)
-    client = ("import sys; sys.path.insert(0, sys.argv[1]); import bench_ws; "
-              "print(bench_ws.round_trips(int(sys.argv[2]), '/api', 1, 2.0))")
+    client = ("import sys; sys.path.insert(0, sys.argv[1]); import ws_clients; "
+              "print(ws_clients.round_trips(int(sys.argv[2]), '/api', 1, 2.0))")
     try:
         best = float("inf")
         for _ in range(repeat):
