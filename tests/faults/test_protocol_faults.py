@@ -124,6 +124,10 @@ def test_duplicate_event_over_websocket(stack, channel):
     sock = connect(runner.url("ws") + "/event") if channel == "ws" else bot.connections[-1]
     if channel == "ws":
         sock.next_event()
+    # Every earlier event delivered first (a connection's events arrive in order): one still on
+    # its way (a previous test's, late under load) would take the fault's one time.
+    runner.world.receive_private_message(10001, f"before the fault on {channel}")
+    sock.next_event(lambda e: e.get("raw_message") == f"before the fault on {channel}")
     after = runner.traffic.cursor
     fault(runner, type="duplicate_event", copies=2, target={"channel": channel}, times=1)
     text = f"twice on {channel}"
