@@ -52,13 +52,13 @@ def test_a_content_length_of_5000_digits_is_413_BAD_6(runner):
 # --- the console's queries: the one reader of numbers, strict UTF-8 ---------------------------
 
 @pytest.mark.parametrize("query, error", [
-    ("after=1_000", "after: expected an integer, got '1_000'"),
-    ("after=١٢", "after: expected an integer, got '١٢'"),
-    ("limit=²", "limit: expected an integer, got '²'"),
-    ("wait=nan", "wait: expected a number, got 'nan'"),
-    ("wait=inf", "wait: expected a number, got 'inf'"),
-    (f"after={2**63}", "after: expected 0 to 9223372036854775807, got 9223372036854775808"),
-    ("wait=61", "wait: expected 0 to 60, got 61"),
+    ("after=1_000", "after: expected an integer, got '1_000' (SIM-4)"),
+    ("after=١٢", "after: expected an integer, got '١٢' (SIM-4)"),
+    ("limit=²", "limit: expected an integer, got '²' (SIM-4)"),
+    ("wait=nan", "wait: expected a number, got 'nan' (SIM-4)"),
+    ("wait=inf", "wait: expected a number, got 'inf' (SIM-4)"),
+    (f"after={2**63}", "after: expected 0 to 9223372036854775807, got 9223372036854775808 (SIM-4)"),
+    ("wait=61", "wait: expected 0 to 60, got 61 (SIM-4)"),
     ("after=%ED%A0%80", "query string: not valid UTF-8 (after %-decoding) (BAD-1)"),
 ])
 def test_console_page_queries_are_read_strictly_BAD_1(runner, query, error):

@@ -29,6 +29,8 @@ PAGE_ROW = re.compile(r"^\| `(?P<page>[^`]+)` \| https://\S+/(?P=page) \|$")
 LEVELS = {"MUST", "LEGACY", "REC", "COMPAT"}
 #: The source of a rule about something no spec page covers.
 OWN_SOURCE = "onebot_ref"
+#: The source of a rule about an interface the repository documents itself (docs/console-api.md).
+OWN_DOCUMENT = re.compile(r"^docs/[\w./-]+\.md$")
 #: A citation: PREFIX-N, PREFIX-N..M (a range) or PREFIX-N/M (two rules).
 CITATION = re.compile(r"\b(?P<prefix>[A-Z]+)-(?P<first>\d+)(?:(?P<sep>\.\.|/)(?P<last>\d+))?\b")
 #: Prefixes of tokens shaped like rule ids that are not (UTF-8, SHA-1, RFC-6455, ISO-8601).
@@ -68,7 +70,7 @@ def parse_rules(text: str) -> tuple[dict[str, str], set[str], list[str]]:
         if not set(rule["level"].split("+")) <= LEVELS:
             problems.append(f"line {number}: {rule['id']} has level {rule['level']!r}")
         for page in re.findall(r"`([^`]+)`", rule["pages"]):
-            if page not in pages:
+            if page not in pages and not (OWN_DOCUMENT.match(page) and (ROOT / page).is_file()):
                 problems.append(f"line {number}: {rule['id']} cites {page!r}, not in a page table")
         rules[rule["id"]] = rule["level"]
     return rules, prefixes, problems

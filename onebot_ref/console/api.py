@@ -40,6 +40,7 @@ from ..protocol.message import normalize
 from ..protocol.ranges import out_of_range
 from ..protocol.response import ActionError
 from ..traffic import CHANNELS
+from .errors import BadInput, cite
 
 if TYPE_CHECKING:
     from ..modes import Parts
@@ -50,10 +51,6 @@ MAX_WAIT = 60.0
 MAX_LIMIT = 5000
 
 sim = Blueprint("sim", __name__, url_prefix="/sim")
-
-
-class BadInput(Exception):
-    """A 400: the message names the field and what was expected."""
 
 
 def _parts() -> Parts:
@@ -69,7 +66,7 @@ def _error(status: int, message: str) -> Response:
 
 @sim.errorhandler(BadInput)
 def _bad_input(err: BadInput) -> Response:
-    return _error(400, str(err))
+    return _error(400, cite(str(err), err.rule))
 
 
 # --- reading the request ---------------------------------------------------------------------
@@ -136,20 +133,24 @@ def _short(value: Any) -> str:
 
 
 def _message_field(data: dict) -> str | list:
-    """A message as the contract allows it: a CQ string or a segment array (MSG-*)."""
+    """A message as the contract allows it: a CQ string or a segment array (MSG-*, SIM-6)."""
+    problem = _message_problem(data)
+    if problem is not None:
+        raise BadInput(f"message: {problem}", "SIM-6")
+    return data["message"]
+
+
+def _message_problem(data: dict) -> str | None:
     if "message" not in data:
-        raise BadInput("message: missing")
+        return "missing"
     message = data["message"]
     if not isinstance(message, (str, list)):
-        raise BadInput(f"message: expected a CQ string or a segment array, got "
-                       f"{type(message).__name__}")
+        return f"expected a CQ string or a segment array, got {type(message).__name__}"
     try:
         segments = normalize(message)
     except ActionError as err:
-        raise BadInput(f"message: {err.message}") from None
-    if not segments:
-        raise BadInput("message: empty (a QQ message has at least one segment)")
-    return message
+        return err.message
+    return None if segments else "empty (a QQ message has at least one segment)"
 
 
 def _query_number(name: str, default: float, low: float, high: float, kind=int) -> Any:
@@ -160,10 +161,10 @@ def _query_number(name: str, default: float, low: float, high: float, kind=int) 
     value = parse_int(raw) if kind is int else parse_decimal(raw)
     if value is None:
         raise BadInput(f"{name}: expected {'an integer' if kind is int else 'a number'}, "
-                       f"got {_short(raw)}")
+                       f"got {_short(raw)}", "SIM-4")
     if not low <= value <= high:
         bounds = f"{low:g} to {high:g}" if kind is float else f"{low} to {high}"
-        raise BadInput(f"{name}: expected {bounds}, got {raw.strip()[:40]}")  # digits: safe
+        raise BadInput(f"{name}: expected {bounds}, got {raw.strip()[:40]}", "SIM-4")  # safe
     return value
 
 
@@ -180,7 +181,7 @@ def _world_call(fn, *args, **kwargs) -> dict:
     try:
         return fn(*args, **kwargs)
     except ActionError as err:
-        raise BadInput(err.message) from None
+        raise BadInput(err.message, "SIM-10") from None
 
 
 def _inject(endpoint: str, body: dict, fn, *args, **kwargs) -> dict:
@@ -276,7 +277,8 @@ def traffic() -> Response:
     channels = request.args.getlist("channel")
     for channel in channels:
         if channel not in CHANNELS:
-            raise BadInput(f"channel: expected one of {', '.join(CHANNELS)}, got {channel!r}")
+            raise BadInput(f"channel: expected one of {', '.join(CHANNELS)}, got {channel!r}",
+                           "SIM-5")
     journal = _parts().traffic
     if wait:
         journal.wait(after, wait)

@@ -15,7 +15,7 @@ from ..calls import CallLog
 from ..protocol import wire
 from ..protocol.auth import authorize
 from . import event_api, expect_api, faults_api, kinds  # noqa: F401 (their routes join the sim blueprint)
-from .api import sim
+from .api import cite, sim
 from .watch import Watch
 
 if TYPE_CHECKING:
@@ -119,8 +119,9 @@ def create_app(parts: Parts, calls: CallLog | None = None) -> Flask:
 
     @app.errorhandler(404)
     def _not_found(err) -> Response:
-        response = jsonify(error=f"no such console endpoint: {request.method} {request.path} "
-                                 "(see GET /sim/world, POST /sim/private_message, ...)")
+        response = jsonify(error=cite(f"no such console endpoint: {request.method} "
+                                      f"{request.path} (see GET /sim/world, POST "
+                                      "/sim/private_message, ...)", "SIM-1"))
         response.status_code = 404
         return response
 
@@ -141,8 +142,8 @@ def create_app(parts: Parts, calls: CallLog | None = None) -> Flask:
     @app.errorhandler(405)
     def _wrong_method(err) -> Response:
         allowed = ", ".join(sorted(set(err.valid_methods or ()) - {"HEAD", "OPTIONS"}))
-        response = jsonify(error=f"{request.method} is not allowed on {request.path} "
-                                 f"(use {allowed})")
+        response = jsonify(error=cite(f"{request.method} is not allowed on {request.path} "
+                                      f"(use {allowed})", "SIM-2"))
         response.status_code = 405
         response.headers["Allow"] = allowed
         return response

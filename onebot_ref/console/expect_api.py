@@ -89,10 +89,10 @@ def clock() -> Response:
     world_clock = current_app.config["PARTS"].world.clock
     if request.method == "POST":
         data = _body(("advance",))
-        seconds = _number(data, "advance", 0, 10**9)
+        seconds = _number(data, "advance", 0, 10**9, rule="SIM-8")
         if not world_clock.manual:
             raise BadInput("advance: the server runs on the real clock; start it with "
-                           "clock: manual to move time")
+                           "clock: manual to move time", "SIM-8")
         fired = world_clock.advance(seconds)
         _verdict(f"advanced the clock {seconds:g} s ({fired} timer(s) fired)")
     return jsonify(world_clock.describe())
@@ -101,7 +101,15 @@ def clock() -> Response:
 # --- reading an expectation -------------------------------------------------------------------
 
 def read_expectation(data: Any) -> Expectation:
-    """A ``POST /sim/expect`` body as an :class:`Expectation`; BadInput naming the field."""
+    """A ``POST /sim/expect`` body as an :class:`Expectation`; BadInput naming the field and
+    ending with SIM-7 (or the BAD-3 of an id)."""
+    try:
+        return _expectation(data)
+    except BadInput as err:
+        raise BadInput(str(err), "SIM-7") from None
+
+
+def _expectation(data: Any) -> Expectation:
     if not isinstance(data, dict):
         raise BadInput('body: expected a JSON object, e.g. {"kind": "message", "text": "hi", '
                        '"timeout": 5}')
@@ -146,15 +154,15 @@ def read_expectation(data: Any) -> Expectation:
                        to_group=_int_field(data, "to_group", required=False), seconds=seconds)
 
 
-def _number(data: dict, name: str, low: float, high: float, default: float | None = None
-            ) -> float:
+def _number(data: dict, name: str, low: float, high: float, default: float | None = None,
+            rule: str = "SIM-7") -> float:
     value = data.get(name)
     if value is None:
         if default is None:
-            raise BadInput(f"{name}: missing")
+            raise BadInput(f"{name}: missing", rule)
         return default
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise BadInput(f"{name}: expected a number of seconds, got {value!r}")
+        raise BadInput(f"{name}: expected a number of seconds, got {value!r}", rule)
     if not low <= value <= high:
-        raise BadInput(f"{name}: expected {low:g} to {high:g} seconds, got {value:g}")
+        raise BadInput(f"{name}: expected {low:g} to {high:g} seconds, got {value:g}", rule)
     return float(value)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from flask import Response, current_app, jsonify, request
 
 from ..faults.table import CHANNELS, REQUIRED, TYPES, FaultError, FaultType
-from .api import MAX_WAIT, BadInput, _error, _json_body, _query_number, _verdict, sim
+from .api import MAX_WAIT, BadInput, _error, _json_body, _query_number, _verdict, cite, sim
 
 if TYPE_CHECKING:
     from ..faults import Faults
@@ -78,7 +78,7 @@ def remove_fault(fid: str) -> Response:
     removed = _faults().remove(fid)
     if removed is None:
         active = ", ".join(f["id"] for f in _faults().list()) or "none"
-        return _error(404, f"no active fault {fid} (active: {active})")
+        return _error(404, cite(f"no active fault {fid} (active: {active})", "SIM-9"))
     _verdict(f"removed {fid}")
     return jsonify(removed=removed)
 
@@ -96,10 +96,11 @@ def connections() -> Response:
     wait = _query_number("wait", 0.0, 0.0, MAX_WAIT, float)
     channel = request.args.get("channel") or None
     if channel is not None and channel not in CHANNELS:
-        raise BadInput(f"channel: expected one of {', '.join(CHANNELS)}, got {channel!r}")
+        raise BadInput(f"channel: expected one of {', '.join(CHANNELS)}, got {channel!r}",
+                       "SIM-5")
     open_only = request.args.get("open", "false")
     if open_only not in ("true", "false"):
-        raise BadInput(f"open: expected true or false, got {open_only!r}")
+        raise BadInput(f"open: expected true or false, got {open_only!r}", "SIM-4")
     conns, cursor = _faults().connections.since(after, channel=channel, wait=wait,
                                                 open_only=open_only == "true")
     return jsonify(connections=conns, cursor=cursor)

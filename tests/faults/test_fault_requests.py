@@ -94,7 +94,7 @@ def test_listing_removing_and_the_journal_of_changes(stack):
     verdicts = [f["verdict"] for f in runner.traffic.since(0, 10**6)[0]
                 if f["channel"] == "console" and f.get("path", "").startswith("/sim/faults")]
     assert verdicts[-5:] == [f"removed {held['id']}", f"404: no active fault {held['id']} "
-                             "(active: none)", f"added {refuse['id']}: refuse (everywhere)",
+                             "(active: none) (SIM-9)", f"added {refuse['id']}: refuse (everywhere)",
                              f"added {signature['id']}: bad_signature (everywhere)",
                              "removed 2 fault(s)"]
     types = requests.get(console + "/sim/faults/types", timeout=HTTP_TIMEOUT).json()["types"]
