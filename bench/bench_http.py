@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         print(http_layers.breakdown_table(http_layers.breakdown(with_cprofile=True)))
         return 0
-    keepalive, closing = ((1, 8), (1,)) if args.smoke else (KEEPALIVE, CLOSING)
+    keepalive, closing = ((8,), (1,)) if args.smoke else (KEEPALIVE, CLOSING)  # smoke: it runs
     found = rows(run(args.rounds, args.duration, keepalive, closing))
     text = table(found)
     print(text)
