@@ -5,15 +5,14 @@ for the API round trips."""
 
 from __future__ import annotations
 
-import base64
 import json
-import os
 import selectors
 import socket
 import struct
 import threading
 import time
 
+import soak_kit
 from ws_servers import dumps
 
 
@@ -41,16 +40,9 @@ def read_frame(sock: socket.socket) -> bytes:
 
 
 def raw_connect(port: int, path: str, first_frame: bool) -> socket.socket:
-    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-    key = base64.b64encode(os.urandom(16)).decode()
-    sock.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
-                  f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-                  "Sec-WebSocket-Version: 13\r\n\r\n").encode())
-    head = b""
-    while not head.endswith(b"\r\n\r\n"):
-        head += sock.recv(1)
-    assert head.startswith(b"HTTP/1.1 101"), head
-    if first_frame:  # onebot_ref's lifecycle connect
+    """soak_kit's hand-made handshake; ``first_frame``: onebot_ref's lifecycle connect read."""
+    sock = soak_kit.raw_connect(port, path)
+    if first_frame:
         assert b'"connect"' in read_frame(sock)
     return sock
 
